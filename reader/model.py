@@ -1,0 +1,144 @@
+"""The extractive reader: scores answer spans in retrieved passages with a Hugging Face
+``AutoModelForQuestionAnswering`` and gives a SQuAD v2 style no-answer score.
+
+All (question, passage) pairs go through the model in one batched forward pass (passages
+longer than ``max_length`` tokens are split into overlapping features). For each feature the
+best span (start <= end, at most ``max_answer_tokens`` long, inside the passage) is found
+exactly over the start/end logit matrix, and the null score is the [CLS] start+end logit.
+The default model is the project's own, shipped in ``reader/model``; any local directory or
+hub id of an extractive QA model works (``--reader``). Model and tokenizer load lazily, once.
+This module does not decide whether to abstain or which sentences to cite (reader.assemble).
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.errors import ModelError
+from retrieval.types import Passage
+
+DEFAULT_READER = Path(__file__).resolve().parent / "model"
+
+
+@dataclass(frozen=True)
+class Span:
+    passage: int  # index into the passages given to read()
+    start: int  # character offsets within that passage's text
+    end: int
+    score: float  # start + end logit
+    null_score: float  # [CLS] start + end logit of the same feature
+    start_prob: float = 0.0
+
+
+@dataclass
+class ReadOut:
+    spans: list[Span]  # best first, at most one per feature
+    min_null: float
+
+
+def _check_dir(path: Path) -> None:
+    if not (path / "config.json").exists():
+        raise ModelError(f"reader model directory {path} has no config.json; "
+                         f"point --reader at a Hugging Face QA model directory (or restore reader/model from git)")
+    if not any(path.glob("*.safetensors")) and not any(path.glob("*.bin")):
+        raise ModelError(f"reader model directory {path} has no weights (*.safetensors); restore it with `git checkout -- {path}`")
+
+
+@lru_cache(maxsize=4)
+def _load(name: str, device: str):
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+    from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+
+    p = Path(name)
+    looks_local = p.exists() or name.startswith((".", "/", "~")) or name.count("/") > 1
+    if looks_local:
+        p = p.expanduser()
+        if not p.exists():
+            raise ModelError(f"reader model path {p} does not exist; pass an existing model directory or a hub id with --reader")
+        _check_dir(p)
+    try:
+        tok = AutoTokenizer.from_pretrained(str(p) if looks_local else name)
+        model = AutoModelForQuestionAnswering.from_pretrained(str(p) if looks_local else name, dtype=torch.float32)
+    except ModelError:
+        raise
+    except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message
+        hint = ("the files look corrupt; restore them (git checkout) or retrain with `python -m reader.train`"
+                if looks_local else "offline, only local directories work: download it elsewhere and pass its path")
+        raise ModelError(f"cannot load reader model {name!r}: {e.__class__.__name__}: {str(e)[:160]}; {hint}") from None
+    if not getattr(tok, "is_fast", False):
+        raise ModelError(f"reader {name!r} has no fast tokenizer (needed for character offsets); use a model with tokenizer.json")
+    model.eval().to(device)
+    calib = {}
+    if looks_local and (p / "calibration.json").exists():
+        calib = json.loads((p / "calibration.json").read_text())
+    return tok, model, calib
+
+
+class Reader:
+    def __init__(self, model: str | os.PathLike | None = None, device: str = "cpu", max_answer_tokens: int = 30,
+                 max_length: int = 256, stride: int = 64, threads: int | None = None):
+        self.name = str(model or DEFAULT_READER)
+        self.device = device
+        self.max_answer_tokens = max_answer_tokens
+        self.max_length = max_length
+        self.stride = stride
+        self.threads = threads
+        self._lock = threading.Lock()
+
+    def load(self):
+        with self._lock:
+            return _load(self.name, self.device)
+
+    @property
+    def calibration(self) -> dict:
+        return self.load()[2]
+
+    def read(self, question: str, passages: list[Passage] | list[str]) -> ReadOut:
+        import torch
+
+        tok, model, _ = self.load()
+        texts = [p.text if isinstance(p, Passage) else p for p in passages]
+        if not texts:
+            return ReadOut([], float("inf"))
+        enc = tok([question] * len(texts), texts, truncation="only_second", max_length=self.max_length,
+                  stride=self.stride, return_overflowing_tokens=True, return_offsets_mapping=True,
+                  padding=True, return_tensors="pt")
+        mapping = enc.pop("overflow_to_sample_mapping").tolist()
+        offsets = enc.pop("offset_mapping").numpy()
+        seq_ids = [enc.sequence_ids(i) for i in range(len(mapping))]
+        inputs = {k: v.to(self.device) for k, v in enc.items() if k in ("input_ids", "attention_mask", "token_type_ids")}
+        with torch.inference_mode():
+            out = model(**inputs)
+        S = out.start_logits.float().cpu().numpy()
+        E = out.end_logits.float().cpu().numpy()
+        spans = []
+        nulls = []
+        for f in range(len(mapping)):
+            ctx = np.array([s == 1 for s in seq_ids[f]])
+            null = float(S[f, 0] + E[f, 0])
+            nulls.append(null)
+            s = np.where(ctx, S[f], -np.inf)
+            e = np.where(ctx, E[f], -np.inf)
+            m = s[:, None] + e[None, :]
+            L = len(s)
+            i, j = np.indices((L, L))
+            m[(j < i) | (j - i >= self.max_answer_tokens)] = -np.inf
+            best = int(np.argmax(m))
+            bi, bj = divmod(best, L)
+            if not np.isfinite(m[bi, bj]):
+                continue
+            sp = np.exp(S[f] - S[f].max())
+            spans.append(Span(mapping[f], int(offsets[f][bi][0]), int(offsets[f][bj][1]), float(m[bi, bj]), null,
+                              float(sp[bi] / sp.sum())))
+        spans.sort(key=lambda x: -x.score)
+        return ReadOut(spans, min(nulls) if nulls else float("inf"))

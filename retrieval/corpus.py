@@ -1,0 +1,89 @@
+"""Corpus loading: every ``.txt``/``.md`` file under a directory becomes a Document.
+
+Optional metadata lives beside a document as ``<stem>.meta.json`` (title, publisher, date,
+source note, ...). Document ids are content hashes of the text, so renaming a file or
+re-loading unchanged text gives the same id. Files must be UTF-8 (a BOM is accepted);
+paths that resolve outside the corpus directory (``..``, symlinks) are refused.
+This module only reads files: it does not segment or index.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+from .errors import CorpusError
+from .types import Document, content_hash
+
+log = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO_ROOT / "corpus"
+SUFFIXES = (".txt", ".md")
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def load_document(path: Path, root: Path | None = None) -> Document:
+    root = root or path.parent
+    if not _inside(path, root):
+        raise CorpusError(f"{path}: resolves outside the corpus directory {root}; copy the file into it instead of linking")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise CorpusError(f"{path}: {size / 1e6:.0f} MB is over the {MAX_FILE_BYTES // 2**20} MiB limit per document; split it into smaller files")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise CorpusError(
+            f"{path}: not valid UTF-8 (byte {e.start}: {raw[e.start:e.start + 1]!r}); "
+            f"re-save it as UTF-8, e.g. `iconv -f latin1 -t utf-8 {path.name} > fixed.txt`"
+        ) from None
+    meta: dict = {}
+    mpath = path.with_name(path.stem + ".meta.json")
+    if mpath.exists():
+        try:
+            meta = json.loads(mpath.read_text(encoding="utf-8"))
+            if not isinstance(meta, dict):
+                raise ValueError("not a JSON object")
+        except (ValueError, UnicodeDecodeError) as e:
+            raise CorpusError(f"{mpath}: metadata is not a valid JSON object ({e}); fix or delete it") from None
+    rel = str(path.resolve().relative_to(root.resolve())) if _inside(path, root) else path.name
+    return Document(doc_id=content_hash(text), text=text, path=rel, meta=meta)
+
+
+def load_corpus(directory: str | Path | None = None) -> list[Document]:
+    """Load all documents of a corpus directory (sorted by path, duplicates by content dropped)."""
+    root = Path(directory) if directory is not None else DEFAULT_CORPUS
+    if not root.exists():
+        raise CorpusError(f"corpus directory {root} does not exist; pass an existing folder with --corpus")
+    if root.is_file():
+        if root.suffix.lower() not in SUFFIXES:
+            raise CorpusError(f"{root}: only .txt and .md files can be documents")
+        docs = [load_document(root, root.parent)]
+    else:
+        files = sorted(p for p in root.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file() and not p.name.startswith("."))
+        docs = []
+        seen: set[str] = set()
+        for p in files:
+            d = load_document(p, root)
+            if d.doc_id in seen:
+                log.warning("%s: same text as an earlier document; skipped", p)
+                continue
+            seen.add(d.doc_id)
+            docs.append(d)
+    docs = [d for d in docs if d.text.strip()]
+    if not docs:
+        raise CorpusError(f"corpus {root} has no non-empty .txt or .md documents; add at least one")
+    return docs
+
+
+def corpus_hash(docs: list[Document]) -> str:
+    return content_hash(*sorted(d.doc_id for d in docs))

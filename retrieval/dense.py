@@ -1,0 +1,75 @@
+"""Dense vector index over FAISS.
+
+``exact``: IndexFlatIP (exact inner product = cosine on normalised vectors).
+``hnsw``: IndexHNSWFlat, approximate, for large corpora (recall@10 >= 0.95 vs exact, tested).
+``auto``: exact below ``AUTO_HNSW_MIN`` vectors, hnsw above.
+Save/load go through files (load can memory-map the exact index). This module knows nothing
+about text.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import faiss
+import numpy as np
+
+AUTO_HNSW_MIN = 200_000
+INDEX_TYPES = ("exact", "hnsw", "auto")
+
+
+@dataclass
+class DenseParams:
+    kind: str = "auto"
+    hnsw_m: int = 32
+    ef_construction: int = 80
+    ef_search: int = 96
+
+    def resolved(self, n: int) -> "DenseParams":
+        if self.kind not in INDEX_TYPES:
+            raise ValueError(f"index type must be one of {INDEX_TYPES} (got {self.kind!r})")
+        kind = self.kind if self.kind != "auto" else ("hnsw" if n >= AUTO_HNSW_MIN else "exact")
+        return DenseParams(kind, self.hnsw_m, self.ef_construction, self.ef_search)
+
+
+@dataclass
+class DenseIndex:
+    index: faiss.Index
+    params: DenseParams = field(default_factory=DenseParams)
+
+    @staticmethod
+    def build(vectors: np.ndarray, params: DenseParams | None = None) -> "DenseIndex":
+        params = (params or DenseParams()).resolved(len(vectors))
+        d = vectors.shape[1]
+        if params.kind == "exact":
+            idx = faiss.IndexFlatIP(d)
+        else:
+            idx = faiss.IndexHNSWFlat(d, params.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+            idx.hnsw.efConstruction = params.ef_construction
+            idx.hnsw.efSearch = params.ef_search
+        if len(vectors):
+            idx.add(np.ascontiguousarray(vectors, dtype=np.float32))
+        return DenseIndex(idx, params)
+
+    def __len__(self) -> int:
+        return self.index.ntotal
+
+    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        q = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
+        k = min(k, len(self))
+        if k <= 0:
+            return np.zeros((len(q), 0), np.float32), np.zeros((len(q), 0), np.int64)
+        if self.params.kind == "hnsw":
+            self.index.hnsw.efSearch = max(self.params.ef_search, k)
+        scores, ids = self.index.search(q, k)
+        return scores, ids
+
+    def save(self, path: str) -> None:
+        faiss.write_index(self.index, path)
+
+    @staticmethod
+    def load(path: str, params: DenseParams, mmap: bool = False) -> "DenseIndex":
+        flags = faiss.IO_FLAG_MMAP if mmap and params.kind == "exact" else 0
+        idx = faiss.read_index(path, flags) if flags else faiss.read_index(path)
+        if params.kind == "hnsw":
+            idx.hnsw.efSearch = params.ef_search
+        return DenseIndex(idx, params)

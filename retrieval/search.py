@@ -1,0 +1,134 @@
+"""Hybrid search: dense (FAISS) and BM25 rankings of sentences fused by reciprocal rank
+fusion, then lifted to passages.
+
+Sentences are the retrieval unit (sharp matches, exact citations); each passage scores the
+best fused score of its sentences, ties broken by the sum of its other sentences' scores, so
+the passage built around the best sentence and its context comes first. A Hit carries the
+passage, its matched sentences and each retriever's best rank.
+This module does not read answers out of passages.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .embed import Embedder
+from .errors import QueryError
+from .lexical import MIN_MATCH
+from .store import Index
+from .types import Hit, Sentence
+
+RRF_K = 60
+MAX_QUESTION_CHARS = 1000
+MODES = ("hybrid", "dense", "bm25")
+
+
+def check_question(question: object, max_chars: int = MAX_QUESTION_CHARS) -> str:
+    if not isinstance(question, str):
+        raise QueryError("the question must be text")
+    q = " ".join(question.split())
+    if not q:
+        raise QueryError("the question is empty; type a question about the documents")
+    if len(q) > max_chars:
+        raise QueryError(f"the question is {len(q):,} characters long; the limit is {max_chars:,}. Shorten it to the question itself")
+    return q
+
+
+def check_k(k: object) -> int:
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k <= 0:
+        raise QueryError(f"k must be a positive whole number (got {k!r})")
+    return int(k)
+
+
+@dataclass
+class SentenceHit:
+    sentence: Sentence
+    score: float
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+    dense_score: float | None = None
+    bm25_score: float | None = None
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    sentences: list[SentenceHit] = field(default_factory=list)
+
+
+def rrf(rankings: list[list[int]], k: int = RRF_K) -> dict[int, float]:
+    """Reciprocal rank fusion: score(d) = sum over rankings of 1 / (k + rank), ranks from 1."""
+    out: dict[int, float] = {}
+    for ranking in rankings:
+        for r, d in enumerate(ranking, 1):
+            out[d] = out.get(d, 0.0) + 1.0 / (k + r)
+    return out
+
+
+class Retriever:
+    def __init__(self, index: Index, embedder: Embedder | None = None, depth: int = 50):
+        self.index = index
+        self.embedder = embedder or Embedder(index.manifest.get("embedder"))
+        self.depth = depth
+
+    def rank_sentences(self, question: str, mode: str = "hybrid", qvec: np.ndarray | None = None) -> list[SentenceHit]:
+        if mode not in MODES:
+            raise QueryError(f"mode must be one of {MODES} (got {mode!r})")
+        n = len(self.index.sentences)
+        depth = min(n, self.depth)
+        dense_ids: list[int] = []
+        dense_sc: dict[int, float] = {}
+        bm_ids: list[int] = []
+        bm_sc: dict[int, float] = {}
+        if mode in ("hybrid", "dense") and depth:
+            qv = qvec if qvec is not None else self.embedder.encode_query(question)
+            sc, ids = self.index.dense.search(qv, depth)
+            for s, i in zip(sc[0], ids[0]):
+                if i >= 0:
+                    dense_ids.append(int(i))
+                    dense_sc[int(i)] = float(s)
+        if mode in ("hybrid", "bm25") and depth:
+            # Alone, BM25 ranks every partial match; in the fusion it votes only when it matches
+            # most of the query (see retrieval.lexical).
+            sc, ids = self.index.bm25.search(question, depth, min_match=MIN_MATCH if mode == "hybrid" else 0.0)
+            bm_ids = [int(i) for i in ids]
+            bm_sc = {int(i): float(s) for s, i in zip(sc, ids)}
+        fused = rrf([r for r in (dense_ids, bm_ids) if r])
+        drank = {d: r for r, d in enumerate(dense_ids, 1)}
+        brank = {d: r for r, d in enumerate(bm_ids, 1)}
+        order = sorted(fused, key=lambda d: (-fused[d], d))
+        return [SentenceHit(self.index.sentences[d], fused[d], drank.get(d), brank.get(d), dense_sc.get(d), bm_sc.get(d)) for d in order]
+
+    def search(self, question: str, k: int = 5, mode: str = "hybrid", qvec: np.ndarray | None = None) -> SearchResult:
+        """Top-k passages for ``question`` (fewer if the corpus has fewer)."""
+        question = check_question(question)
+        k = check_k(k)
+        shits = self.rank_sentences(question, mode, qvec)
+        cand: dict[int, list[SentenceHit]] = {}
+        for h in shits:
+            for pi in self.index.sent_to_passages.get((h.sentence.doc_id, h.sentence.idx), []):
+                cand.setdefault(pi, []).append(h)
+
+        def key(pi):
+            hs = cand[pi]
+            p = self.index.passages[pi]
+            best = max(h.score for h in hs)
+            # Prefer passages that centre on the best sentence: context on both sides.
+            mid = (len(p.sentence_idxs) - 1) / 2
+            top = max(hs, key=lambda h: h.score)
+            off = abs(p.sentence_idxs.index(top.sentence.idx) - mid) if top.sentence.idx in p.sentence_idxs else 0
+            return (-best, -(sum(h.score for h in hs) - best), off, pi)
+
+        hits = []
+        for pi in sorted(cand, key=key)[:k]:
+            hs = sorted(cand[pi], key=lambda h: -h.score)
+            p = self.index.passages[pi]
+            dr = [h.dense_rank for h in hs if h.dense_rank]
+            br = [h.bm25_rank for h in hs if h.bm25_rank]
+            ds = [h.dense_score for h in hs if h.dense_score is not None]
+            bs = [h.bm25_score for h in hs if h.bm25_score is not None]
+            hits.append(Hit(hs[0].score, p, min(dr) if dr else None, min(br) if br else None,
+                            max(ds) if ds else None, max(bs) if bs else None,
+                            tuple((h.sentence.idx, h.score) for h in hs)))
+        return SearchResult(hits, shits)

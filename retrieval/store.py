@@ -1,0 +1,286 @@
+"""The persisted index: sentences, passages, dense vectors (FAISS) and BM25, with a manifest.
+
+Layout under the data directory::
+
+    CURRENT                 name of the live index directory (replaced atomically)
+    index-<key>/manifest.json, sentences.jsonl, passages.jsonl, docs.json, dense.faiss, bm25/, vectors.npy
+
+``key`` hashes everything the index depends on (format version, corpus content hash,
+embedding model, chunking and index parameters), so an index is rebuilt exactly when one of
+them changes. A new index is written to a temporary directory, checked, renamed into place,
+and only then is CURRENT switched (temp file + rename): a crash mid-write leaves the old index
+usable. Every file's sha256 is in the manifest; a truncated or altered file is detected on
+load and the index is rebuilt with a warning. Vectors of unchanged sentences are reused from
+the previous index (incremental indexing). This module does not rank or fuse results.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .chunk import chunk
+from .corpus import REPO_ROOT, corpus_hash
+from .dense import DenseIndex, DenseParams
+from .embed import Embedder
+from .errors import UserError
+from .lexical import BM25Index
+from .segment import segment
+from .types import Document, Passage, Sentence, content_hash
+
+log = logging.getLogger(__name__)
+FORMAT_VERSION = 1
+DEFAULT_DATA_DIR = Path(os.environ.get("STATEMENTQA_DATA_DIR", REPO_ROOT / ".statementqa"))
+
+
+@dataclass
+class IndexParams:
+    embedder: str = "all-MiniLM-L6-v2"
+    chunk_size: int = 3
+    chunk_overlap: int = 1
+    dense: DenseParams = field(default_factory=DenseParams)
+
+    def key(self, chash: str) -> str:
+        return content_hash(str(FORMAT_VERSION), chash, self.embedder, str(self.chunk_size), str(self.chunk_overlap),
+                            json.dumps(asdict(self.dense), sort_keys=True))
+
+
+class IndexCorrupt(Exception):
+    pass
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.name != "manifest.json")
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name + ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+@dataclass
+class Index:
+    """A loaded index: everything search needs, in memory (vectors possibly memory-mapped)."""
+
+    docs: dict[str, Document]
+    sentences: list[Sentence]  # citable sentences, in index order (row i of the dense index)
+    all_sentences: dict[str, list[Sentence]]  # doc_id -> every sentence, boilerplate included
+    passages: list[Passage]
+    dense: DenseIndex
+    bm25: BM25Index
+    manifest: dict
+    path: Path | None = None
+    vectors: np.ndarray | None = None  # row i = embedding of sentences[i] (memory-mapped when loaded)
+    sent_to_passages: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not self.sent_to_passages:
+            for pi, p in enumerate(self.passages):
+                for si in p.sentence_idxs:
+                    self.sent_to_passages.setdefault((p.doc_id, si), []).append(pi)
+
+    def sentence(self, doc_id: str, idx: int) -> Sentence:
+        return self.all_sentences[doc_id][idx]
+
+
+def build(docs: list[Document], params: IndexParams, embedder: Embedder | None = None,
+          reuse: Index | None = None, progress: bool | None = None) -> tuple[Index, dict]:
+    """Segment, chunk, embed and index ``docs`` in memory. Returns (index, build stats)."""
+    if not docs:
+        raise UserError("cannot index an empty corpus; add at least one .txt or .md document")
+    t0 = time.perf_counter()
+    embedder = embedder or Embedder(params.embedder)
+    all_sents: dict[str, list[Sentence]] = {}
+    sents: list[Sentence] = []
+    passages: list[Passage] = []
+    for d in docs:
+        ss = segment(d.text, d.doc_id)
+        all_sents[d.doc_id] = ss
+        sents += [s for s in ss if not s.boilerplate]
+        passages += chunk(d.text, ss, params.chunk_size, params.chunk_overlap)
+    t_seg = time.perf_counter()
+    # Reuse vectors of sentences whose text was already embedded by the same model.
+    cache: dict[str, np.ndarray] = {}
+    if reuse is not None and reuse.manifest.get("embedder") == params.embedder and reuse.vectors is not None:
+        for s, v in zip(reuse.sentences, reuse.vectors):
+            cache[content_hash(s.text)] = np.asarray(v)
+    keys = [content_hash(s.text) for s in sents]
+    todo = sorted({k: s.text for k, s in zip(keys, sents) if k not in cache}.items())
+    if todo:
+        new = embedder.encode([t for _, t in todo], progress=progress)
+        cache.update({k: v for (k, _), v in zip(todo, new)})
+    vectors = np.stack([cache[k] for k in keys]).astype(np.float32) if sents else np.zeros((0, embedder.dim), np.float32)
+    t_emb = time.perf_counter()
+    dense = DenseIndex.build(vectors, params.dense)
+    bm25 = BM25Index.build([s.text for s in sents])
+    t_idx = time.perf_counter()
+    chash = corpus_hash(docs)
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "key": params.key(chash),
+        "embedder": params.embedder,
+        "dim": int(vectors.shape[1]),
+        "chunk_size": params.chunk_size,
+        "chunk_overlap": params.chunk_overlap,
+        "dense": asdict(dense.params),
+        "dense_requested": asdict(params.dense),
+        "corpus_hash": chash,
+        "counts": {"documents": len(docs), "sentences": len(sents), "passages": len(passages)},
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    stats = {"segment_s": t_seg - t0, "embed_s": t_emb - t_seg, "index_s": t_idx - t_emb, "total_s": t_idx - t0,
+             "embedded": len(todo), "reused": len(sents) - len(todo)}
+    return Index({d.doc_id: d for d in docs}, sents, all_sents, passages, dense, bm25, manifest, vectors=vectors), stats
+
+
+def save(index: Index, data_dir: Path) -> Path:
+    """Write ``index`` under ``data_dir`` atomically and make it the live index."""
+    data_dir = Path(data_dir)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=data_dir, prefix=".tmp-index-"))
+    except OSError as e:
+        raise UserError(f"cannot write the index under {data_dir}: {e.strerror}; pass a writable --data-dir") from None
+    try:
+        with open(tmp / "docs.json", "w", encoding="utf-8") as f:
+            json.dump([{"doc_id": d.doc_id, "path": d.path, "meta": d.meta, "text": d.text} for d in index.docs.values()], f, ensure_ascii=False)
+        with open(tmp / "sentences.jsonl", "w", encoding="utf-8") as f:
+            for ss in index.all_sentences.values():
+                for s in ss:
+                    f.write(json.dumps(s.to_dict(), ensure_ascii=False) + "\n")
+        with open(tmp / "passages.jsonl", "w", encoding="utf-8") as f:
+            for p in index.passages:
+                f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+        np.save(tmp / "vectors.npy", index.vectors)
+        index.dense.save(str(tmp / "dense.faiss"))
+        index.bm25.save(str(tmp / "bm25"))
+        manifest = dict(index.manifest)
+        manifest["files"] = {str(p.relative_to(tmp)): _sha256(p) for p in _files(tmp)}
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        for p in [tmp, *tmp.rglob("*")]:
+            if p.is_file():
+                with open(p, "rb") as f:
+                    os.fsync(f.fileno())
+        final = data_dir / f"index-{manifest['key']}"
+        if final.exists():
+            shutil.rmtree(final)
+        os.replace(tmp, final)
+        _atomic_write_text(data_dir / "CURRENT", final.name + "\n")
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise UserError(f"cannot write the index under {data_dir}: {e.strerror or e}; free disk space or pass a writable --data-dir") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    index.path = final
+    index.manifest = manifest
+    # Old generations are garbage once CURRENT points at the new one.
+    for old in data_dir.glob("index-*"):
+        if old != final:
+            shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def current_path(data_dir: Path) -> Path | None:
+    cur = Path(data_dir) / "CURRENT"
+    if not cur.exists():
+        return None
+    name = cur.read_text(encoding="utf-8").strip()
+    if not name.startswith("index-") or "/" in name:
+        raise IndexCorrupt(f"{cur} does not name an index directory")
+    return Path(data_dir) / name
+
+
+def load(path: Path, verify: bool = True, mmap: bool = False) -> Index:
+    """Load an index directory; raises IndexCorrupt when anything is missing or fails its checksum."""
+    path = Path(path)
+    try:
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        if manifest.get("format_version") != FORMAT_VERSION:
+            raise IndexCorrupt(f"format version {manifest.get('format_version')} != {FORMAT_VERSION}")
+        files = manifest["files"]
+        if verify:
+            for rel, digest in files.items():
+                f = path / rel
+                if not f.exists():
+                    raise IndexCorrupt(f"{rel} is missing")
+                if _sha256(f) != digest:
+                    raise IndexCorrupt(f"{rel} fails its checksum")
+        docs_raw = json.loads((path / "docs.json").read_text(encoding="utf-8"))
+        docs = {d["doc_id"]: Document(d["doc_id"], d["text"], d["path"], d["meta"]) for d in docs_raw}
+        all_sents: dict[str, list[Sentence]] = {d: [] for d in docs}
+        with open(path / "sentences.jsonl", encoding="utf-8") as f:
+            for line in f:
+                s = Sentence(**json.loads(line))
+                all_sents[s.doc_id].append(s)
+        with open(path / "passages.jsonl", encoding="utf-8") as f:
+            passages = [Passage.from_dict(json.loads(line)) for line in f]
+        sents = [s for ss in all_sents.values() for s in ss if not s.boilerplate]
+        dense = DenseIndex.load(str(path / "dense.faiss"), DenseParams(**manifest["dense"]), mmap=mmap)
+        bm25 = BM25Index.load(str(path / "bm25"), len(sents), mmap=mmap)
+        if len(dense) != len(sents) or manifest["counts"]["sentences"] != len(sents):
+            raise IndexCorrupt("sentence count does not match the dense index")
+    except IndexCorrupt:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as e:
+        raise IndexCorrupt(f"{e.__class__.__name__}: {str(e)[:200]}") from None
+    return Index(docs, sents, all_sents, passages, dense, bm25, manifest, path, vectors=np.load(path / "vectors.npy", mmap_mode="r"))
+
+
+def open_index(docs: list[Document], params: IndexParams | None = None, data_dir: Path | None = None,
+               embedder: Embedder | None = None, progress: bool | None = None, mmap: bool = False) -> tuple[Index, dict]:
+    """Load the persisted index for ``docs`` or (re)build it when missing, stale or corrupt.
+
+    Returns (index, info) where info says whether it was rebuilt and why.
+    """
+    params = params or IndexParams()
+    data_dir = Path(data_dir or DEFAULT_DATA_DIR)
+    key = params.key(corpus_hash(docs))
+    reason = "no index yet"
+    old: Index | None = None
+    try:
+        cur = current_path(data_dir)
+        if cur is not None:
+            old = load(cur, mmap=mmap)
+            if old.manifest.get("key") == key:
+                return old, {"rebuilt": False, "path": str(cur)}
+            reason = "corpus or parameters changed"
+    except IndexCorrupt as e:
+        reason = f"index is corrupt ({e})"
+        log.warning("index under %s is unusable: %s; rebuilding", data_dir, e)
+        old = None
+    t0 = time.perf_counter()
+    index, stats = build(docs, params, embedder, reuse=old, progress=progress)
+    try:
+        save(index, data_dir)
+    except UserError as e:
+        # A read-only or full data dir must not stop search: keep the index in memory and say so.
+        log.warning("%s (the index is kept in memory only)", e)
+        stats["save_error"] = str(e)
+    stats.update(rebuilt=True, reason=reason, path=str(index.path), build_s=time.perf_counter() - t0)
+    return index, stats

@@ -1,0 +1,134 @@
+"""Typed values passed between pipeline stages.
+
+Ids are content hashes (sha256 prefixes), so re-indexing unchanged text produces the
+same ids. This module holds data only: no I/O, no models.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+
+
+def content_hash(*parts: str, n: int = 16) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p.encode("utf-8"))
+        h.update(b"\x00")  # separator so ("ab", "c") != ("a", "bc")
+    return h.hexdigest()[:n]
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    text: str
+    path: str = ""
+    meta: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title") or self.path or self.doc_id)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    doc_id: str
+    idx: int
+    start: int
+    end: int
+    text: str
+    boilerplate: bool = False
+    list_item: bool = False
+
+    @property
+    def sent_id(self) -> str:
+        return f"{self.doc_id}:{self.idx}"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A window of consecutive sentences of one document."""
+
+    passage_id: str
+    doc_id: str
+    sentence_idxs: tuple[int, ...]
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["sentence_idxs"] = list(self.sentence_idxs)
+        return d
+
+    @staticmethod
+    def from_dict(d: dict) -> "Passage":
+        return Passage(d["passage_id"], d["doc_id"], tuple(d["sentence_idxs"]), d["start"], d["end"], d["text"])
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: a passage with its fused score and each retriever's rank (None = not retrieved)."""
+
+    score: float
+    passage: Passage
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+    dense_score: float | None = None
+    bm25_score: float | None = None
+    # Sentences of the passage that retrieval matched, best first: (sentence idx, fused score).
+    matched: tuple[tuple[int, float], ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "score": self.score,
+            "passage": self.passage.to_dict(),
+            "matched": [{"sentence_index": i, "score": s} for i, s in self.matched],
+            "dense_rank": self.dense_rank,
+            "bm25_rank": self.bm25_rank,
+            "dense_score": self.dense_score,
+            "bm25_score": self.bm25_score,
+        }
+
+
+@dataclass(frozen=True)
+class Citation:
+    doc_id: str
+    sentence_index: int
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    confidence: float
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    related: list[Citation] = field(default_factory=list)
+    # Answer span in document coordinates (None when abstaining).
+    doc_id: str | None = None
+    start: int | None = None
+    end: int | None = None
+    retrieved: list[str] = field(default_factory=list)
+    timings_ms: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "confidence": round(float(self.confidence), 4),
+            "citations": [c.to_dict() for c in self.citations],
+            "related": [c.to_dict() for c in self.related],
+            "span": None if self.doc_id is None else {"doc_id": self.doc_id, "start": self.start, "end": self.end},
+            "retrieved": list(self.retrieved),
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }

@@ -1,0 +1,5 @@
+import sys
+
+from statementqa.cli import main
+
+sys.exit(main())

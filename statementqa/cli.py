@@ -1,0 +1,218 @@
+"""Command line: ``statementqa index|search|ask|eval|bench|serve|loadtest``.
+
+A thin layer over :class:`statementqa.pipeline.Pipeline` (argparse, no logic of its own).
+User errors print one line ``error: ...`` and exit with status 2; no tracebacks.
+Heavy imports happen inside the subcommands, so ``--help`` is instant.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+import statementqa  # noqa: F401 - offline environment
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    from retrieval.corpus import DEFAULT_CORPUS
+    from retrieval.store import DEFAULT_DATA_DIR
+
+    g = p.add_argument_group("corpus and models")
+    g.add_argument("--corpus", type=Path, default=None, help=f"folder (or file) of .txt/.md documents (default: {DEFAULT_CORPUS})")
+    g.add_argument("--data-dir", type=Path, default=None, help=f"where the index is kept (default: {DEFAULT_DATA_DIR}; env STATEMENTQA_DATA_DIR)")
+    g.add_argument("--embedder", default=None, help="sentence-transformers model path or id (default: bundled all-MiniLM-L6-v2)")
+    g.add_argument("--reader", default=None, help="extractive QA model directory or hub id (default: the shipped reader/model)")
+    g.add_argument("--index-type", choices=("auto", "exact", "hnsw"), default=None, help="FAISS index (auto: exact below 200k sentences)")
+    g.add_argument("--chunk-size", type=int, default=None, help="sentences per passage (default 3)")
+    g.add_argument("--chunk-overlap", type=int, default=None, help="sentences shared by neighbouring passages (default 1)")
+    g.add_argument("-v", "--verbose", action="store_true", help="log progress and warnings")
+
+
+def pipeline_from(args):
+    from statementqa.pipeline import Pipeline
+
+    return Pipeline(corpus=args.corpus, data_dir=args.data_dir, embedder=args.embedder, reader=args.reader,
+                    index_type=args.index_type, chunk_size=args.chunk_size, chunk_overlap=args.chunk_overlap)
+
+
+def cmd_index(args) -> int:
+    pl = pipeline_from(args)
+    t0 = time.perf_counter()
+    if args.force:
+        import shutil
+
+        cur = pl.settings.data_dir / "CURRENT"
+        if cur.exists():
+            cur.unlink()
+        for d in pl.settings.data_dir.glob("index-*"):
+            shutil.rmtree(d, ignore_errors=True)
+    idx = pl.index
+    info = pl.index_info
+    m = idx.manifest
+    dt = time.perf_counter() - t0
+    what = f"rebuilt ({info.get('reason')})" if info.get("rebuilt") else "up to date"
+    print(f"index {what}: {m['counts']['documents']} documents, {m['counts']['sentences']} sentences, "
+          f"{m['counts']['passages']} passages, {m['dense']['kind']} FAISS, {m['embedder']} ({m['dim']}d)")
+    if info.get("rebuilt"):
+        print(f"build {info['build_s']:.2f}s (embedding {info['embed_s']:.2f}s; {info['embedded']} embedded, {info['reused']} reused)")
+    print(f"path {idx.path or '(memory only: ' + info.get('save_error', '') + ')'}; took {dt:.2f}s")
+    return 0
+
+
+def cmd_search(args) -> int:
+    pl = pipeline_from(args)
+    t0 = time.perf_counter()
+    res = pl.search(args.question, args.k, args.mode)
+    dt = (time.perf_counter() - t0) * 1e3
+    idx = pl.index
+    if args.json:
+        print(json.dumps({"question": args.question, "mode": args.mode, "hits": [
+            {**h.to_dict(), "sentences": [idx.sentence(h.passage.doc_id, i).to_dict() for i, _ in h.matched]} for h in res.hits],
+            "latency_ms": round(dt, 2)}, ensure_ascii=False, indent=2))
+        return 0
+    if not res.hits:
+        print("no matching passages")
+    for r, h in enumerate(res.hits, 1):
+        best = idx.sentence(h.passage.doc_id, h.matched[0][0])
+        doc = idx.docs[h.passage.doc_id]
+        print(f"{r}. [{h.score:.4f}] {best.text}")
+        print(f"   {doc.title} · sentence {best.idx} · chars {best.start}-{best.end} · dense rank {h.dense_rank or '-'}, "
+              f"bm25 rank {h.bm25_rank or '-'} · passage sentences {list(h.passage.sentence_idxs)}")
+    print(f"({len(res.hits)} hits, {args.mode}, {dt:.1f} ms)", file=sys.stderr)
+    return 0
+
+
+def format_answer(ans) -> str:
+    lines = []
+    if ans.abstained:
+        lines.append("The documents do not say (no answer found).")
+        if ans.related:
+            lines.append("Related, but not an answer:")
+            lines += [f"  - {c.text}" for c in ans.related]
+    else:
+        lines.append(f"Answer: {ans.text}")
+        lines.append(f"Confidence: {ans.confidence:.2f}")
+        lines.append("Cited sentences:")
+        lines += [f"  [{i}] {c.text}  (sentence {c.sentence_index}, chars {c.start}-{c.end})" for i, c in enumerate(ans.citations, 1)]
+    return "\n".join(lines)
+
+
+def cmd_ask(args) -> int:
+    pl = pipeline_from(args)
+    ans = pl.ask(args.question, args.k)
+    print(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2) if args.json else format_answer(ans))
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from eval.runner import main_eval
+
+    return main_eval(args)
+
+
+def cmd_bench(args) -> int:
+    from statementqa.bench import main_bench
+
+    return main_bench(args)
+
+
+def cmd_serve(args) -> int:
+    from statementqa.webapp import serve
+
+    return serve(args)
+
+
+def cmd_loadtest(args) -> int:
+    from statementqa.loadtest import main_loadtest
+
+    return main_loadtest(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="statementqa", description="Answer questions about a statement with cited sentences (offline).")
+    ap.add_argument("--version", action="version", version=f"statementqa {statementqa.__version__}")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    p = sub.add_parser("index", help="build (or check) the persisted index")
+    _common(p)
+    p.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    p.set_defaults(fn=cmd_index)
+
+    p = sub.add_parser("search", help="hybrid search: print the best passages and sentences")
+    _common(p)
+    p.add_argument("question")
+    p.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
+    p.add_argument("--mode", choices=("hybrid", "dense", "bm25"), default="hybrid")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(fn=cmd_search)
+
+    p = sub.add_parser("ask", help="answer a question with cited sentences")
+    _common(p)
+    p.add_argument("question")
+    p.add_argument("-k", type=int, default=None, help="passages given to the reader (default 3)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(fn=cmd_ask)
+
+    p = sub.add_parser("eval", help="score the pipeline on a QA test set and write a report")
+    _common(p)
+    p.add_argument("--dataset", type=Path, default=None, help="JSONL test set or SQuAD JSON (.json/.json.gz); default: eval/data/statement_qa.jsonl")
+    p.add_argument("--out", type=Path, default=None, help="output folder (default: eval/runs/<dataset>)")
+    p.add_argument("-k", type=int, default=None, help="passages given to the reader")
+    p.add_argument("--gold-context", action="store_true", help="SQuAD: give each question its own paragraph instead of retrieving")
+    p.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    p.add_argument("--on-error", choices=("skip", "fail"), default="skip", help="malformed dataset lines: skip with a warning or reject the file")
+    p.add_argument("--compare", nargs=2, type=Path, metavar=("A", "B"), help="print two metrics.json files side by side and exit")
+    p.add_argument("--gate", type=Path, default=None, help="fail (exit 1) if metrics fall below the floors in this JSON file")
+    p.set_defaults(fn=cmd_eval)
+
+    p = sub.add_parser("bench", help="measure start-up, latency, index build and memory")
+    _common(p)
+    p.add_argument("--sizes", default="statement,10000,100000", help="corpus sizes to index, comma separated")
+    p.add_argument("--out", type=Path, default=Path("bench-results.json"))
+    p.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
+    p.set_defaults(fn=cmd_bench)
+
+    p = sub.add_parser("serve", help="run the chat app (Gradio)")
+    _common(p)
+    p.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--root-path", default="", help="URL prefix when behind a reverse proxy")
+    p.add_argument("--auth", default=None, help="USER:PASSWORD for basic login (or env STATEMENTQA_AUTH)")
+    p.add_argument("--cors", default="", help="comma-separated origins allowed to embed/call the app")
+    p.add_argument("--feedback-log", type=Path, default=None, help="where like/dislike feedback is appended (JSONL)")
+    p.set_defaults(fn=cmd_serve)
+
+    p = sub.add_parser("loadtest", help="drive a running app with concurrent clients (loopback only)")
+    p.add_argument("--url", default="http://127.0.0.1:7860/")
+    p.add_argument("--clients", type=int, default=20)
+    p.add_argument("--seconds", type=float, default=60)
+    p.add_argument("--max-requests", type=int, default=5000)
+    p.add_argument("--out", type=Path, default=None)
+    p.set_defaults(fn=cmd_loadtest)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    from retrieval.errors import UserError
+
+    ap = build_parser()
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("bm25s", "httpx", "sentence_transformers", "transformers"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        return args.fn(args) or 0
+    except UserError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

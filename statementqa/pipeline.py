@@ -1,0 +1,143 @@
+"""The library API: corpus -> index -> retrieval -> reader -> cited Answer.
+
+``Pipeline`` owns one corpus, its persisted index, the embedder and the reader, each loaded
+lazily and once (thread-safe), so building a Pipeline is instant and the first question pays
+for loading (or ``warm()`` pays it up front, e.g. in a background thread at app start).
+``refresh()`` re-reads the corpus and swaps in a rebuilt index only when the text changed.
+It does not know about the CLI, the web app or evaluation files.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+import statementqa  # noqa: F401 - sets the offline environment
+from reader.assemble import assemble
+from reader.model import DEFAULT_READER, Reader
+from retrieval.corpus import DEFAULT_CORPUS, load_corpus
+from retrieval.dense import DenseParams
+from retrieval.embed import DEFAULT_EMBEDDER, Embedder
+from retrieval.search import Retriever, SearchResult, check_k, check_question
+from retrieval.store import DEFAULT_DATA_DIR, Index, IndexParams, open_index
+from retrieval.types import Answer
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Settings:
+    corpus: Path = DEFAULT_CORPUS
+    data_dir: Path = DEFAULT_DATA_DIR
+    embedder: str = DEFAULT_EMBEDDER
+    reader: str = str(DEFAULT_READER)
+    k: int = 3
+    chunk_size: int = 3
+    chunk_overlap: int = 1
+    index_type: str = "auto"
+    max_answer_tokens: int = 30
+    threshold: float | None = None  # None: the reader's calibrated threshold
+    mmap: bool = False
+    extra: dict = field(default_factory=dict)
+
+    def index_params(self) -> IndexParams:
+        return IndexParams(self.embedder, self.chunk_size, self.chunk_overlap, DenseParams(kind=self.index_type))
+
+
+class Pipeline:
+    def __init__(self, settings: Settings | None = None, **overrides):
+        self.settings = settings or Settings()
+        for k, v in overrides.items():
+            if v is not None:
+                setattr(self.settings, k, v)
+        self.embedder = Embedder(self.settings.embedder)
+        self.reader = Reader(self.settings.reader, max_answer_tokens=self.settings.max_answer_tokens)
+        self._index: Index | None = None
+        self._retriever: Retriever | None = None
+        self._lock = threading.RLock()
+        self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.index_info: dict = {}
+
+    # -- lazily loaded parts -------------------------------------------------
+    @property
+    def index(self) -> Index:
+        with self._lock:
+            if self._index is None:
+                self._open()
+            return self._index
+
+    def _open(self) -> None:
+        docs = load_corpus(self.settings.corpus)
+        index, info = open_index(docs, self.settings.index_params(), self.settings.data_dir, self.embedder, mmap=self.settings.mmap)
+        self._index, self.index_info = index, info
+        self._retriever = Retriever(index, self.embedder)
+
+    @property
+    def retriever(self) -> Retriever:
+        self.index  # noqa: B018 - opens it
+        return self._retriever
+
+    def refresh(self) -> dict:
+        """Re-read the corpus; rebuild and swap the index only if it changed. In-flight questions keep the old one."""
+        docs = load_corpus(self.settings.corpus)
+        index, info = open_index(docs, self.settings.index_params(), self.settings.data_dir, self.embedder, mmap=self.settings.mmap)
+        with self._lock:
+            self._index, self.index_info = index, info
+            self._retriever = Retriever(index, self.embedder)
+        return info
+
+    def warm(self) -> float:
+        """Load index, embedder and reader and answer one question; returns seconds taken."""
+        t0 = time.perf_counter()
+        self.ask("What is this document about?")
+        return time.perf_counter() - t0
+
+    # -- questions -------------------------------------------------------------
+    def _qvec(self, question: str) -> np.ndarray:
+        # Follow-up turns and the app's retries ask the same text again: embed it once.
+        with self._lock:
+            v = self._qcache.get(question)
+            if v is not None:
+                self._qcache.move_to_end(question)
+                return v
+        v = self.embedder.encode_query(question)
+        with self._lock:
+            self._qcache[question] = v
+            while len(self._qcache) > 256:
+                self._qcache.popitem(last=False)
+        return v
+
+    def search(self, question: str, k: int = 5, mode: str = "hybrid") -> SearchResult:
+        question = check_question(question)
+        k = check_k(k)
+        r = self.retriever
+        qv = self._qvec(question) if mode != "bm25" else None
+        return r.search(question, k, mode, qvec=qv)
+
+    def ask(self, question: str, k: int | None = None) -> Answer:
+        t0 = time.perf_counter()
+        question = check_question(question)
+        k = check_k(k if k is not None else self.settings.k)
+        index = self.index
+        t1 = time.perf_counter()
+        res = self.search(question, k)
+        t2 = time.perf_counter()
+        passages = [h.passage for h in res.hits]
+        out = self.reader.read(question, passages)
+        t3 = time.perf_counter()
+        related = [h.sentence for h in res.sentences[:3]]
+        ans = assemble(question, passages, out, index, self.reader.calibration, related, self.settings.threshold)
+        ans.retrieved = [p.passage_id for p in passages]
+        t4 = time.perf_counter()
+        ans.timings_ms = {"load": (t1 - t0) * 1e3, "retrieval": (t2 - t1) * 1e3, "reading": (t3 - t2) * 1e3,
+                          "assembly": (t4 - t3) * 1e3, "total": (t4 - t0) * 1e3}
+        return ans
+
+    def documents(self) -> list[dict]:
+        return [{"doc_id": d.doc_id, "path": d.path, "title": d.title, "chars": len(d.text), **{k: v for k, v in d.meta.items() if k in ("publisher", "date")}}
+                for d in self.index.docs.values()]
