@@ -13,12 +13,11 @@ import logging
 from pathlib import Path
 
 from .errors import CorpusError
+from .paths import DEFAULT_CORPUS, REPO_ROOT  # noqa: F401 - re-exported
 from .types import Document, content_hash
 
 log = logging.getLogger(__name__)
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = REPO_ROOT / "corpus"
 SUFFIXES = (".txt", ".md")
 MAX_FILE_BYTES = 50 * 1024 * 1024
 

@@ -28,17 +28,17 @@ from pathlib import Path
 import numpy as np
 
 from .chunk import chunk
-from .corpus import REPO_ROOT, corpus_hash
+from .corpus import corpus_hash
 from .dense import DenseIndex, DenseParams
 from .embed import Embedder
 from .errors import UserError
 from .lexical import BM25Index
+from .paths import DEFAULT_DATA_DIR
 from .segment import segment
 from .types import Document, Passage, Sentence, content_hash
 
 log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
-DEFAULT_DATA_DIR = Path(os.environ.get("STATEMENTQA_DATA_DIR", REPO_ROOT / ".statementqa"))
 
 
 @dataclass

@@ -17,8 +17,7 @@ import statementqa  # noqa: F401 - offline environment
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    from retrieval.corpus import DEFAULT_CORPUS
-    from retrieval.store import DEFAULT_DATA_DIR
+    from retrieval.paths import DEFAULT_CORPUS, DEFAULT_DATA_DIR
 
     g = p.add_argument_group("corpus and models")
     g.add_argument("--corpus", type=Path, default=None, help=f"folder (or file) of .txt/.md documents (default: {DEFAULT_CORPUS})")

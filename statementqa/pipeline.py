@@ -20,11 +20,12 @@ import numpy as np
 import statementqa  # noqa: F401 - sets the offline environment
 from reader.assemble import assemble
 from reader.model import DEFAULT_READER, Reader
-from retrieval.corpus import DEFAULT_CORPUS, load_corpus
+from retrieval.corpus import load_corpus
+from retrieval.paths import DEFAULT_CORPUS, DEFAULT_DATA_DIR
 from retrieval.dense import DenseParams
 from retrieval.embed import DEFAULT_EMBEDDER, Embedder
 from retrieval.search import Retriever, SearchResult, check_k, check_question
-from retrieval.store import DEFAULT_DATA_DIR, Index, IndexParams, open_index
+from retrieval.store import Index, IndexParams, open_index
 from retrieval.types import Answer
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,42 @@
+"""Shared fixtures: the statement, a pipeline over it with a temporary data dir (real models)."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+REPO = Path(__file__).resolve().parent.parent
+STATEMENT = REPO / "corpus" / "dhs-northern-triangle-compact-2019-02-21.txt"
+SQUAD_DIR = REPO.parent / "shared" / "data" / "squad"
+
+
+@pytest.fixture(scope="session")
+def statement_text() -> str:
+    return STATEMENT.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from retrieval.embed import Embedder
+
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def corpus_dir(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("corpus")
+    for p in (REPO / "corpus").iterdir():
+        shutil.copy2(p, d / p.name)
+    return d
+
+
+@pytest.fixture(scope="session")
+def pipeline(tmp_path_factory, corpus_dir):
+    from statementqa.pipeline import Pipeline
+
+    return Pipeline(corpus=corpus_dir, data_dir=tmp_path_factory.mktemp("data"))

@@ -1,0 +1,127 @@
+"""The persisted index: round trip, rebuild rules, corruption, atomic replace."""
+from __future__ import annotations
+
+import logging
+import shutil
+
+import numpy as np
+import pytest
+
+from retrieval.corpus import load_corpus
+from retrieval.errors import QueryError
+from retrieval.search import Retriever
+from retrieval.store import IndexParams, current_path, load, open_index
+
+pytestmark = pytest.mark.slow
+QUESTIONS = ["Where did the meeting take place?", "Which country may join?", "What happens next month?"]
+
+
+def _results(index, embedder):
+    r = Retriever(index, embedder)
+    out = []
+    for q in QUESTIONS:
+        res = r.search(q, 5)
+        out.append([(h.passage.passage_id, round(h.score, 6), h.matched) for h in res.hits])
+    return out
+
+
+@pytest.fixture()
+def corpus(tmp_path, corpus_dir):
+    d = tmp_path / "corpus"
+    shutil.copytree(corpus_dir, d)
+    return d
+
+
+def test_round_trip_identical(tmp_path, corpus, embedder):
+    docs = load_corpus(corpus)
+    built, info = open_index(docs, data_dir=tmp_path / "data", embedder=embedder)
+    assert info["rebuilt"]
+    loaded = load(current_path(tmp_path / "data"))
+    assert loaded.manifest == built.manifest
+    assert loaded.sentences == built.sentences and loaded.passages == built.passages
+    assert loaded.all_sentences == built.all_sentences
+    np.testing.assert_array_equal(np.asarray(loaded.vectors), built.vectors)
+    assert _results(loaded, embedder) == _results(built, embedder)
+    m = loaded.manifest
+    assert m["format_version"] == 1 and m["dim"] == 384 and m["embedder"] == "all-MiniLM-L6-v2"
+    assert m["counts"] == {"documents": 1, "sentences": 19, "passages": len(built.passages)}
+    assert m["chunk_size"] == 3 and m["chunk_overlap"] == 1 and m["dense"]["kind"] == "exact"
+
+
+def test_rebuild_only_on_change(tmp_path, corpus, embedder):
+    data = tmp_path / "data"
+    _, i1 = open_index(load_corpus(corpus), data_dir=data, embedder=embedder)
+    _, i2 = open_index(load_corpus(corpus), data_dir=data, embedder=embedder)
+    assert i1["rebuilt"] and not i2["rebuilt"]
+    f = next(corpus.glob("*.txt"))
+    b = bytearray(f.read_bytes())
+    b[-2] = ord("E")  # "here." -> "heEe."
+    f.write_bytes(bytes(b))
+    _, i3 = open_index(load_corpus(corpus), data_dir=data, embedder=embedder)
+    assert i3["rebuilt"] and i3["reason"] == "corpus or parameters changed"
+    # only the changed sentence is embedded again (incremental indexing)
+    assert i3["embedded"] <= 1 and i3["reused"] >= 18
+    _, i4 = open_index(load_corpus(corpus), IndexParams(chunk_size=2), data_dir=data, embedder=embedder)
+    assert i4["rebuilt"] and i4["embedded"] == 0
+    assert len(list(data.glob("index-*"))) == 1  # old generations removed
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "delete", "manifest", "current"])
+def test_corrupt_index_is_rebuilt(tmp_path, corpus, embedder, caplog, damage):
+    data = tmp_path / "data"
+    idx, _ = open_index(load_corpus(corpus), data_dir=data, embedder=embedder)
+    before = _results(idx, embedder)
+    path = current_path(data)
+    if damage == "truncate":
+        f = path / "dense.faiss"
+        f.write_bytes(f.read_bytes()[:100])
+    elif damage == "flip":
+        f = path / "sentences.jsonl"
+        b = bytearray(f.read_bytes())
+        b[10] ^= 1
+        f.write_bytes(bytes(b))
+    elif damage == "delete":
+        (path / "passages.jsonl").unlink()
+    elif damage == "manifest":
+        (path / "manifest.json").write_text("{not json")
+    else:
+        (data / "CURRENT").write_text("../../etc")
+    with caplog.at_level(logging.WARNING):
+        idx2, info = open_index(load_corpus(corpus), data_dir=data, embedder=embedder)
+    assert info["rebuilt"] and "corrupt" in info["reason"]
+    assert any("rebuilding" in r.message for r in caplog.records)
+    assert _results(idx2, embedder) == before
+
+
+def test_read_only_data_dir_keeps_working(tmp_path, corpus, embedder):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        idx, info = open_index(load_corpus(corpus), data_dir=ro / "sub", embedder=embedder)
+    finally:
+        ro.chmod(0o700)
+    import os
+
+    if os.geteuid() == 0:  # root ignores permission bits: nothing to test then
+        return
+    assert "save_error" in info and idx.path is None
+    assert Retriever(idx, embedder).search("Mexico?", 2).hits
+
+
+@pytest.mark.parametrize("k, n", [(1, 1), (3, 3), (100, None)])
+def test_k_larger_than_corpus(pipeline, k, n):
+    res = pipeline.search("What will the compact cover?", k)
+    assert len(res.hits) == (n if n is not None else len(pipeline.index.passages))
+
+
+@pytest.mark.parametrize("q, msg", [("", "empty"), ("   \n\t", "empty"), ("x" * 100_000, "limit is 1,000")])
+def test_bad_questions(pipeline, q, msg):
+    with pytest.raises(QueryError, match=msg):
+        pipeline.search(q)
+
+
+@pytest.mark.parametrize("k", [0, -1, 2.5, "3", True])
+def test_bad_k(pipeline, k):
+    with pytest.raises(QueryError, match="k must be"):
+        pipeline.search("Mexico?", k)
