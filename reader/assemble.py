@@ -15,6 +15,7 @@ This module does no retrieval and runs no model.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from retrieval.store import Index
 from retrieval.types import Answer, Citation, Passage, Sentence
@@ -59,11 +60,19 @@ def trim_span(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def assemble(question: str, passages: list[Passage], out: ReadOut, index: Index, calib: dict | None = None,
-             related: list[Sentence] | None = None, threshold: float | None = None) -> Answer:
-    calib = {**DEFAULT_CALIBRATION, **(calib or {})}
-    thr = calib["threshold"] if threshold is None else threshold
-    related_c = [_cite(s) for s in (related or [])[:3]]
+@dataclass
+class Located:
+    """The reader's best usable span, in document coordinates."""
+
+    doc_id: str
+    start: int
+    end: int
+    sentences: list[Sentence]
+    score_diff: float  # span score - null score of the same feature
+
+
+def locate(passages: list[Passage], out: ReadOut, index: Index) -> Located | None:
+    """Best span that falls inside citable sentences (spans in boilerplate/whitespace are skipped)."""
     for span in out.spans:
         p = passages[span.passage]
         doc = index.docs[p.doc_id].text
@@ -71,12 +80,23 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Index,
         doc_sents = index.all_sentences[p.doc_id]
         over = overlapping(doc_sents, a, b)
         if a >= b or not over:
-            continue  # a span in boilerplate or whitespace is no answer; try the next feature's best
+            continue
         # Clip to the overlapped sentences so the answer never shows text no citation covers.
         a, b = max(a, over[0].start), min(b, over[-1].end)
-        sents = sentences_for_span(doc_sents, a, b)
-        conf = confidence(span.score - span.null_score, calib)
-        if conf < thr:
-            return Answer(question, "", conf, True, [], related_c)
-        return Answer(question, doc[a:b], conf, False, [_cite(s) for s in sents], [], p.doc_id, a, b)
-    return Answer(question, "", 0.0, True, [], related_c)
+        return Located(p.doc_id, a, b, sentences_for_span(doc_sents, a, b), span.score - span.null_score)
+    return None
+
+
+def assemble(question: str, passages: list[Passage], out: ReadOut, index: Index, calib: dict | None = None,
+             related: list[Sentence] | None = None, threshold: float | None = None) -> Answer:
+    calib = {**DEFAULT_CALIBRATION, **(calib or {})}
+    thr = calib["threshold"] if threshold is None else threshold
+    related_c = [_cite(s) for s in (related or [])[:3]]
+    loc = locate(passages, out, index)
+    if loc is None:
+        return Answer(question, "", 0.0, True, [], related_c)
+    conf = confidence(loc.score_diff, calib)
+    text = index.docs[loc.doc_id].text[loc.start : loc.end]
+    if conf < thr:
+        return Answer(question, "", conf, True, [], related_c, candidate=text)
+    return Answer(question, text, conf, False, [_cite(s) for s in loc.sentences], [], loc.doc_id, loc.start, loc.end, candidate=text)

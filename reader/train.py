@@ -119,7 +119,7 @@ def main(argv=None):
     ap.add_argument("--out", default="reader/model", help="where the fp16 model directory is written")
     ap.add_argument("--work", default="reader/runs/main", help="checkpoints and logs (not committed)")
     ap.add_argument("--base", default=None, help="base encoder (default: bundled all-MiniLM-L6-v2)")
-    ap.add_argument("--max-questions", type=int, default=70000, help="SQuAD v1.1 questions used")
+    ap.add_argument("--max-questions", type=int, default=55000, help="SQuAD v1.1 questions used")
     ap.add_argument("--neg-ratio", type=float, default=0.3, help="share of questions that also give a no-answer window")
     ap.add_argument("--epochs", type=float, default=1.0)
     ap.add_argument("--batch-size", type=int, default=32)

@@ -119,6 +119,8 @@ class Answer:
     end: int | None = None
     retrieved: list[str] = field(default_factory=list)
     timings_ms: dict = field(default_factory=dict)
+    # The reader's best span even when abstaining: used by evaluation (best threshold), never shown.
+    candidate: str = ""
 
     def to_dict(self) -> dict:
         return {

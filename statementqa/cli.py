@@ -162,6 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=None, help="passages given to the reader")
     p.add_argument("--gold-context", action="store_true", help="SQuAD: give each question its own paragraph instead of retrieving")
     p.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    p.add_argument("--part", choices=("all", "train", "calib", "test"), default="all",
+                   help="SQuAD dev-v2.0-a: the article part (test = held out from training and calibration)")
     p.add_argument("--on-error", choices=("skip", "fail"), default="skip", help="malformed dataset lines: skip with a warning or reject the file")
     p.add_argument("--compare", nargs=2, type=Path, metavar=("A", "B"), help="print two metrics.json files side by side and exit")
     p.add_argument("--gate", type=Path, default=None, help="fail (exit 1) if metrics fall below the floors in this JSON file")

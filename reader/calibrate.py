@@ -1,0 +1,100 @@
+"""Fit the reader's confidence (Platt scaling of span-minus-null score) and its abstention
+threshold on the calibration part of dev-v2.0-a (articles 1, 4, 7, ... ; never trained on,
+never used for the reported test numbers), and write ``calibration.json`` into the model dir.
+
+    python -m reader.calibrate --reader reader/model
+
+Each question is read with its gold paragraph cut into the runtime passages. "Right" means
+F1 >= 0.5 against the gold answers; any answer to an unanswerable question is wrong. The
+threshold maximises SQuAD v2 F1 on the same questions. This script does not train.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def gold_index(context: str, key: str = "p"):
+    """A minimal index over one paragraph, for gold-context reading (same segmenter and chunker)."""
+    from retrieval.chunk import chunk
+    from retrieval.segment import segment
+    from retrieval.types import Document
+
+    sents = segment(context, key)
+    return SimpleNamespace(docs={key: Document(key, context)}, all_sentences={key: sents}), chunk(context, sents)
+
+
+def read_gold(reader, question: str, context: str):
+    """(predicted text or "", score diff or -inf, Located) for one question with its gold paragraph."""
+    from .assemble import locate
+
+    idx, passages = gold_index(context)
+    out = reader.read(question, passages)
+    loc = locate(passages, out, idx)
+    if loc is None:
+        return "", float("-inf"), None
+    return context[loc.start : loc.end], loc.score_diff, loc
+
+
+def collect(reader, qas, progress=True):
+    from tqdm import tqdm
+
+    from eval.metrics import score_answer
+
+    rows = []
+    for q in tqdm(qas, disable=not progress, desc="reading", unit="q"):
+        pred, diff, _ = read_gold(reader, q.question, q.context)
+        em, f1 = score_answer(q.answers, pred) if not q.impossible else (0.0, 0.0)
+        rows.append({"id": q.qid, "answerable": not q.impossible, "pred": pred, "diff": diff, "em": em, "f1": f1})
+    return rows
+
+
+def fit(rows) -> dict:
+    from sklearn.linear_model import LogisticRegression
+
+    from eval.metrics import best_threshold
+
+    x = np.array([[max(r["diff"], -50.0)] for r in rows])
+    y = np.array([int(r["answerable"] and r["f1"] >= 0.5) for r in rows])
+    lr = LogisticRegression(C=100.0).fit(x, y)
+    a, b = float(lr.coef_[0][0]), float(lr.intercept_[0])
+    conf = 1 / (1 + np.exp(-(a * x[:, 0] + b)))
+    f1s = [r["f1"] for r in rows]
+    best_f1, t_na = best_threshold(f1s, list(1 - conf), [r["answerable"] for r in rows])
+    # best_threshold abstains when 1 - conf > t_na, i.e. answers when conf >= 1 - t_na.
+    return {"a": a, "b": b, "threshold": float(1 - t_na), "best_f1_on_calibration": best_f1, "label": "F1>=0.5",
+            "n": len(rows), "n_answerable": int(sum(r["answerable"] for r in rows))}
+
+
+def main(argv=None):
+    from reader.model import DEFAULT_READER, Reader
+
+    from .squad import DEV_V2A, dev_part, iter_qas, load_squad
+
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--reader", default=str(DEFAULT_READER))
+    ap.add_argument("--limit", type=int, default=None)
+    args = ap.parse_args(argv)
+    t0 = time.time()
+    reader = Reader(args.reader)
+    qas = list(iter_qas(dev_part(load_squad(DEV_V2A), "calib")))[: args.limit]
+    rows = collect(reader, qas)
+    cal = fit(rows)
+    cal.update(fitted_on="dev-v2.0-a calibration part (articles i % 3 == 1)", seconds=round(time.time() - t0))
+    out = Path(args.reader) / "calibration.json"
+    tmp = out.with_suffix(".tmp")
+    tmp.write_text(json.dumps(cal, indent=2))
+    os.replace(tmp, out)
+    print(json.dumps(cal, indent=2))
+
+
+if __name__ == "__main__":
+    main()
