@@ -121,6 +121,8 @@ class Answer:
     timings_ms: dict = field(default_factory=dict)
     # The reader's best span even when abstaining: used by evaluation (best threshold), never shown.
     candidate: str = ""
+    interpreted_as: str = ""  # a follow-up question rewritten with the previous turn
+
 
     def to_dict(self) -> dict:
         return {
@@ -133,4 +135,5 @@ class Answer:
             "span": None if self.doc_id is None else {"doc_id": self.doc_id, "start": self.start, "end": self.end},
             "retrieved": list(self.retrieved),
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            **({"interpreted_as": self.interpreted_as} if self.interpreted_as else {}),
         }

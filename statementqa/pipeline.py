@@ -27,6 +27,7 @@ from retrieval.embed import DEFAULT_EMBEDDER, Embedder
 from retrieval.search import Retriever, SearchResult, check_k, check_question
 from retrieval.store import Index, IndexParams, open_index
 from retrieval.types import Answer
+from statementqa.followup import Turn, resolve
 
 log = logging.getLogger(__name__)
 
@@ -120,20 +121,24 @@ class Pipeline:
         qv = self._qvec(question) if mode != "bm25" else None
         return r.search(question, k, mode, qvec=qv)
 
-    def ask(self, question: str, k: int | None = None) -> Answer:
+    def ask(self, question: str, k: int | None = None, history: list[Turn] | None = None) -> Answer:
+        """Answer ``question``; ``history`` (earlier turns, oldest first) resolves follow-ups."""
         t0 = time.perf_counter()
         question = check_question(question)
         k = check_k(k if k is not None else self.settings.k)
         index = self.index
         t1 = time.perf_counter()
-        res = self.search(question, k)
+        rq = resolve(question, history[-1] if history else None)
+        res = self.retriever.search(rq.retrieval_query[:4000], k, "hybrid", qvec=self._qvec(rq.retrieval_query[:4000]))
         t2 = time.perf_counter()
         passages = [h.passage for h in res.hits]
-        out = self.reader.read(question, passages)
+        out = self.reader.read(rq.reader_question, passages)
         t3 = time.perf_counter()
         related = [h.sentence for h in res.sentences[:3]]
         ans = assemble(question, passages, out, index, self.reader.calibration, related, self.settings.threshold)
         ans.retrieved = [p.passage_id for p in passages]
+        if rq.is_followup:
+            ans.interpreted_as = rq.reader_question
         t4 = time.perf_counter()
         ans.timings_ms = {"load": (t1 - t0) * 1e3, "retrieval": (t2 - t1) * 1e3, "reading": (t3 - t2) * 1e3,
                           "assembly": (t4 - t3) * 1e3, "total": (t4 - t0) * 1e3}

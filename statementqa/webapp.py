@@ -1,0 +1,299 @@
+"""The Gradio chat app, mountable in any FastAPI app.
+
+* chat (Gradio 6 messages format): short answer with [n] markers tied to cited sentences,
+  confidence in words (high / medium / low) with the number in a details line; an honest
+  "the documents do not say" with related sentences when the reader abstains;
+* source panel: the whole document with the cited sentences highlighted and the answer
+  span marked inside them (related sentences get a different, labelled style);
+* follow-ups through statementqa.followup; like/dislike feedback to a JSONL log;
+* a named API endpoint ``/ask`` returning the same JSON as ``statementqa ask --json``;
+* safety: every piece of user, model and document text is HTML-escaped before display,
+  questions are length-checked, errors become messages (never tracebacks), the queue has a
+  concurrency limit, nothing is fetched from outside (system fonts, no analytics, the web
+  component's ``gradio.js`` served by the app itself).
+
+``create_app`` returns a FastAPI app (CORS allow-list, /healthz, /gradio.js, the examples
+folder) with the UI mounted at ``/``; ``serve`` runs it with uvicorn. ``build_ui`` alone is
+the Blocks, for ``demo.launch()`` users.
+"""
+
+import html
+import logging
+import os
+import re
+import threading
+import time
+from pathlib import Path
+
+import statementqa  # noqa: F401 - offline environment
+from retrieval.errors import UserError
+from retrieval.paths import REPO_ROOT
+from retrieval.search import MAX_QUESTION_CHARS
+from statementqa.feedback import FeedbackError, append_feedback
+from statementqa.followup import Turn
+
+log = logging.getLogger(__name__)
+DEFAULT_FEEDBACK = REPO_ROOT / ".statementqa" / "feedback.jsonl"
+EXAMPLES = [
+    "Where did the meeting take place?",
+    "Who did Nielsen meet?",
+    "What are the four areas of collaboration?",
+    "When will the final agreement be completed?",
+    "What did Nielsen say about children?",
+    "How much money will the United States provide?",
+]
+CSS = """
+.sq-source { white-space: pre-wrap; line-height: 1.55; font-size: 0.95rem; max-height: 70vh; overflow-y: auto;
+             padding: 0.75rem; border: 1px solid var(--border-color-primary); border-radius: 8px; }
+.sq-source .cited { background: #fff3b0; border-radius: 3px; }
+.sq-source .cited sup { color: #8a6d00; font-weight: 600; }
+.sq-source mark.answer { background: #ffd54a; font-weight: 600; padding: 0 1px; }
+.sq-source .related { background: #e3ecff; border-bottom: 1px dashed #5b7bd5; }
+.sq-source .boilerplate { color: #888; }
+.sq-legend { font-size: 0.85rem; color: var(--body-text-color-subdued); }
+"""
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
+
+
+def esc(text: str) -> str:
+    """Escape for the chat's Markdown renderer: HTML entities first, then Markdown punctuation."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def confidence_words(c: float) -> str:
+    return "high" if c >= 0.75 else "medium" if c >= 0.5 else "low"
+
+
+def format_answer_md(ans) -> str:
+    if ans.abstained:
+        lines = ["**The documents do not say.** I found no answer to this in the statement."]
+        if ans.related:
+            lines.append("")
+            lines.append("Related, but not an answer:")
+            lines += [f"- {esc(c.text)}" for c in ans.related]
+        return "\n".join(lines)
+    marks = "".join(f"[{i}]" for i in range(1, len(ans.citations) + 1))
+    lines = [f"**{esc(ans.text)}** {marks}", "",
+             f"Confidence: **{confidence_words(ans.confidence)}** ({ans.confidence:.2f})"
+             + (f" · read as “{esc(ans.interpreted_as)}”" if ans.interpreted_as else ""), ""]
+    lines += [f"\\[{i}\\] {esc(c.text)} _(sentence {c.sentence_index + 1})_" for i, c in enumerate(ans.citations, 1)]
+    return "\n".join(lines)
+
+
+def source_html(index, ans=None, doc_id: str | None = None) -> str:
+    """The document as HTML with cited sentences highlighted and the answer span marked (all text escaped)."""
+    if doc_id is None:
+        doc_id = (ans.doc_id if ans is not None and ans.doc_id else None) or \
+                 (ans.related[0].doc_id if ans is not None and ans.related else None) or next(iter(index.docs))
+    doc = index.docs[doc_id]
+    text = doc.text
+    cited = {c.sentence_index: n for n, c in enumerate(ans.citations, 1) if c.doc_id == doc_id} if ans else {}
+    related = {c.sentence_index for c in ans.related if c.doc_id == doc_id} if ans else set()
+    a0, a1 = (ans.start, ans.end) if ans is not None and not ans.abstained and ans.doc_id == doc_id else (-1, -1)
+    out, pos = [], 0
+    for s in index.all_sentences[doc_id]:
+        out.append(html.escape(text[pos : s.start]))
+        cls = "cited" if s.idx in cited else "related" if s.idx in related else "boilerplate" if s.boilerplate else ""
+        inner = s.text
+        if cls == "cited" and a0 < s.end and s.start < a1:
+            x, y = max(a0, s.start) - s.start, min(a1, s.end) - s.start
+            body = html.escape(inner[:x]) + '<mark class="answer">' + html.escape(inner[x:y]) + "</mark>" + html.escape(inner[y:])
+        else:
+            body = html.escape(inner)
+        sup = f"<sup>[{cited[s.idx]}]</sup>" if s.idx in cited else ""
+        out.append(f'<span class="sent {cls}" data-idx="{s.idx}">{body}{sup}</span>' if cls else f'<span class="sent" data-idx="{s.idx}">{body}</span>')
+        pos = s.end
+    out.append(html.escape(text[pos:]))
+    title = html.escape(doc.title)
+    meta = " · ".join(html.escape(str(doc.meta[k])) for k in ("publisher", "date") if doc.meta.get(k))
+    legend = ('<span class="cited">cited sentence</span> <mark class="answer">answer</mark>' if cited else
+              '<span class="related">related sentence (not an answer)</span>' if related else "")
+    return (f'<div class="sq-doc"><h3>{title}</h3><div class="sq-legend">{meta}{" · " if meta and legend else ""}{legend}</div>'
+            f'<div class="sq-source" id="sq-source">{"".join(out)}</div></div>')
+
+
+def documents_md(pl) -> str:
+    rows = ["| document | publisher | date | characters |", "|---|---|---|---|"]
+    for d in pl.documents():
+        rows.append(f"| {esc(d['title'])} | {esc(str(d.get('publisher', '')))} | {esc(str(d.get('date', '')))} | {d['chars']:,} |")
+    return "\n".join(rows)
+
+
+def build_ui(pl, feedback_log: Path | None = None):
+    import gradio as gr
+
+    feedback_log = Path(feedback_log or DEFAULT_FEEDBACK)
+
+    def respond(message, history, turns):
+        history = list(history or [])
+        turns = list(turns or [])
+        message = message if isinstance(message, str) else ""
+        shown = esc(message[:MAX_QUESTION_CHARS]) + ("…" if len(message) > MAX_QUESTION_CHARS else "")
+        try:
+            ans = pl.ask(message, history=[Turn(t["question"], t["answer"]) for t in turns[-1:]])
+        except UserError as e:
+            history += [{"role": "user", "content": shown or "(empty)"}, {"role": "assistant", "content": f"⚠️ {esc(str(e))}"}]
+            return "", history, turns, gr.update()
+        except Exception:  # noqa: BLE001 - never show a traceback to the user
+            log.exception("question failed")
+            history += [{"role": "user", "content": shown}, {"role": "assistant", "content": "⚠️ Sorry, something went wrong while answering. Please try again."}]
+            return "", history, turns, gr.update()
+        history += [{"role": "user", "content": shown}, {"role": "assistant", "content": format_answer_md(ans)}]
+        turns.append({"question": message, "answer": ans.text, "abstained": ans.abstained, "confidence": ans.confidence,
+                      "citations": [c.to_dict() for c in ans.citations]})
+        return "", history, turns, source_html(pl.index, ans)
+
+    def clear():
+        return [], [], source_html(pl.index), ""
+
+    def on_like(turns, data: gr.LikeData):
+        idx = data.index if isinstance(data.index, int) else data.index[0]
+        turn_no = idx // 2  # user/assistant message pairs
+        turns = turns or []
+        t = turns[turn_no] if 0 <= turn_no < len(turns) else {}
+        try:
+            append_feedback(feedback_log, {"liked": bool(data.liked), "question": t.get("question"), "answer": t.get("answer"),
+                                           "abstained": t.get("abstained"), "citations": t.get("citations", [])})
+            gr.Info("Thanks for the feedback.")
+        except FeedbackError as e:
+            gr.Warning(str(e))
+
+    def ask_api(question: str, k: int = 3) -> dict:
+        """Answer a question about the documents; returns the same JSON as `statementqa ask --json`."""
+        try:
+            return pl.ask(question, int(k)).to_dict()
+        except UserError as e:
+            raise gr.Error(str(e)) from None
+        except Exception:  # noqa: BLE001
+            log.exception("api question failed")
+            raise gr.Error("internal error while answering; see the server log") from None
+
+    with gr.Blocks(title="statementqa") as demo:
+        gr.Markdown("## Ask the statement\nAnswers come with the sentences they were taken from. "
+                    "If the documents do not say, the assistant says so.")
+        turns = gr.State([])
+        with gr.Row():
+            with gr.Column(scale=5):
+                chat = gr.Chatbot(label="Chat", height=460, buttons=["copy", "copy_all"], elem_id="sq-chat",
+                                  feedback_options=("Like", "Dislike"), sanitize_html=True, render_markdown=True)
+                with gr.Row():
+                    box = gr.Textbox(placeholder="Ask a question about the statement…", show_label=False, scale=5,
+                                     max_length=MAX_QUESTION_CHARS * 20, elem_id="sq-question", submit_btn=False)
+                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="sq-ask")
+                with gr.Row():
+                    clear_btn = gr.Button("Clear", elem_id="sq-clear", size="sm")
+                gr.Examples(EXAMPLES, inputs=[box], label="Examples")
+            with gr.Column(scale=4):
+                src = gr.HTML(source_html(pl.index) if pl._index is not None else "<div class='sq-source'>Loading…</div>",
+                              elem_id="sq-source-panel")
+                with gr.Accordion("Documents", open=False):
+                    gr.Markdown(documents_md(pl) if pl._index is not None else "")
+        send.click(respond, [box, chat, turns], [box, chat, turns, src], api_visibility="private")
+        box.submit(respond, [box, chat, turns], [box, chat, turns, src], api_visibility="private")
+        clear_btn.click(clear, None, [chat, turns, src, box], api_visibility="private")
+        chat.like(on_like, [turns], None, api_visibility="private")
+        gr.api(ask_api, api_name="ask")
+        demo.load(lambda: source_html(pl.index), None, src, api_visibility="private")
+    return demo
+
+
+def theme():
+    import gradio as gr
+
+    # System fonts only: the default theme would ask a font CDN for its web fonts.
+    return gr.themes.Default(font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
+                             font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"])
+
+
+def create_app(pl, cors: list[str] | None = None, root_path: str = "", auth=None, feedback_log: Path | None = None,
+               warm: bool = True, max_concurrency: int = 2, max_queue: int = 256):
+    import gradio as gr
+    from fastapi import FastAPI
+    from fastapi.middleware.cors import CORSMiddleware
+    from fastapi.responses import FileResponse, JSONResponse
+    from fastapi.staticfiles import StaticFiles
+
+    app = FastAPI(title="statementqa", docs_url=None, redoc_url=None, openapi_url=None)
+    # Our allow-list replaces Gradio's own CORS handling (see gradio.mount_gradio_app).
+    app.add_middleware(CORSMiddleware, allow_origins=list(cors or []), allow_methods=["GET", "POST", "OPTIONS"],
+                       allow_headers=["*"], allow_credentials=False)
+    state = {"warm_s": None, "error": None}
+
+    @app.get("/healthz")
+    def healthz():
+        return JSONResponse({"ok": state["error"] is None, "warm_s": state["warm_s"], "error": state["error"]})
+
+    gradio_js = Path(gr.__file__).parent / "templates" / "frontend" / "gradio.js"
+
+    @app.get("/gradio.js")
+    def web_component():
+        # The web component loader from the installed wheel (no CDN); it imports ./assets/* from this app.
+        return FileResponse(gradio_js, media_type="text/javascript")
+
+    app.mount("/examples", StaticFiles(directory=REPO_ROOT / "examples", html=True), name="examples")
+
+    def _warm():
+        try:
+            state["warm_s"] = round(pl.warm(), 2)
+            log.info("models warm in %.1fs", state["warm_s"])
+        except UserError as e:
+            state["error"] = str(e)
+            log.error("%s", e)
+        except Exception as e:  # noqa: BLE001
+            state["error"] = f"{e.__class__.__name__}: {e}"
+            log.exception("warm-up failed")
+
+    if warm:
+        threading.Thread(target=_warm, name="warm-up", daemon=True).start()
+    demo = build_ui(pl, feedback_log)
+    demo.queue(default_concurrency_limit=max_concurrency, max_size=max_queue)
+    gr.mount_gradio_app(app, demo, path="/", root_path=root_path or None, auth=auth, show_error=False,
+                        theme=theme(), css=CSS, footer_links=["api"], ssr_mode=False, mcp_server=False)
+    app.state.pipeline = pl
+    app.state.health = state
+    return app
+
+
+def start_in_thread(app, host: str = "127.0.0.1", port: int = 0):
+    """Run ``app`` with uvicorn in a daemon thread; returns (server, base_url). Stop with server.should_exit = True."""
+    import socket
+
+    import uvicorn
+
+    if port == 0:
+        with socket.socket() as s:
+            s.bind((host, 0))
+            port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", timeout_keep_alive=30))
+    t = threading.Thread(target=server.run, daemon=True)
+    t.start()
+    deadline = time.time() + 60
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    if not server.started:
+        raise RuntimeError("server did not start")
+    return server, f"http://{host}:{port}/"
+
+
+def serve(args) -> int:
+    import uvicorn
+
+    from statementqa.cli import pipeline_from
+
+    pl = pipeline_from(args)
+    pl.index  # noqa: B018 - fail fast on a bad corpus, before the server starts
+    pl.reader.load()  # fail fast on a bad --reader (clear error naming the path)
+    auth = args.auth or os.environ.get("STATEMENTQA_AUTH")
+    auth_t = None
+    if auth:
+        if ":" not in auth:
+            raise UserError("--auth must be USER:PASSWORD")
+        auth_t = tuple(auth.split(":", 1))
+    cors = [o.strip() for o in (args.cors or "").split(",") if o.strip()]
+    app = create_app(pl, cors=cors, root_path=args.root_path, auth=auth_t, feedback_log=args.feedback_log)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        log.warning("listening on %s: reachable from other machines%s", args.host, "" if auth_t else " without a login (use --auth)")
+    print(f"statementqa: http://{args.host}:{args.port}{args.root_path or ''}/  (Ctrl+C to stop)", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
