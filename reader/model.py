@@ -110,6 +110,11 @@ class Reader:
         texts = [p.text if isinstance(p, Passage) else p for p in passages]
         if not texts:
             return ReadOut([], float("inf"))
+        # A question longer than a quarter of the window would leave no room for the passage.
+        max_q = max(8, self.max_length // 4)
+        qoff = tok(question, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+        if len(qoff) > max_q:
+            question = question[: qoff[max_q - 1][1]]
         enc = tok([question] * len(texts), texts, truncation="only_second", max_length=self.max_length,
                   stride=self.stride, return_overflowing_tokens=True, return_offsets_mapping=True,
                   padding=True, return_tensors="pt")

@@ -9,6 +9,7 @@ It does not know about the CLI, the web app or evaluation files.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -37,7 +38,7 @@ class Settings:
     corpus: Path = DEFAULT_CORPUS
     data_dir: Path = DEFAULT_DATA_DIR
     embedder: str = DEFAULT_EMBEDDER
-    reader: str = str(DEFAULT_READER)
+    reader: str = os.environ.get("STATEMENTQA_READER", str(DEFAULT_READER))
     k: int = 3
     chunk_size: int = 3
     chunk_overlap: int = 1

@@ -73,7 +73,7 @@ def format_answer_md(ans) -> str:
             lines.append("Related, but not an answer:")
             lines += [f"- {esc(c.text)}" for c in ans.related]
         return "\n".join(lines)
-    marks = "".join(f"[{i}]" for i in range(1, len(ans.citations) + 1))
+    marks = "".join(f"\\[{i}\\]" for i in range(1, len(ans.citations) + 1))
     lines = [f"**{esc(ans.text)}** {marks}", "",
              f"Confidence: **{confidence_words(ans.confidence)}** ({ans.confidence:.2f})"
              + (f" · read as “{esc(ans.interpreted_as)}”" if ans.interpreted_as else ""), ""]

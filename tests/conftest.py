@@ -40,3 +40,25 @@ def pipeline(tmp_path_factory, corpus_dir):
     from statementqa.pipeline import Pipeline
 
     return Pipeline(corpus=corpus_dir, data_dir=tmp_path_factory.mktemp("data"))
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_server(pipeline, tmp_path_factory):
+    """The real app (shipped reader) on a free loopback port, with one extra origin allowed (the embed page's)."""
+    from statementqa.webapp import create_app, start_in_thread
+
+    embed_port = free_port()
+    origin = f"http://127.0.0.1:{embed_port}"
+    fb = tmp_path_factory.mktemp("fb") / "feedback.jsonl"
+    app = create_app(pipeline, cors=[origin], feedback_log=fb)
+    server, url = start_in_thread(app)
+    yield {"url": url, "pipeline": pipeline, "allowed_origin": origin, "embed_port": embed_port, "feedback": fb}
+    server.should_exit = True

@@ -1,0 +1,130 @@
+"""The chat app through its API (gradio_client), its HTML building blocks, feedback and CORS."""
+from __future__ import annotations
+
+import json
+import threading
+
+import httpx
+import pytest
+
+from statementqa.feedback import FeedbackError, append_feedback
+from statementqa.webapp import esc, format_answer_md, source_html
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def client(app_server):
+    from gradio_client import Client
+
+    return Client(app_server["url"], verbose=False)
+
+
+def test_api_answers_with_citation(client):
+    r = client.predict(question="Where did the meeting take place?", k=3, api_name="/ask")
+    assert not r["abstained"] and "San Salvador" in r["answer"]
+    assert r["citations"] and "San Salvador" in r["citations"][0]["text"]
+    assert set(r) >= {"question", "answer", "abstained", "confidence", "citations", "related", "timings_ms"}
+    assert 0 <= r["confidence"] <= 1
+
+
+def test_api_abstains(client):
+    r = client.predict(question="What is the capital of France?", k=3, api_name="/ask")
+    assert r["abstained"] and r["answer"] == "" and r["citations"] == [] and r["related"]
+
+
+@pytest.mark.parametrize("q, msg", [("", "empty"), ("   ", "empty"), ("why " * 300, "limit is 1,000")])
+def test_api_refuses_bad_questions(client, q, msg):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match=msg):
+        client.predict(question=q, k=3, api_name="/ask")
+
+
+def test_api_matches_cli_json(client, app_server):
+    pl = app_server["pipeline"]
+    a = client.predict(question="Which country may also participate?", k=3, api_name="/ask")
+    b = pl.ask("Which country may also participate?", 3).to_dict()
+    for key in ("answer", "abstained", "citations", "related", "retrieved"):
+        assert a[key] == b[key]
+
+
+def test_health_and_static(app_server):
+    base = app_server["url"]
+    h = httpx.get(base + "healthz", timeout=30).json()
+    assert h["ok"]
+    js = httpx.get(base + "gradio.js", timeout=30)
+    assert js.status_code == 200 and "assets/" in js.text
+    assert "gradio-app" in httpx.get(base + "examples/embed.html", timeout=30).text
+
+
+def test_cors_allow_list(app_server):
+    base = app_server["url"]
+    ok = httpx.get(base + "config", headers={"Origin": app_server["allowed_origin"]}, timeout=30)
+    assert ok.headers.get("access-control-allow-origin") == app_server["allowed_origin"]
+    bad = httpx.get(base + "config", headers={"Origin": "http://evil.example"}, timeout=30)
+    assert "access-control-allow-origin" not in bad.headers
+
+
+def test_no_traceback_in_api_errors(client):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError) as e:
+        client.predict(question="", k=0, api_name="/ask")
+    assert "Traceback" not in str(e.value)
+
+
+# -- pieces of the page ----------------------------------------------------------------
+
+@pytest.mark.parametrize("payload", ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "[x](javascript:alert(1))", "**b** _i_ `c`"])
+def test_markdown_escape(payload):
+    out = esc(payload)
+    assert "<" not in out and "](" not in out and "**" not in out
+
+
+def test_source_html_highlights(pipeline):
+    ans = pipeline.ask("Where did the meeting take place?")
+    page = source_html(pipeline.index, ans)
+    assert 'class="sent cited"' in page and '<mark class="answer">' in page
+    marked = page.split('<mark class="answer">')[1].split("</mark>")[0]
+    assert marked == ans.text.replace("&", "&amp;")
+    md = format_answer_md(ans)
+    assert "\\[1\\]" in md and "Confidence:" in md
+
+
+def test_source_html_escapes_document_text(tmp_path):
+    from retrieval.corpus import load_corpus
+    from retrieval.store import open_index
+
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "x.txt").write_text("Evil <script>alert(1)</script> text. Second <b>sentence</b>.")
+    idx, _ = open_index(load_corpus(tmp_path / "c"), data_dir=tmp_path / "d")
+    page = source_html(idx)
+    assert "<script>" not in page and "&lt;script&gt;" in page and "<b>" not in page
+
+
+# -- feedback ----------------------------------------------------------------------------
+
+def test_feedback_concurrent_appends(tmp_path):
+    log = tmp_path / "fb" / "feedback.jsonl"
+    n = 400
+
+    def fire(i):
+        append_feedback(log, {"liked": i % 2 == 0, "question": f"q{i} " + "ü" * (i % 50), "answer": "a" * 3000, "citations": []})
+
+    threads = [threading.Thread(target=fire, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == n
+    recs = [json.loads(x) for x in lines]
+    assert sorted(int(r["question"].split()[0][1:]) for r in recs) == list(range(n))
+    assert all("timestamp" in r for r in recs)
+
+
+def test_feedback_write_failure_is_reported(tmp_path):
+    (tmp_path / "file").write_text("not a dir")
+    with pytest.raises(FeedbackError, match="could not save feedback"):
+        append_feedback(tmp_path / "file" / "feedback.jsonl", {"liked": True})

@@ -1,0 +1,121 @@
+"""Real-browser tests: Debian's Chromium driven by Playwright, with every non-loopback request
+blocked. Screenshots go to test-artefacts/."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from urllib.parse import urlparse
+
+import pytest
+
+from tests.conftest import REPO
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTEFACTS = REPO / "test-artefacts"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed (make test installs Debian's chromium)")
+        pytest.skip("chromium is not installed; `make test` installs it")
+    from playwright.sync_api import sync_playwright
+
+    ARTEFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+def _page(browser):
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    outside: list[str] = []
+
+    def guard(route):
+        host = urlparse(route.request.url).hostname or ""
+        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost", "::1"):
+            return route.continue_()
+        outside.append(route.request.url)
+        return route.abort()
+
+    ctx.route("**/*", guard)
+    page = ctx.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    return ctx, page, outside, dialogs
+
+
+def _ask(scope, question: str):
+    box = scope.locator("#sq-question textarea").first
+    box.wait_for(timeout=60_000)
+    box.fill(question)
+    scope.locator("#sq-ask").first.click()
+
+
+def test_chat_answer_and_highlight(browser, app_server):
+    ctx, page, outside, dialogs = _page(browser)
+    page.goto(app_server["url"])
+    _ask(page, "Where did the meeting take place?")
+    bot = page.locator("#sq-chat .message.bot, #sq-chat [data-testid='bot']").last
+    bot.wait_for(timeout=60_000)
+    page.wait_for_function("document.querySelector('#sq-chat') && document.querySelector('#sq-chat').innerText.includes('San Salvador')", timeout=60_000)
+    cited = page.locator(".sq-source .cited").first
+    assert "San Salvador" in cited.inner_text()
+    assert "San Salvador" in page.locator(".sq-source mark.answer").first.inner_text()
+    assert "Confidence" in page.locator("#sq-chat").inner_text()
+    page.screenshot(path=str(ARTEFACTS / "chat-answer.png"), full_page=True)
+    assert outside == [], f"the page tried to reach outside: {outside}"
+    ctx.close()
+
+
+def test_abstention_shows_related(browser, app_server):
+    ctx, page, outside, _ = _page(browser)
+    page.goto(app_server["url"])
+    _ask(page, "What is the capital of France?")
+    page.wait_for_function("document.querySelector('#sq-chat').innerText.includes('do not say')", timeout=60_000)
+    assert "Related, but not an answer" in page.locator("#sq-chat").inner_text()
+    assert page.locator(".sq-source .related").count() >= 1 and page.locator(".sq-source .cited").count() == 0
+    page.screenshot(path=str(ARTEFACTS / "chat-abstain.png"), full_page=True)
+    ctx.close()
+
+
+def test_script_payload_stays_text(browser, app_server):
+    ctx, page, _, dialogs = _page(browser)
+    page.goto(app_server["url"])
+    payload = '<img src=x onerror="window.__pwned=1;alert(1)"><script>window.__pwned=2</script> where?'
+    _ask(page, payload)
+    page.wait_for_function("document.querySelector('#sq-chat').innerText.includes('onerror')", timeout=60_000)
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__pwned") is None and dialogs == []
+    assert page.locator("#sq-chat img[src='x']").count() == 0
+    assert "<img src=x" in page.locator("#sq-chat").inner_text()
+    page.screenshot(path=str(ARTEFACTS / "chat-xss.png"), full_page=True)
+    ctx.close()
+
+
+def test_embed_page_widget(browser, app_server):
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(REPO / "examples"))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", app_server["embed_port"]), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        ctx, page, outside, _ = _page(browser)
+        page.goto(f"http://127.0.0.1:{app_server['embed_port']}/embed.html?app={app_server['url']}")
+        comp = page.locator("gradio-app")
+        _ask(comp, "When will the final agreement be completed?")
+        page.wait_for_function(
+            "document.querySelector('gradio-app').innerText.includes('next month')", timeout=60_000)
+        frame = page.frame_locator("#sq-frame")
+        frame.locator("#sq-question textarea").wait_for(timeout=60_000)
+        page.screenshot(path=str(ARTEFACTS / "embed-page.png"), full_page=True)
+        assert outside == [], f"the page tried to reach outside: {outside}"
+        ctx.close()
+    finally:
+        httpd.shutdown()

