@@ -1,0 +1,272 @@
+"""``statementqa bench``: one run that measures start-up, per-question latency, index build and
+query speed at three corpus sizes, peak memory, and side-by-side ratios against baselines.
+
+Each corpus size runs in its own subprocess so that its peak RSS is its own. Larger corpora
+are built from SQuAD paragraphs in ../shared/data/squad (or generated text with
+``--source synthetic``). Prints a table and writes everything to a JSON file.
+This is a benchmark command, not a test: numbers depend on the machine and its load.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _pct(xs, q):
+    import numpy as np
+
+    return float(np.percentile(xs, q)) if xs else float("nan")
+
+
+def _rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- workers (run in subprocesses) ------------------------------------------------------
+
+def worker_cold(corpus: str, data_dir: str) -> dict:
+    t0 = time.perf_counter()
+    from statementqa.pipeline import Pipeline  # noqa: F401 - measure the import
+
+    t_import = time.perf_counter()
+    pl = Pipeline(corpus=Path(corpus), data_dir=Path(data_dir))
+    pl.embedder.model  # noqa: B018
+    pl.reader.load()
+    t_models = time.perf_counter()
+    pl.index  # noqa: B018
+    t_index = time.perf_counter()
+    ans = pl.ask("Where did the meeting take place?")
+    t_first = time.perf_counter()
+    return {"import_s": t_import - t0, "model_load_s": t_models - t_import, "index_load_s": t_index - t_models,
+            "first_answer_s": t_first - t_index, "in_process_total_s": t_first - t0, "answer": ans.text, "rss_mb": _rss_mb()}
+
+
+def _squad_sentences(n: int, seed: int = 0) -> list[str]:
+    import gzip
+
+    paras = []
+    for f in ("train-v1.1.json.gz", "dev-v2.0-a.json.gz"):
+        p = REPO.parent / "shared" / "data" / "squad" / f
+        if p.exists():
+            d = json.load(gzip.open(p, "rt", encoding="utf-8"))
+            paras += [x["context"] for a in d["data"] for x in a["paragraphs"]]
+    return paras
+
+
+def _synthetic_docs(n_sent: int, seed: int = 0) -> list[str]:
+    rng = random.Random(seed)
+    words = [f"w{i}" for i in range(20000)]
+    docs, cur = [], []
+    for i in range(n_sent):
+        cur.append(" ".join(rng.choice(words) for _ in range(rng.randint(8, 25))).capitalize() + ".")
+        if len(cur) == 5:
+            docs.append(" ".join(cur))
+            cur = []
+    if cur:
+        docs.append(" ".join(cur))
+    return docs
+
+
+def worker_scale(size: str, source: str, work: str, baselines: str) -> dict:
+    import numpy as np
+
+    from retrieval.dense import DenseIndex, DenseParams
+    from retrieval.embed import Embedder
+    from retrieval.segment import segment
+    from retrieval.store import IndexParams, build, load, save
+    from retrieval.types import Document, content_hash
+
+    work = Path(work)
+    if size == "statement":
+        from retrieval.corpus import load_corpus
+
+        docs = load_corpus()
+    else:
+        target = int(size)
+        texts = _squad_sentences(target) if source == "squad" else []
+        if not texts:
+            texts = _synthetic_docs(target)
+        rng = random.Random(0)
+        rng.shuffle(texts)
+        docs, n = [], 0
+        for t in texts:
+            if n >= target:
+                break
+            docs.append(Document(content_hash(t), t, f"p{len(docs)}.txt"))
+            n += len(segment(t))
+        if n < target:  # SQuAD has ~98k sentences; top up with generated text
+            for t in _synthetic_docs(target - n, seed=1):
+                docs.append(Document(content_hash(t), t, f"s{len(docs)}.txt"))
+    emb = Embedder()
+    emb.encode(["warm up"])
+    rss_before = _rss_mb()
+    t0 = time.perf_counter()
+    index, stats = build(docs, IndexParams(), emb, progress=False)
+    build_s = time.perf_counter() - t0
+    path = save(index, work / f"data-{size}")
+    t1 = time.perf_counter()
+    index = load(path, mmap=True)
+    load_s = time.perf_counter() - t1
+    from retrieval.search import Retriever
+
+    r = Retriever(index, emb)
+    qs = ["Where did the meeting take place?", "Who discovered penicillin?", "What is the capital of the province?",
+          "When was the university founded?", "How many people live in the city?", "Which river flows through the town?",
+          "What did the treaty establish?", "Who was the first president?", "Why did the empire fall?", "What is oxygen used for?"] * 5
+    lat = []
+    for q in qs:
+        a = time.perf_counter()
+        r.search(q, 5)
+        lat.append((time.perf_counter() - a) * 1e3)
+    out = {"size": size, "documents": len(docs), "sentences": len(index.sentences), "build_s": build_s,
+           "embed_s": stats["embed_s"], "sentences_per_s": len(index.sentences) / build_s, "index_load_s": load_s,
+           "query_p50_ms": _pct(lat, 50), "query_p95_ms": _pct(lat, 95), "dense_kind": index.manifest["dense"]["kind"],
+           "rss_mb": _rss_mb(), "rss_before_build_mb": rss_before}
+    if baselines == "1":
+        vecs = np.asarray(index.vectors, dtype=np.float32)
+        qv = emb.encode(qs[:10])
+        exact = DenseIndex.build(vecs, DenseParams("exact"))
+        hnsw_t = time.perf_counter()
+        hnsw = DenseIndex.build(vecs, DenseParams("hnsw"))
+        hnsw_build = time.perf_counter() - hnsw_t
+
+        def timed(fn, reps=20):
+            ts = []
+            for _ in range(reps):
+                for q in qv:
+                    a = time.perf_counter()
+                    fn(q)
+                    ts.append((time.perf_counter() - a) * 1e3)
+            return _pct(ts, 50)
+
+        t_np = timed(lambda q: np.argpartition(-(vecs @ q), 10)[:10])
+        t_exact = timed(lambda q: exact.search(q, 10))
+        t_hnsw = timed(lambda q: hnsw.search(q, 10))
+        _, ie = exact.search(qv, 10)
+        _, ih = hnsw.search(qv, 10)
+        recall = float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(ie, ih)]))
+        out.update(numpy_ms=t_np, faiss_exact_ms=t_exact, faiss_hnsw_ms=t_hnsw, hnsw_recall_at_10=recall,
+                   hnsw_build_s=hnsw_build, faiss_vs_numpy=t_np / t_exact, hnsw_vs_exact=t_exact / t_hnsw)
+    return out
+
+
+def worker_latency(corpus: str, data_dir: str) -> dict:
+    """Warm per-question latency over the statement test set, and the naive whole-document baseline."""
+    from eval.dataset import load_jsonl
+    from eval.metrics import score_answer
+    from eval.runner import DEFAULT_DATASET
+    from statementqa.pipeline import Pipeline
+
+    pl = Pipeline(corpus=Path(corpus), data_dir=Path(data_dir))
+    pl.warm()
+    items = load_jsonl(DEFAULT_DATASET).items
+    ret, read, tot, f1 = [], [], [], []
+    for it in items:
+        pl._qcache.clear()  # a new question each time: no cached embedding
+        a = pl.ask(it.question)
+        ret.append(a.timings_ms["retrieval"])
+        read.append(a.timings_ms["reading"])
+        tot.append(a.timings_ms["total"])
+        f1.append(score_answer(it.answers if it.answerable else [], "" if a.abstained else a.text)[1])
+    # Naive baseline: the same reader over the whole document, no retrieval, windows of 384 tokens
+    # with stride 128 (the defaults of transformers' former question-answering pipeline, removed in v5).
+    from reader.assemble import assemble
+    from reader.model import Reader
+    from retrieval.types import Passage
+
+    naive = Reader(pl.settings.reader, max_length=384, stride=128)
+    doc = next(iter(pl.index.docs.values()))
+    whole = Passage("whole", doc.doc_id, tuple(range(len(pl.index.all_sentences[doc.doc_id]))), 0, len(doc.text), doc.text)
+    base_t, base_f1 = [], []
+    for it in items:
+        a = time.perf_counter()
+        ans = assemble(it.question, [whole], naive.read(it.question, [whole]), pl.index, naive.calibration)
+        base_t.append((time.perf_counter() - a) * 1e3)
+        base_f1.append(score_answer(it.answers if it.answerable else [], "" if ans.abstained else ans.text)[1])
+    return {"questions": len(items), "retrieval_p50_ms": _pct(ret, 50), "retrieval_p95_ms": _pct(ret, 95),
+            "reading_p50_ms": _pct(read, 50), "reading_p95_ms": _pct(read, 95), "total_p50_ms": _pct(tot, 50),
+            "total_p95_ms": _pct(tot, 95), "f1": 100 * statistics.mean(f1), "naive_p50_ms": _pct(base_t, 50),
+            "naive_p95_ms": _pct(base_t, 95), "naive_f1": 100 * statistics.mean(base_f1),
+            "speedup_vs_naive_p50": _pct(base_t, 50) / _pct(tot, 50)}
+
+
+def _run_worker(fn: str, *args) -> dict:
+    code = f"import json,sys; from statementqa.bench import {fn} as f; print('@@'+json.dumps(f(*sys.argv[1:])))"
+    t0 = time.perf_counter()
+    p = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, cwd=REPO,
+                       env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    wall = time.perf_counter() - t0
+    line = next((x for x in p.stdout.splitlines() if x.startswith("@@")), None)
+    if p.returncode != 0 or line is None:
+        from retrieval.errors import UserError
+
+        last = (p.stderr.strip().splitlines() or ["no output"])[-1]
+        raise UserError(f"bench step {fn}{tuple(map(str, args))} failed: {last}")
+    out = json.loads(line[2:])
+    out["process_wall_s"] = wall
+    return out
+
+
+def main_bench(args) -> int:
+    import tempfile
+
+    from retrieval.paths import DEFAULT_CORPUS
+
+    corpus = str(args.corpus or DEFAULT_CORPUS)
+    sizes = ["statement", "2000"] if args.quick else [s.strip() for s in args.sizes.split(",") if s.strip()]
+    res: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}, "time": time.strftime("%Y-%m-%d %H:%M:%S")}
+    with tempfile.TemporaryDirectory() as work:
+        data = Path(work) / "data"
+        print("cold start (fresh process, index built once before) ...", flush=True)
+        _run_worker("worker_cold", corpus, data)  # builds the index
+        res["cold_start"] = _run_worker("worker_cold", corpus, data)
+        print("per-question latency and naive baseline ...", flush=True)
+        res["latency"] = _run_worker("worker_latency", corpus, data)
+        res["scale"] = []
+        for s in sizes:
+            print(f"index build and query at {s} ...", flush=True)
+            res["scale"].append(_run_worker("worker_scale", s, "squad", work, "1" if s == sizes[-1] and s != "statement" else "0"))
+    Path(args.out).write_text(json.dumps(res, indent=2))
+    print(table(res))
+    print(f"\nwritten to {args.out}")
+    return 0
+
+
+def table(res: dict) -> str:
+    c, lt = res["cold_start"], res["latency"]
+    lines = ["## Start-up (fresh process)", "",
+             "| import | model load | index load | first answer | process start → first answer |", "|---|---|---|---|---|",
+             f"| {c['import_s']:.2f} s | {c['model_load_s']:.2f} s | {c['index_load_s']:.2f} s | {c['first_answer_s']:.2f} s | {c['process_wall_s']:.2f} s |",
+             "", f"## Per question, statement test set ({lt['questions']} questions, warm)", "",
+             "| stage | p50 ms | p95 ms |", "|---|---|---|",
+             f"| retrieval | {lt['retrieval_p50_ms']:.1f} | {lt['retrieval_p95_ms']:.1f} |",
+             f"| reading | {lt['reading_p50_ms']:.1f} | {lt['reading_p95_ms']:.1f} |",
+             f"| total | {lt['total_p50_ms']:.1f} | {lt['total_p95_ms']:.1f} |",
+             f"| naive baseline (HF QA pipeline, whole document) | {lt['naive_p50_ms']:.1f} | {lt['naive_p95_ms']:.1f} |",
+             "", f"Pipeline vs naive: {lt['speedup_vs_naive_p50']:.2f}× faster at p50; F1 {lt['f1']:.1f} vs {lt['naive_f1']:.1f}.",
+             "", "## Index build and query", "",
+             "| corpus | sentences | build s | sentences/s | query p50 ms | query p95 ms | index | peak RSS MB |",
+             "|---|---|---|---|---|---|---|---|"]
+    for s in res["scale"]:
+        lines.append(f"| {s['size']} | {s['sentences']:,} | {s['build_s']:.1f} | {s['sentences_per_s']:.0f} | {s['query_p50_ms']:.2f} | "
+                     f"{s['query_p95_ms']:.2f} | {s['dense_kind']} | {s['rss_mb']:.0f} |")
+    big = next((s for s in res["scale"] if "faiss_exact_ms" in s), None)
+    if big:
+        lines += ["", f"## Dense search at {big['sentences']:,} vectors (top-10, one query, p50)", "",
+                  "| method | ms | recall@10 vs exact |", "|---|---|---|",
+                  f"| NumPy brute force | {big['numpy_ms']:.2f} | 1.000 |",
+                  f"| FAISS exact (IndexFlatIP) | {big['faiss_exact_ms']:.2f} | 1.000 |",
+                  f"| FAISS HNSW (M=32, efSearch=96) | {big['faiss_hnsw_ms']:.3f} | {big['hnsw_recall_at_10']:.3f} |",
+                  "", f"FAISS exact vs NumPy: {big['faiss_vs_numpy']:.2f}×; HNSW vs exact: {big['hnsw_vs_exact']:.1f}× "
+                  f"(HNSW build {big['hnsw_build_s']:.1f} s)."]
+    return "\n".join(lines)
