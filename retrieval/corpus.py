@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from pathlib import Path
 
 from .errors import CorpusError
@@ -30,6 +31,34 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
+def _read_stable(path: Path, tries: int = 5) -> bytes:
+    """Read a file whole, retrying while it changes under us (an editor or copy still writing it)."""
+    for _ in range(tries):
+        before = path.stat()
+        raw = path.read_bytes()
+        after = path.stat()
+        if (before.st_mtime_ns, before.st_size) == (after.st_mtime_ns, after.st_size) == (after.st_mtime_ns, len(raw)):
+            return raw
+        time.sleep(0.2)
+    raise CorpusError(f"{path} kept changing while it was read; try again when it is saved")
+
+
+def corpus_signature(directory: str | Path | None = None) -> tuple:
+    """Cheap change detector: (path, size, mtime) of every candidate file (no reading)."""
+    root = Path(directory) if directory is not None else DEFAULT_CORPUS
+    if not root.exists():
+        return ()
+    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file() and (p.suffix.lower() in SUFFIXES or p.name.endswith(".meta.json")))
+    out = []
+    for p in files:
+        try:
+            st = p.stat()
+            out.append((str(p), st.st_size, st.st_mtime_ns))
+        except OSError:
+            continue
+    return tuple(out)
+
+
 def load_document(path: Path, root: Path | None = None) -> Document:
     root = root or path.parent
     if not _inside(path, root):
@@ -37,7 +66,7 @@ def load_document(path: Path, root: Path | None = None) -> Document:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise CorpusError(f"{path}: {size / 1e6:.0f} MB is over the {MAX_FILE_BYTES // 2**20} MiB limit per document; split it into smaller files")
-    raw = path.read_bytes()
+    raw = _read_stable(path)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:

@@ -158,12 +158,29 @@ def build(docs: list[Document], params: IndexParams, embedder: Embedder | None =
     return Index({d.doc_id: d for d in docs}, sents, all_sents, passages, dense, bm25, manifest, vectors=vectors), stats
 
 
+def _clean_stale_tmp(data_dir: Path) -> None:
+    """Remove temp dirs left by writers that died mid-write (their pid is gone)."""
+    for d in data_dir.glob(".tmp-index-*"):
+        try:
+            pid = int(d.name.split("-")[2])
+            os.kill(pid, 0)
+            continue  # writer still alive
+        except (ValueError, IndexError):
+            pass
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            continue
+        shutil.rmtree(d, ignore_errors=True)
+
+
 def save(index: Index, data_dir: Path) -> Path:
     """Write ``index`` under ``data_dir`` atomically and make it the live index."""
     data_dir = Path(data_dir)
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=data_dir, prefix=".tmp-index-"))
+        _clean_stale_tmp(data_dir)
+        tmp = Path(tempfile.mkdtemp(dir=data_dir, prefix=f".tmp-index-{os.getpid()}-"))
     except OSError as e:
         raise UserError(f"cannot write the index under {data_dir}: {e.strerror}; pass a writable --data-dir") from None
     try:

@@ -21,7 +21,7 @@ import numpy as np
 import statementqa  # noqa: F401 - sets the offline environment
 from reader.assemble import assemble
 from reader.model import DEFAULT_READER, Reader
-from retrieval.corpus import load_corpus
+from retrieval.corpus import corpus_signature, load_corpus
 from retrieval.paths import DEFAULT_CORPUS, DEFAULT_DATA_DIR
 from retrieval.dense import DenseParams
 from retrieval.embed import DEFAULT_EMBEDDER, Embedder
@@ -65,6 +65,7 @@ class Pipeline:
         self._lock = threading.RLock()
         self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
         self.index_info: dict = {}
+        self._signature: tuple = ()
 
     # -- lazily loaded parts -------------------------------------------------
     @property
@@ -75,6 +76,7 @@ class Pipeline:
             return self._index
 
     def _open(self) -> None:
+        self._signature = corpus_signature(self.settings.corpus)
         docs = load_corpus(self.settings.corpus)
         index, info = open_index(docs, self.settings.index_params(), self.settings.data_dir, self.embedder, mmap=self.settings.mmap)
         self._index, self.index_info = index, info
@@ -85,12 +87,19 @@ class Pipeline:
         self.index  # noqa: B018 - opens it
         return self._retriever
 
+    def maybe_refresh(self) -> dict | None:
+        """Refresh when the corpus files' sizes or times changed since the index was opened (cheap stat check)."""
+        if self._index is not None and corpus_signature(self.settings.corpus) == self._signature:
+            return None
+        return self.refresh()
+
     def refresh(self) -> dict:
         """Re-read the corpus; rebuild and swap the index only if it changed. In-flight questions keep the old one."""
+        sig = corpus_signature(self.settings.corpus)
         docs = load_corpus(self.settings.corpus)
         index, info = open_index(docs, self.settings.index_params(), self.settings.data_dir, self.embedder, mmap=self.settings.mmap)
         with self._lock:
-            self._index, self.index_info = index, info
+            self._index, self.index_info, self._signature = index, info, sig
             self._retriever = Retriever(index, self.embedder)
         return info
 

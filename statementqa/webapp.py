@@ -207,7 +207,7 @@ def theme():
 
 
 def create_app(pl, cors: list[str] | None = None, root_path: str = "", auth=None, feedback_log: Path | None = None,
-               warm: bool = True, max_concurrency: int = 2, max_queue: int = 256):
+               warm: bool = True, max_concurrency: int = 2, max_queue: int = 256, refresh_every: float = 10.0):
     import gradio as gr
     from fastapi import FastAPI
     from fastapi.middleware.cors import CORSMiddleware
@@ -244,8 +244,23 @@ def create_app(pl, cors: list[str] | None = None, root_path: str = "", auth=None
             state["error"] = f"{e.__class__.__name__}: {e}"
             log.exception("warm-up failed")
 
+    def _watch():
+        # Pick up corpus edits: a changed file is re-read whole and the index swapped atomically.
+        while True:
+            time.sleep(refresh_every)
+            try:
+                info = pl.maybe_refresh()
+                if info and info.get("rebuilt"):
+                    log.warning("corpus changed: index rebuilt (%s)", info.get("reason"))
+            except UserError as e:
+                log.warning("corpus refresh skipped: %s (the previous index stays in use)", e)
+            except Exception:  # noqa: BLE001
+                log.exception("corpus refresh failed (the previous index stays in use)")
+
     if warm:
         threading.Thread(target=_warm, name="warm-up", daemon=True).start()
+    if refresh_every:
+        threading.Thread(target=_watch, name="corpus-watch", daemon=True).start()
     demo = build_ui(pl, feedback_log)
     demo.queue(default_concurrency_limit=max_concurrency, max_size=max_queue)
     gr.mount_gradio_app(app, demo, path="/", root_path=root_path or None, auth=auth, show_error=False,

@@ -93,22 +93,6 @@ def test_corrupt_index_is_rebuilt(tmp_path, corpus, embedder, caplog, damage):
     assert _results(idx2, embedder) == before
 
 
-def test_read_only_data_dir_keeps_working(tmp_path, corpus, embedder):
-    ro = tmp_path / "ro"
-    ro.mkdir()
-    ro.chmod(0o500)
-    try:
-        idx, info = open_index(load_corpus(corpus), data_dir=ro / "sub", embedder=embedder)
-    finally:
-        ro.chmod(0o700)
-    import os
-
-    if os.geteuid() == 0:  # root ignores permission bits: nothing to test then
-        return
-    assert "save_error" in info and idx.path is None
-    assert Retriever(idx, embedder).search("Mexico?", 2).hits
-
-
 @pytest.mark.parametrize("k, n", [(1, 1), (3, 3), (100, None)])
 def test_k_larger_than_corpus(pipeline, k, n):
     res = pipeline.search("What will the compact cover?", k)

@@ -1,0 +1,193 @@
+"""Evaluation: metric functions against hand-computed cases, data set validation, the runner end
+to end, compare, and the regression gate on the statement test set with the shipped reader."""
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import pytest
+
+from eval.dataset import load_dataset, load_jsonl
+from eval.metrics import (best_threshold, citation_pr, compute_exact, compute_f1, expected_calibration_error,
+                          normalize_answer, reciprocal_rank, recall_at_k, score_answer)
+from retrieval.errors import UserError
+from tests.conftest import REPO, SQUAD_DIR
+
+
+@pytest.mark.parametrize(
+    "raw, norm",
+    [("The Cat!", "cat"), ("  a   big\tdog ", "big dog"), ("San Salvador, El Salvador.", "san salvador el salvador"),
+     ("An apple; the end", "apple end"), ("“regional compact”", "“regional compact”"), ("", "")],
+)
+def test_normalize(raw, norm):
+    assert normalize_answer(raw) == norm
+
+
+@pytest.mark.parametrize(
+    "gold, pred, em, f1",
+    [("San Salvador", "san salvador.", 1, 1.0), ("the four areas", "four", 0, 2 / 3), ("next month", "month", 0, 2 / 3),
+     ("Mexico", "Canada", 0, 0.0), ("w b c d", "w b x y", 0, 0.5), ("a b c d", "a b x y", 0, 1 / 3), ("", "", 1, 1.0), ("", "x", 0, 0.0)],
+)
+def test_em_f1(gold, pred, em, f1):
+    assert compute_exact(gold, pred) == em
+    assert compute_f1(gold, pred) == pytest.approx(f1)
+
+
+def test_max_over_golds_and_unanswerable():
+    assert score_answer(["San Salvador", "San Salvador, El Salvador"], "San Salvador, El Salvador") == (1, 1.0)
+    assert score_answer(["x y", "x y z w"], "x y z") == (0, pytest.approx(0.857142857))
+    assert score_answer([], "") == (1, 1.0)  # unanswerable + abstain
+    assert score_answer([], "Mexico") == (0, 0.0)  # unanswerable + answer
+
+
+def test_best_threshold_official():
+    # q1 answerable f1 1 (na .1), q2 unanswerable (na .9), q3 answerable f1 .5 (na .6)
+    best, t = best_threshold([1.0, 0.0, 0.5], [0.1, 0.9, 0.6], [True, False, True])
+    assert best == pytest.approx(100 * 2.5 / 3) and t == pytest.approx(0.6)
+    best, t = best_threshold([0.0, 0.0], [0.2, 0.3], [False, False])
+    assert best == 100.0 and t == 0.0
+
+
+def test_citation_and_retrieval_metrics():
+    assert citation_pr(["a", "b"], ["b", "c"]) == (0.5, 0.5)
+    assert citation_pr([], ["a"]) == (None, 0.0)
+    assert recall_at_k(["x", "a", "b"], ["b"], 2) == 0.0 and recall_at_k(["x", "a", "b"], ["b"], 3) == 1.0
+    assert reciprocal_rank(["x", "a", "b"], ["a", "b"]) == 0.5 and reciprocal_rank(["x"], ["a"]) == 0.0
+
+
+def test_ece():
+    ece, bins = expected_calibration_error([0.9, 0.9, 0.1, 0.1], [True, True, False, False])
+    assert ece == pytest.approx(0.1) and [b["n"] for b in bins] == [2, 2]
+    ece, _ = expected_calibration_error([0.8] * 10, [True] * 8 + [False] * 2)
+    assert ece == pytest.approx(0.0, abs=1e-9)
+
+
+BAD_LINES = [
+    '{"id": "a", "question": "Where?", "answers": ["San Salvador"], "answerable": true, "supporting": [], "category": "x"}',
+    '{"id": "b", "question": "Who?", "answerable": true}',
+    "{not json",
+    '{"id": "c", "question": "   ", "answers": [], "answerable": false}',
+    '{"id": "a", "question": "dup", "answers": [], "answerable": false}',
+    '{"id": "d", "question": "When?", "answers": [], "answerable": true}',
+    '{"id": "e", "question": "Capital of France?", "answers": [], "answerable": false}',
+]
+
+
+def test_malformed_lines_skip_or_fail(tmp_path, caplog):
+    p = tmp_path / "d.jsonl"
+    p.write_text("\n".join(BAD_LINES) + "\n")
+    ds = load_jsonl(p, "skip")
+    assert [i.id for i in ds.items] == ["a", "e"]
+    assert [x.split(":")[1] for x in ds.problems] == ["2", "3", "4", "5", "6"]
+    assert "missing field 'answers'" in ds.problems[0] and "empty question" in ds.problems[2] and "duplicate id" in ds.problems[3]
+    with pytest.raises(UserError, match="5 malformed line.*d.jsonl:2"):
+        load_jsonl(p, "fail")
+
+
+@pytest.mark.parametrize("name, msg", [("x.csv", "unknown dataset format"), ("missing.jsonl", "does not exist")])
+def test_dataset_errors(tmp_path, name, msg):
+    if name.endswith(".csv"):
+        (tmp_path / name).write_text("a,b")
+    with pytest.raises(UserError, match=msg):
+        load_dataset(tmp_path / name)
+
+
+def test_statement_set_is_complete(statement_text):
+    from retrieval.segment import segment
+
+    rows = [json.loads(x) for x in (REPO / "eval" / "data" / "statement_qa.jsonl").read_text().splitlines()]
+    assert len(rows) >= 60 and sum(not r["answerable"] for r in rows) >= 15
+    for r in rows:
+        for a in r["answers"]:
+            assert a in statement_text
+    covered = {s for r in rows for s in r["supporting"]}
+    assert {s.text for s in segment(statement_text) if not s.boilerplate} <= covered
+
+
+def _args(**kw):
+    base = dict(corpus=None, data_dir=None, embedder=None, reader=None, index_type=None, chunk_size=None, chunk_overlap=None,
+                dataset=None, out=None, k=None, gold_context=False, limit=None, on_error="skip", compare=None, gate=None, part="all")
+    base.update(kw)
+    return SimpleNamespace(**base)
+
+
+@pytest.mark.slow
+def test_runner_end_to_end_tiny(tmp_path, corpus_dir, capsys):
+    from eval.runner import main_eval
+
+    p = tmp_path / "tiny.jsonl"
+    p.write_text("\n".join(BAD_LINES) + "\n")
+    out = tmp_path / "out"
+    assert main_eval(_args(dataset=p, out=out, corpus=corpus_dir, data_dir=tmp_path / "d")) == 0
+    for f in ("predictions.jsonl", "metrics.json", "report.md", "reliability.png", "latency.png", "f1_by_category.png"):
+        assert (out / f).stat().st_size > 0, f
+    preds = [json.loads(x) for x in (out / "predictions.jsonl").read_text().splitlines()]
+    assert [x["id"] for x in preds] == ["a", "e"]
+    assert set(preds[0]) >= {"id", "question", "answer", "abstained", "confidence", "citations", "retrieved", "latency_ms"}
+    m = json.loads((out / "metrics.json").read_text())
+    assert m["dataset"]["skipped_lines"] == 5 and m["n"] == 2
+    assert "| EM |" in (out / "report.md").read_text()
+    # compare two runs
+    assert main_eval(_args(compare=[out / "metrics.json", out / "metrics.json"])) == 0
+    assert "+0.0" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_squad_file_end_to_end(tmp_path):
+    """A small official-format SQuAD file: retrieval over its paragraphs, and --gold-context."""
+    from eval.runner import main_eval
+
+    data = {"version": "v2.0", "data": [{"title": "T", "paragraphs": [
+        {"context": "The Rhine flows through Basel. It is 1,230 km long.", "qas": [
+            {"id": "1", "question": "How long is the Rhine?", "answers": [{"text": "1,230 km", "answer_start": 37}], "is_impossible": False},
+            {"id": "2", "question": "Who painted the Rhine?", "answers": [], "is_impossible": True}]},
+        {"context": "Oxygen is a chemical element. Its symbol is O.", "qas": [
+            {"id": "3", "question": "What is the symbol of oxygen?", "answers": [{"text": "O", "answer_start": 44}], "is_impossible": False}]}]}]}
+    p = tmp_path / "mini.json"
+    p.write_text(json.dumps(data))
+    for gold in (False, True):
+        out = tmp_path / f"o{gold}"
+        assert main_eval(_args(dataset=p, out=out, gold_context=gold)) == 0
+        m = json.loads((out / "metrics.json").read_text())
+        assert m["n"] == 3 and m["n_no_ans"] == 1
+        if not gold:
+            assert m["retrieval_recall_at_k"] == 100.0
+
+
+@pytest.mark.slow
+def test_interrupted_run_keeps_predictions(tmp_path, corpus_dir, monkeypatch):
+    from eval.runner import run
+    from statementqa.pipeline import Pipeline
+
+    pl = Pipeline(corpus=corpus_dir, data_dir=tmp_path / "d")
+    ds = load_dataset(REPO / "eval" / "data" / "statement_qa.jsonl")
+    ds.items = ds.items[:6]
+    calls = {"n": 0}
+    real = pl.ask
+
+    def flaky(q, k=None, history=None):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise KeyboardInterrupt
+        return real(q, k)
+
+    monkeypatch.setattr(pl, "ask", flaky)
+    with pytest.raises(KeyboardInterrupt):
+        run(pl, ds, tmp_path / "out", progress=False)
+    lines = (tmp_path / "out" / "predictions.jsonl.partial").read_text().splitlines()
+    assert [json.loads(x)["id"] for x in lines] == [i.id for i in ds.items[:3]]
+
+
+@pytest.mark.slow
+def test_regression_gate_statement(tmp_path, corpus_dir, capsys):
+    """CI gate: the shipped reader on the statement test set must stay above eval/floors.json."""
+    from eval.runner import DEFAULT_FLOORS, main_eval
+
+    out = tmp_path / "gate"
+    rc = main_eval(_args(out=out, corpus=corpus_dir, data_dir=tmp_path / "d", gate=DEFAULT_FLOORS))
+    m = json.loads((out / "metrics.json").read_text())
+    with capsys.disabled():
+        print(f"\nstatement: EM {m['exact']:.1f} F1 {m['f1']:.1f} HasAns F1 {m['has_ans_f1']:.1f} citation R {m['citation_recall']:.1f} "
+              f"abstention acc {m['abstention_accuracy']:.1f} answer-in-citation {m['answer_in_citation']:.1f}")
+    assert m["answer_in_citation"] == 100.0
+    assert rc == 0, capsys.readouterr().err
