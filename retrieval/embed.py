@@ -28,7 +28,7 @@ def resolve_model(model: str | None) -> str:
 
 
 @lru_cache(maxsize=4)
-def _load(path: str, device: str):
+def _load(path: str, device: str, int8: bool = False):
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
@@ -36,22 +36,28 @@ def _load(path: str, device: str):
     hf_logging.disable_progress_bar()
 
     try:
-        return SentenceTransformer(path, device=device)
+        m = SentenceTransformer(path, device=device)
     except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message
         raise ModelError(f"cannot load embedding model {path!r}: {e.__class__.__name__}: {str(e)[:200]}; "
                          f"pass a local sentence-transformers directory with --embedder") from None
+    if int8 and device == "cpu":
+        from reader.model import quantize_int8
+
+        m = quantize_int8(m)
+    return m
 
 
 class Embedder:
-    def __init__(self, model: str | None = None, device: str = "cpu", batch_size: int = 64):
+    def __init__(self, model: str | None = None, device: str = "cpu", batch_size: int = 64, int8: bool = False):
         self.model_id = model or DEFAULT_EMBEDDER
+        self.int8 = int8
         self.device = device
         self.batch_size = batch_size
 
     @property
     def model(self):
         with _lock:
-            return _load(resolve_model(self.model_id), self.device)
+            return _load(resolve_model(self.model_id), self.device, self.int8)
 
     @property
     def dim(self) -> int:

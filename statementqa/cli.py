@@ -27,6 +27,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     g.add_argument("--index-type", choices=("auto", "exact", "hnsw"), default=None, help="FAISS index (auto: exact below 200k sentences)")
     g.add_argument("--chunk-size", type=int, default=None, help="sentences per passage (default 3)")
     g.add_argument("--chunk-overlap", type=int, default=None, help="sentences shared by neighbouring passages (default 1)")
+    g.add_argument("--int8", choices=("none", "reader", "embedder", "all"), default=None,
+                   help="dynamic int8 quantization on CPU (default: reader; env STATEMENTQA_INT8)")
     g.add_argument("-v", "--verbose", action="store_true", help="log progress and warnings")
 
 
@@ -34,7 +36,8 @@ def pipeline_from(args):
     from statementqa.pipeline import Pipeline
 
     return Pipeline(corpus=args.corpus, data_dir=args.data_dir, embedder=args.embedder, reader=args.reader,
-                    index_type=args.index_type, chunk_size=args.chunk_size, chunk_overlap=args.chunk_overlap)
+                    index_type=args.index_type, chunk_size=args.chunk_size, chunk_overlap=args.chunk_overlap,
+                    int8=getattr(args, "int8", None))
 
 
 def cmd_index(args) -> int:

@@ -27,6 +27,7 @@ from retrieval.dense import DenseParams
 from retrieval.embed import DEFAULT_EMBEDDER, Embedder
 from retrieval.search import Retriever, SearchResult, check_k, check_question
 from retrieval.store import Index, IndexParams, open_index
+from retrieval.errors import UserError
 from retrieval.types import Answer
 from statementqa.followup import Turn, resolve
 
@@ -45,11 +46,19 @@ class Settings:
     index_type: str = "auto"
     max_answer_tokens: int = 30
     threshold: float | None = None  # None: the reader's calibrated threshold
+    int8: str = os.environ.get("STATEMENTQA_INT8", "reader")  # dynamic int8 quantization: none | reader | embedder | all
     mmap: bool = False
     extra: dict = field(default_factory=dict)
 
+    def quantized(self, part: str) -> bool:
+        if self.int8 not in ("none", "reader", "embedder", "all"):
+            raise UserError(f"int8 must be none, reader, embedder or all (got {self.int8!r})")
+        return self.int8 in (part, "all")
+
     def index_params(self) -> IndexParams:
-        return IndexParams(self.embedder, self.chunk_size, self.chunk_overlap, DenseParams(kind=self.index_type))
+        # int8 embeddings differ from fp32 ones: they get their own index.
+        label = self.embedder + ("+int8" if self.quantized("embedder") else "")
+        return IndexParams(label, self.chunk_size, self.chunk_overlap, DenseParams(kind=self.index_type))
 
 
 class Pipeline:
@@ -58,8 +67,9 @@ class Pipeline:
         for k, v in overrides.items():
             if v is not None:
                 setattr(self.settings, k, v)
-        self.embedder = Embedder(self.settings.embedder)
-        self.reader = Reader(self.settings.reader, max_answer_tokens=self.settings.max_answer_tokens)
+        self.embedder = Embedder(self.settings.embedder, int8=self.settings.quantized("embedder"))
+        self.reader = Reader(self.settings.reader, max_answer_tokens=self.settings.max_answer_tokens,
+                             int8=self.settings.quantized("reader"))
         self._index: Index | None = None
         self._retriever: Retriever | None = None
         self._lock = threading.RLock()
