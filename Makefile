@@ -25,7 +25,7 @@ $(VENV)/.browser: $(VENV)/.installed
 	touch $@
 
 run: install
-	$(BIN)/python app.py
+	$(BIN)/python app.py $(ARGS)
 
 test: install $(VENV)/.browser
 	$(BIN)/python -m pytest -q

@@ -29,6 +29,7 @@ HEADLINE = [
     ("exact", "EM"), ("f1", "F1"), ("has_ans_exact", "HasAns EM"), ("has_ans_f1", "HasAns F1"),
     ("no_ans_accuracy", "NoAns acc"), ("best_f1", "best-threshold F1"), ("citation_precision", "citation P"),
     ("citation_recall", "citation R"), ("answer_in_citation", "answer in cited sentences"),
+    ("gold_in_citation", "gold answer in cited sentences"),
     ("retrieval_recall_at_k", "retrieval recall@k"), ("retrieval_mrr", "retrieval MRR"),
     ("abstention_precision", "abstention P"), ("abstention_recall", "abstention R"),
     ("abstention_accuracy", "abstention accuracy"), ("ece", "ECE"), ("latency_p50_ms", "latency p50 ms"),
@@ -128,7 +129,7 @@ def run(pl, ds: Dataset, out: Path, gold_context: bool = False, progress: bool =
 
 def compute_metrics(rows, k: int, gold_context: bool) -> dict:
     ems, f1s, has, forced_f1, conf, correct, lat = [], [], [], [], [], [], []
-    cp, cr, inside, r_at_k, mrr, abst = [], [], [], [], [], []
+    cp, cr, inside, r_at_k, mrr, abst, gold_in = [], [], [], [], [], [], []
     by_cat: dict[str, list[float]] = {}
     for item, ans, retrieved, doc_text in rows:
         pred = "" if ans.abstained else ans.text
@@ -148,6 +149,9 @@ def compute_metrics(rows, k: int, gold_context: bool) -> dict:
                 p, r = citation_pr([c.text for c in ans.citations], item.supporting)
                 cp.append(p)
                 cr.append(r)
+            if item.answerable:
+                cited = " ".join(c.text for c in ans.citations)
+                gold_in.append(float(any(g in cited for g in item.answers)))
             ok = bool(ans.citations) and doc_text is not None and doc_text[ans.start : ans.end] == ans.text and \
                 min(c.start for c in ans.citations) <= ans.start and ans.end <= max(c.end for c in ans.citations)
             inside.append(ok)
@@ -172,6 +176,7 @@ def compute_metrics(rows, k: int, gold_context: bool) -> dict:
         "citation_precision": 100 * _mean(cp) if cp else None,
         "citation_recall": 100 * _mean(cr) if cr else None,
         "answer_in_citation": 100 * _mean([float(x) for x in inside]) if inside else None,
+        "gold_in_citation": 100 * _mean(gold_in) if gold_in else None,
         "retrieval_recall_at_k": 100 * _mean(r_at_k) if r_at_k else None,
         "retrieval_mrr": _mean(mrr) if mrr else None,
         "abstention_precision": 100 * sum(1 for a, h in zip(abst, has) if a and not h) / n_abst if n_abst else None,

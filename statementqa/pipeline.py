@@ -47,7 +47,7 @@ class Settings:
     max_answer_tokens: int = 30
     threshold: float | None = None  # None: the reader's calibrated threshold
     int8: str = os.environ.get("STATEMENTQA_INT8", "reader")  # dynamic int8 quantization: none | reader | embedder | all
-    mmap: bool = False
+    mmap: bool = True  # memory-map the exact FAISS index and vectors (low RSS for large corpora)
     extra: dict = field(default_factory=dict)
 
     def quantized(self, part: str) -> bool:

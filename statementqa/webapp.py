@@ -187,14 +187,14 @@ def build_ui(pl, feedback_log: Path | None = None):
             with gr.Column(scale=4):
                 src = gr.HTML(source_html(pl.index) if pl._index is not None else "<div class='sq-source'>Loading…</div>",
                               elem_id="sq-source-panel")
-                with gr.Accordion("Documents", open=False):
-                    gr.Markdown(documents_md(pl) if pl._index is not None else "")
+                with gr.Accordion("Documents this assistant knows", open=False):
+                    docs_md = gr.Markdown(documents_md(pl) if pl._index is not None else "", elem_id="sq-documents")
         send.click(respond, [box, chat, turns], [box, chat, turns, src], api_visibility="private")
         box.submit(respond, [box, chat, turns], [box, chat, turns, src], api_visibility="private")
         clear_btn.click(clear, None, [chat, turns, src, box], api_visibility="private")
         chat.like(on_like, [turns], None, api_visibility="private")
         gr.api(ask_api, api_name="ask")
-        demo.load(lambda: source_html(pl.index), None, src, api_visibility="private")
+        demo.load(lambda: (source_html(pl.index), documents_md(pl)), None, [src, docs_md], api_visibility="private")
     return demo
 
 
