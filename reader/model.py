@@ -109,6 +109,8 @@ class Reader:
         self.threads = threads
         self.int8 = int8
         self._lock = threading.Lock()
+        # Fast tokenizers are not safe to call from several threads at once ("Already borrowed").
+        self._tok_lock = threading.Lock()
 
     def load(self):
         with self._lock:
@@ -127,12 +129,13 @@ class Reader:
             return ReadOut([], float("inf"))
         # A question longer than a quarter of the window would leave no room for the passage.
         max_q = max(8, self.max_length // 4)
-        qoff = tok(question, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
-        if len(qoff) > max_q:
-            question = question[: qoff[max_q - 1][1]]
-        enc = tok([question] * len(texts), texts, truncation="only_second", max_length=self.max_length,
-                  stride=self.stride, return_overflowing_tokens=True, return_offsets_mapping=True,
-                  padding=True, return_tensors="pt")
+        with self._tok_lock:
+            qoff = tok(question, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+            if len(qoff) > max_q:
+                question = question[: qoff[max_q - 1][1]]
+            enc = tok([question] * len(texts), texts, truncation="only_second", max_length=self.max_length,
+                      stride=self.stride, return_overflowing_tokens=True, return_offsets_mapping=True,
+                      padding=True, return_tensors="pt")
         mapping = enc.pop("overflow_to_sample_mapping").tolist()
         offsets = enc.pop("offset_mapping").numpy()
         seq_ids = [enc.sequence_ids(i) for i in range(len(mapping))]

@@ -17,6 +17,7 @@ from .errors import ModelError
 
 DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
 _lock = threading.Lock()
+_encode_lock = threading.Lock()
 
 
 def resolve_model(model: str | None) -> str:
@@ -69,8 +70,10 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         show = progress if progress is not None else len(texts) > 2000
-        v = self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                              convert_to_numpy=True, show_progress_bar=show)
+        model = self.model
+        with _encode_lock:  # the tokenizer inside is not thread-safe
+            v = model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                             convert_to_numpy=True, show_progress_bar=show)
         return np.ascontiguousarray(v, dtype=np.float32)
 
     def encode_query(self, text: str) -> np.ndarray:

@@ -214,6 +214,12 @@ def create_app(pl, cors: list[str] | None = None, root_path: str = "", auth=None
     from fastapi.responses import FileResponse, JSONResponse
     from fastapi.staticfiles import StaticFiles
 
+    if max_concurrency > 1:
+        import torch
+
+        # Concurrent requests each get a share of the cores: oversubscribed OpenMP threads
+        # wait on each other and make every request slower.
+        torch.set_num_threads(max(1, (os.cpu_count() or 1) // max_concurrency))
     app = FastAPI(title="statementqa", docs_url=None, redoc_url=None, openapi_url=None)
     # Our allow-list replaces Gradio's own CORS handling (see gradio.mount_gradio_app).
     app.add_middleware(CORSMiddleware, allow_origins=list(cors or []), allow_methods=["GET", "POST", "OPTIONS"],

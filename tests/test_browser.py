@@ -111,9 +111,13 @@ def test_embed_page_widget(browser, app_server):
         comp = page.locator("gradio-app")
         _ask(comp, "When will the final agreement be completed?")
         page.wait_for_function(
-            "document.querySelector('gradio-app').innerText.includes('next month')", timeout=60_000)
+            "(t => t.includes('next month') && t.includes('Confidence'))(document.querySelector('gradio-app').innerText)", timeout=60_000)
+        assert "next month" in comp.locator(".sq-source mark.answer").first.inner_text()
         frame = page.frame_locator("#sq-frame")
         frame.locator("#sq-question textarea").wait_for(timeout=60_000)
+        frame.locator(".sq-source .sent").first.wait_for(timeout=60_000)
+        page.locator("#sq-frame").scroll_into_view_if_needed()
+        page.wait_for_timeout(1000)
         page.screenshot(path=str(ARTEFACTS / "embed-page.png"), full_page=True)
         assert outside == [], f"the page tried to reach outside: {outside}"
         ctx.close()
