@@ -100,9 +100,10 @@ class Retriever:
         order = sorted(fused, key=lambda d: (-fused[d], d))
         return [SentenceHit(self.index.sentences[d], fused[d], drank.get(d), brank.get(d), dense_sc.get(d), bm_sc.get(d)) for d in order]
 
-    def search(self, question: str, k: int = 5, mode: str = "hybrid", qvec: np.ndarray | None = None) -> SearchResult:
+    def search(self, question: str, k: int = 5, mode: str = "hybrid", qvec: np.ndarray | None = None,
+               max_chars: int = MAX_QUESTION_CHARS) -> SearchResult:
         """Top-k passages for ``question`` (fewer if the corpus has fewer)."""
-        question = check_question(question)
+        question = check_question(question, max_chars)
         k = check_k(k)
         shits = self.rank_sentences(question, mode, qvec)
         cand: dict[int, list[SentenceHit]] = {}

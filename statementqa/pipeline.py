@@ -32,6 +32,8 @@ from retrieval.types import Answer
 from statementqa.followup import Turn, resolve
 
 log = logging.getLogger(__name__)
+# A follow-up's retrieval query carries the previous turn too, so it may exceed the question limit.
+FOLLOWUP_QUERY_CHARS = 4000
 
 
 @dataclass
@@ -149,7 +151,8 @@ class Pipeline:
         index = self.index
         t1 = time.perf_counter()
         rq = resolve(question, history[-1] if history else None)
-        res = self.retriever.search(rq.retrieval_query[:4000], k, "hybrid", qvec=self._qvec(rq.retrieval_query[:4000]))
+        query = rq.retrieval_query[:FOLLOWUP_QUERY_CHARS]
+        res = self.retriever.search(query, k, "hybrid", qvec=self._qvec(query), max_chars=FOLLOWUP_QUERY_CHARS)
         t2 = time.perf_counter()
         passages = [h.passage for h in res.hits]
         out = self.reader.read(rq.reader_question, passages)

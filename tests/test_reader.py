@@ -193,3 +193,11 @@ def test_follow_up_questions(pipeline, first, follow, expect):
     a1 = pipeline.ask(first)
     a2 = pipeline.ask(follow, history=[Turn(first, a1.text)])
     assert not a2.abstained and expect in a2.text, (a1.text, a2.text, a2.interpreted_as)
+
+
+@pytest.mark.slow
+def test_follow_up_with_long_previous_turn(pipeline):
+    from statementqa.followup import Turn
+
+    ans = pipeline.ask("Where did she meet them?", history=[Turn("Who did Nielsen meet? " + "x " * 480, "ministers " * 40)])
+    assert ans.interpreted_as  # no 'question too long' error from the longer retrieval query
