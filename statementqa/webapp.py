@@ -189,8 +189,10 @@ def build_ui(pl, feedback_log: Path | None = None):
                               elem_id="sq-source-panel")
                 with gr.Accordion("Documents this assistant knows", open=False):
                     docs_md = gr.Markdown(documents_md(pl) if pl._index is not None else "", elem_id="sq-documents")
-        send.click(respond, [box, chat, turns], [box, chat, turns, src], api_visibility="private")
-        box.submit(respond, [box, chat, turns], [box, chat, turns, src], api_visibility="private")
+        # Bring the first cited (or related) sentence into view in the source panel.
+        scroll = "() => { const el = document.querySelector('#sq-source .cited, #sq-source .related'); if (el) el.scrollIntoView({block: 'center', behavior: 'smooth'}); }"
+        for ev in (send.click, box.submit):
+            ev(respond, [box, chat, turns], [box, chat, turns, src], api_visibility="private").then(None, None, None, js=scroll)
         clear_btn.click(clear, None, [chat, turns, src, box], api_visibility="private")
         chat.like(on_like, [turns], None, api_visibility="private")
         gr.api(ask_api, api_name="ask")

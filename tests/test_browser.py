@@ -3,6 +3,7 @@ blocked. Screenshots go to test-artefacts/."""
 from __future__ import annotations
 
 import functools
+import json
 import http.server
 import os
 import shutil
@@ -72,6 +73,13 @@ def test_chat_answer_and_highlight(browser, app_server):
     assert "San Salvador" in page.locator(".sq-source mark.answer").first.inner_text()
     assert "Confidence" in page.locator("#sq-chat").inner_text()
     page.screenshot(path=str(ARTEFACTS / "chat-answer.png"), full_page=True)
+    # like the answer: one line lands in the feedback log
+    fb = app_server["feedback"]
+    before = len(fb.read_text().splitlines()) if fb.exists() else 0
+    page.locator("#sq-chat button[aria-label='Like']").last.click()
+    page.wait_for_function("document.body.innerText.includes('Thanks for the feedback')", timeout=30_000)
+    rec = json.loads(fb.read_text().splitlines()[before])
+    assert rec["liked"] is True and rec["question"] == "Where did the meeting take place?" and "San Salvador" in rec["answer"]
     assert outside == [], f"the page tried to reach outside: {outside}"
     ctx.close()
 
