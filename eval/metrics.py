@@ -52,22 +52,25 @@ def score_answer(golds: list[str], pred: str) -> tuple[float, float]:
     return (max(compute_exact(g, pred) for g in golds), max(compute_f1(g, pred) for g in golds))
 
 
-def best_threshold(scores: list[float], na_probs: list[float], answerable: list[bool]) -> tuple[float, float]:
+def best_threshold(scores: list[float], na_probs: list[float], answerable: list[bool],
+                   weights: list[float] | None = None) -> tuple[float, float]:
     """The official ``find_best_thresh``: questions with na_prob > t abstain.
 
     ``scores[i]`` is the EM or F1 of the answer the system would give to question i (its forced,
-    non-empty answer). Returns (best overall score in %, best t).
+    non-empty answer). ``weights`` (default 1) re-weight questions, e.g. to a different share
+    of unanswerable questions. Returns (best overall score in %, best t).
     """
     n = len(scores)
     if n == 0:
         return 0.0, 0.0
-    cur = best = sum(1 for a in answerable if not a)  # start: everything abstained
+    w = weights or [1.0] * n
+    cur = best = sum(wi for a, wi in zip(answerable, w) if not a)  # start: everything abstained
     best_t = 0.0
     for i in sorted(range(n), key=lambda i: na_probs[i]):
-        cur += scores[i] if answerable[i] else -1
+        cur += w[i] * (scores[i] if answerable[i] else -1)
         if cur > best:
             best, best_t = cur, na_probs[i]
-    return 100.0 * best / n, float(best_t)
+    return 100.0 * best / sum(w), float(best_t)
 
 
 def citation_pr(cited: list[str], supporting: list[str]) -> tuple[float | None, float | None]:

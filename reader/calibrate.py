@@ -6,7 +6,9 @@ never used for the reported test numbers), and write ``calibration.json`` into t
 
 Each question is read with its gold paragraph cut into the runtime passages. "Right" means
 F1 >= 0.5 against the gold answers; any answer to an unanswerable question is wrong. The
-threshold maximises SQuAD v2 F1 on the same questions. This script does not train.
+questions are re-weighted to an expected share of answerable questions (--answerable-prior,
+default 0.75: people mostly ask what a statement covers; dev-v2.0-a is half unanswerable);
+the threshold maximises the (re-weighted) SQuAD v2 F1. This script does not train.
 """
 from __future__ import annotations
 
@@ -57,21 +59,33 @@ def collect(reader, qas, progress=True):
     return rows
 
 
-def fit(rows) -> dict:
+def fit(rows, answerable_prior: float | None = 0.75) -> dict:
+    """Platt scaling + F1-optimal threshold, with questions re-weighted so that a share
+    ``answerable_prior`` of them is answerable (None: the calibration set's own share).
+
+    dev-v2.0-a is about half unanswerable, and adversarially so; people asking about a
+    statement mostly ask what it covers. Importance weights move the calibration set to the
+    expected share instead of teaching the reader that every other question is a trick.
+    """
     from sklearn.linear_model import LogisticRegression
 
     from eval.metrics import best_threshold
 
     x = np.array([[max(r["diff"], -50.0)] for r in rows])
     y = np.array([int(r["answerable"] and r["f1"] >= 0.5) for r in rows])
-    lr = LogisticRegression(C=100.0).fit(x, y)
+    has = np.array([r["answerable"] for r in rows])
+    share = float(has.mean())
+    prior = share if answerable_prior is None else answerable_prior
+    w = np.where(has, prior / share, (1 - prior) / (1 - share))
+    lr = LogisticRegression(C=100.0).fit(x, y, sample_weight=w)
     a, b = float(lr.coef_[0][0]), float(lr.intercept_[0])
     conf = 1 / (1 + np.exp(-(a * x[:, 0] + b)))
     f1s = [r["f1"] for r in rows]
-    best_f1, t_na = best_threshold(f1s, list(1 - conf), [r["answerable"] for r in rows])
+    best_f1, t_na = best_threshold(f1s, list(1 - conf), list(has), list(w))
     # best_threshold abstains when 1 - conf > t_na, i.e. answers when conf >= 1 - t_na.
     return {"a": a, "b": b, "threshold": float(1 - t_na), "best_f1_on_calibration": best_f1, "label": "F1>=0.5",
-            "n": len(rows), "n_answerable": int(sum(r["answerable"] for r in rows))}
+            "answerable_prior": prior, "calibration_answerable_share": share,
+            "n": len(rows), "n_answerable": int(has.sum())}
 
 
 def main(argv=None):
@@ -82,12 +96,14 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reader", default=str(DEFAULT_READER))
     ap.add_argument("--limit", type=int, default=None)
+    ap.add_argument("--answerable-prior", type=float, default=0.75,
+                    help="expected share of answerable questions in use (the calibration set is re-weighted to it)")
     args = ap.parse_args(argv)
     t0 = time.time()
     reader = Reader(args.reader)
     qas = list(iter_qas(dev_part(load_squad(DEV_V2A), "calib")))[: args.limit]
     rows = collect(reader, qas)
-    cal = fit(rows)
+    cal = fit(rows, args.answerable_prior)
     cal.update(fitted_on="dev-v2.0-a calibration part (articles i % 3 == 1)", seconds=round(time.time() - t0))
     out = Path(args.reader) / "calibration.json"
     tmp = out.with_suffix(".tmp")

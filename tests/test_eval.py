@@ -46,6 +46,9 @@ def test_best_threshold_official():
     assert best == pytest.approx(100 * 2.5 / 3) and t == pytest.approx(0.6)
     best, t = best_threshold([0.0, 0.0], [0.2, 0.3], [False, False])
     assert best == 100.0 and t == 0.0
+    # weights: an unanswerable question that counts 3x makes answering q2-like cases costlier
+    best, t = best_threshold([1.0, 0.0, 0.5], [0.1, 0.9, 0.6], [True, False, True], [1.0, 3.0, 1.0])
+    assert best == pytest.approx(100 * 4.5 / 5) and t == pytest.approx(0.6)
 
 
 def test_citation_and_retrieval_metrics():
