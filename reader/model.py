@@ -33,7 +33,6 @@ class Span:
     end: int
     score: float  # start + end logit
     null_score: float  # [CLS] start + end logit of the same feature
-    start_prob: float = 0.0
 
 
 @dataclass
@@ -160,8 +159,6 @@ class Reader:
             bi, bj = divmod(best, L)
             if not np.isfinite(m[bi, bj]):
                 continue
-            sp = np.exp(S[f] - S[f].max())
-            spans.append(Span(mapping[f], int(offsets[f][bi][0]), int(offsets[f][bj][1]), float(m[bi, bj]), null,
-                              float(sp[bi] / sp.sum())))
+            spans.append(Span(mapping[f], int(offsets[f][bi][0]), int(offsets[f][bj][1]), float(m[bi, bj]), null))
         spans.sort(key=lambda x: -x.score)
         return ReadOut(spans, min(nulls) if nulls else float("inf"))
