@@ -28,7 +28,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     g.add_argument("--chunk-size", type=int, default=None, help="sentences per passage (default 3)")
     g.add_argument("--chunk-overlap", type=int, default=None, help="sentences shared by neighbouring passages (default 1)")
     g.add_argument("--int8", choices=("none", "reader", "embedder", "all"), default=None,
-                   help="dynamic int8 quantization on CPU (default: reader; env STATEMENTQA_INT8)")
+                   help="dynamic int8 quantization on CPU (default: none; env STATEMENTQA_INT8)")
     g.add_argument("-v", "--verbose", action="store_true", help="log progress and warnings")
 
 

@@ -48,7 +48,7 @@ class Settings:
     index_type: str = "auto"
     max_answer_tokens: int = 30
     threshold: float | None = None  # None: the reader's calibrated threshold
-    int8: str = os.environ.get("STATEMENTQA_INT8", "reader")  # dynamic int8 quantization: none | reader | embedder | all
+    int8: str = os.environ.get("STATEMENTQA_INT8", "none")  # dynamic int8 quantization: none | reader | embedder | all
     mmap: bool = True  # memory-map the exact FAISS index and vectors (low RSS for large corpora)
     extra: dict = field(default_factory=dict)
 
