@@ -97,9 +97,78 @@ def _load(name: str, device: str, int8: bool = False):
     return tok, model, calib
 
 
+def _model_hash(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for f in sorted(path.glob("*")):
+        if f.is_file() and (f.suffix in (".safetensors", ".bin") or f.name == "config.json"):
+            h.update(f.name.encode())
+            with open(f, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(block)
+    return h.hexdigest()[:16]
+
+
+@lru_cache(maxsize=4)
+def _onnx_session(name: str, threads: int):
+    """An ONNX Runtime session for a local reader, exported once and cached by content hash.
+
+    Same weights, same outputs (max |diff| ~1e-5 in logits), about 2x faster than PyTorch on
+    this CPU. Returns None (and PyTorch is used) when onnxruntime is missing or export fails.
+    """
+    import logging
+    import warnings
+
+    log = logging.getLogger(__name__)
+    try:
+        import onnxruntime as ort
+        import torch
+    except ImportError:
+        return None
+    from retrieval.paths import DEFAULT_DATA_DIR
+
+    p = Path(name)
+    if not p.is_dir():
+        return None
+    tok, model, _ = _load(name, "cpu", False)
+    cache = Path(os.environ.get("STATEMENTQA_DATA_DIR", DEFAULT_DATA_DIR)) / "onnx"
+    target = cache / f"reader-{_model_hash(p)}.onnx"
+    try:
+        if not target.exists():
+            cache.mkdir(parents=True, exist_ok=True)
+            names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in tok.model_input_names]
+
+            class Wrapped(torch.nn.Module):
+                def __init__(self, m):
+                    super().__init__()
+                    self.m = m
+
+                def forward(self, *xs):
+                    out = self.m(**dict(zip(names, xs)))
+                    return out.start_logits, out.end_logits
+
+            sample = tok(["a question?"] * 2, ["a short passage of text."] * 2, return_tensors="pt", padding=True)
+            tmp = target.with_suffix(f".tmp{os.getpid()}")
+            with warnings.catch_warnings(), torch.inference_mode():
+                warnings.simplefilter("ignore")
+                torch.onnx.export(Wrapped(model).eval(), tuple(sample[n] for n in names), str(tmp), input_names=names,
+                                  output_names=["start_logits", "end_logits"], opset_version=17, dynamo=False,
+                                  dynamic_axes={n: {0: "batch", 1: "seq"} for n in [*names, "start_logits", "end_logits"]})
+            os.replace(tmp, target)
+        so = ort.SessionOptions()
+        so.intra_op_num_threads = max(1, threads)
+        so.inter_op_num_threads = 1
+        return ort.InferenceSession(str(target), so, providers=["CPUExecutionProvider"])
+    except Exception as e:  # noqa: BLE001 - fall back to PyTorch, which always works
+        log.warning("ONNX Runtime reader unavailable (%s: %s); using PyTorch", e.__class__.__name__, str(e)[:200])
+        return None
+
+
 class Reader:
     def __init__(self, model: str | os.PathLike | None = None, device: str = "cpu", max_answer_tokens: int = 30,
-                 max_length: int = 256, stride: int = 64, threads: int | None = None, int8: bool = False):
+                 max_length: int = 256, stride: int = 64, threads: int | None = None, int8: bool = False,
+                 backend: str = "auto"):
         self.name = str(model or DEFAULT_READER)
         self.device = device
         self.max_answer_tokens = max_answer_tokens
@@ -107,6 +176,9 @@ class Reader:
         self.stride = stride
         self.threads = threads
         self.int8 = int8
+        if backend not in ("auto", "torch", "onnx"):
+            raise ModelError(f"reader backend must be auto, torch or onnx (got {backend!r})")
+        self.backend = backend
         self._lock = threading.Lock()
         # Fast tokenizers are not safe to call from several threads at once ("Already borrowed").
         self._tok_lock = threading.Lock()
@@ -114,6 +186,19 @@ class Reader:
     def load(self):
         with self._lock:
             return _load(self.name, self.device, self.int8)
+
+    def session(self):
+        """The ONNX Runtime session when that backend applies (auto: local model, CPU, not int8), else None."""
+        if self.backend == "torch" or self.device != "cpu" or self.int8:
+            return None
+        import torch
+
+        self.load()  # validates the model directory first, with clear errors
+        with self._lock:
+            sess = _onnx_session(str(Path(self.name).expanduser()), torch.get_num_threads())
+        if sess is None and self.backend == "onnx":
+            raise ModelError("the onnx reader backend needs onnxruntime and a local model directory")
+        return sess
 
     @property
     def calibration(self) -> dict:
@@ -138,11 +223,15 @@ class Reader:
         mapping = enc.pop("overflow_to_sample_mapping").tolist()
         offsets = enc.pop("offset_mapping").numpy()
         seq_ids = [enc.sequence_ids(i) for i in range(len(mapping))]
-        inputs = {k: v.to(self.device) for k, v in enc.items() if k in ("input_ids", "attention_mask", "token_type_ids")}
-        with torch.inference_mode():
-            out = model(**inputs)
-        S = out.start_logits.float().cpu().numpy()
-        E = out.end_logits.float().cpu().numpy()
+        sess = self.session()
+        if sess is not None:
+            S, E = sess.run(None, {i.name: enc[i.name].numpy() for i in sess.get_inputs()})
+        else:
+            inputs = {k: v.to(self.device) for k, v in enc.items() if k in ("input_ids", "attention_mask", "token_type_ids")}
+            with torch.inference_mode():
+                out = model(**inputs)
+            S = out.start_logits.float().cpu().numpy()
+            E = out.end_logits.float().cpu().numpy()
         spans = []
         nulls = []
         for f in range(len(mapping)):

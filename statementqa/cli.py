@@ -29,6 +29,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     g.add_argument("--chunk-overlap", type=int, default=None, help="sentences shared by neighbouring passages (default 1)")
     g.add_argument("--int8", choices=("none", "reader", "embedder", "all"), default=None,
                    help="dynamic int8 quantization on CPU (default: none; env STATEMENTQA_INT8)")
+    g.add_argument("--reader-backend", choices=("auto", "torch", "onnx"), default=None,
+                   help="auto: ONNX Runtime for a local reader on CPU (same outputs, ~2x faster), else PyTorch")
     g.add_argument("-v", "--verbose", action="store_true", help="log progress and warnings")
 
 
@@ -37,7 +39,7 @@ def pipeline_from(args):
 
     return Pipeline(corpus=args.corpus, data_dir=args.data_dir, embedder=args.embedder, reader=args.reader,
                     index_type=args.index_type, chunk_size=args.chunk_size, chunk_overlap=args.chunk_overlap,
-                    int8=getattr(args, "int8", None))
+                    int8=getattr(args, "int8", None), reader_backend=getattr(args, "reader_backend", None))
 
 
 def cmd_index(args) -> int:

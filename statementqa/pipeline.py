@@ -48,6 +48,7 @@ class Settings:
     index_type: str = "auto"
     max_answer_tokens: int = 30
     threshold: float | None = None  # None: the reader's calibrated threshold
+    reader_backend: str = os.environ.get("STATEMENTQA_READER_BACKEND", "auto")  # auto | torch | onnx
     int8: str = os.environ.get("STATEMENTQA_INT8", "none")  # dynamic int8 quantization: none | reader | embedder | all
     mmap: bool = True  # memory-map the exact FAISS index and vectors (low RSS for large corpora)
     extra: dict = field(default_factory=dict)
@@ -71,7 +72,7 @@ class Pipeline:
                 setattr(self.settings, k, v)
         self.embedder = Embedder(self.settings.embedder, int8=self.settings.quantized("embedder"))
         self.reader = Reader(self.settings.reader, max_answer_tokens=self.settings.max_answer_tokens,
-                             int8=self.settings.quantized("reader"))
+                             int8=self.settings.quantized("reader"), backend=self.settings.reader_backend)
         self._index: Index | None = None
         self._retriever: Retriever | None = None
         self._lock = threading.RLock()

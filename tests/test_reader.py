@@ -201,3 +201,17 @@ def test_follow_up_with_long_previous_turn(pipeline):
 
     ans = pipeline.ask("Where did she meet them?", history=[Turn("Who did Nielsen meet? " + "x " * 480, "ministers " * 40)])
     assert ans.interpreted_as  # no 'question too long' error from the longer retrieval query
+
+
+def test_onnx_backend_matches_torch(idx, tiny_model, tmp_path, monkeypatch):
+    """ONNX Runtime and PyTorch give the same spans and scores (the app uses ONNX by default)."""
+    pytest.importorskip("onnxruntime")
+    monkeypatch.setenv("STATEMENTQA_DATA_DIR", str(tmp_path))
+    a = Reader(tiny_model, backend="torch")
+    b = Reader(tiny_model, backend="onnx")
+    for q in ("Where did the meeting take place?", "What are the four areas?"):
+        oa, ob = a.read(q, idx.passages), b.read(q, idx.passages)
+        assert [(s.passage, s.start, s.end) for s in oa.spans] == [(s.passage, s.start, s.end) for s in ob.spans]
+        for x, y in zip(oa.spans, ob.spans):
+            assert x.score == pytest.approx(y.score, abs=1e-3) and x.null_score == pytest.approx(y.null_score, abs=1e-3)
+    assert a.session() is None and b.session() is not None
