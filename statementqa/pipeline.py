@@ -72,7 +72,8 @@ class Pipeline:
                 setattr(self.settings, k, v)
         self.embedder = Embedder(self.settings.embedder, int8=self.settings.quantized("embedder"))
         self.reader = Reader(self.settings.reader, max_answer_tokens=self.settings.max_answer_tokens,
-                             int8=self.settings.quantized("reader"), backend=self.settings.reader_backend)
+                             int8=self.settings.quantized("reader"), backend=self.settings.reader_backend,
+                             cache_dir=self.settings.data_dir)
         self._index: Index | None = None
         self._retriever: Retriever | None = None
         self._lock = threading.RLock()

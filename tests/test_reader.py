@@ -203,12 +203,11 @@ def test_follow_up_with_long_previous_turn(pipeline):
     assert ans.interpreted_as  # no 'question too long' error from the longer retrieval query
 
 
-def test_onnx_backend_matches_torch(idx, tiny_model, tmp_path, monkeypatch):
+def test_onnx_backend_matches_torch(idx, tiny_model, tmp_path):
     """ONNX Runtime and PyTorch give the same spans and scores (the app uses ONNX by default)."""
     pytest.importorskip("onnxruntime")
-    monkeypatch.setenv("STATEMENTQA_DATA_DIR", str(tmp_path))
     a = Reader(tiny_model, backend="torch")
-    b = Reader(tiny_model, backend="onnx")
+    b = Reader(tiny_model, backend="onnx", cache_dir=tmp_path)
     for q in ("Where did the meeting take place?", "What are the four areas?"):
         oa, ob = a.read(q, idx.passages), b.read(q, idx.passages)
         assert [(s.passage, s.start, s.end) for s in oa.spans] == [(s.passage, s.start, s.end) for s in ob.spans]
