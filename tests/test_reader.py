@@ -214,3 +214,4 @@ def test_onnx_backend_matches_torch(idx, tiny_model, tmp_path):
         for x, y in zip(oa.spans, ob.spans):
             assert x.score == pytest.approx(y.score, abs=1e-3) and x.null_score == pytest.approx(y.null_score, abs=1e-3)
     assert a.session() is None and b.session() is not None
+    assert list(tmp_path.glob("onnx/reader-*.onnx"))  # exported once, cached by content hash
