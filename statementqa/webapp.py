@@ -35,7 +35,7 @@ from statementqa.followup import Turn
 log = logging.getLogger(__name__)
 DEFAULT_FEEDBACK = REPO_ROOT / ".statementqa" / "feedback.jsonl"
 EXAMPLES = [
-    "Where did the meeting take place?",
+    "In which city did Nielsen meet the ministers?",
     "Who did Nielsen meet?",
     "What are the four areas of collaboration?",
     "When will the final agreement be completed?",
@@ -190,7 +190,7 @@ def build_ui(pl, feedback_log: Path | None = None):
                 with gr.Accordion("Documents this assistant knows", open=False):
                     docs_md = gr.Markdown(documents_md(pl) if pl._index is not None else "", elem_id="sq-documents")
         # Bring the first cited (or related) sentence into view in the source panel.
-        scroll = "() => { const el = document.querySelector('#sq-source .cited, #sq-source .related'); if (el) el.scrollIntoView({block: 'center', behavior: 'smooth'}); }"
+        scroll = "() => { const el = document.querySelector('#sq-source .cited, #sq-source .related'); if (el) el.scrollIntoView({block: 'center', behavior: 'auto'}); }"
         for ev in (send.click, box.submit):
             ev(respond, [box, chat, turns], [box, chat, turns, src], api_visibility="private").then(None, None, None, js=scroll)
         clear_btn.click(clear, None, [chat, turns, src, box], api_visibility="private")
