@@ -118,6 +118,7 @@ def build(docs: list[Document], params: IndexParams, embedder: Embedder | None =
     all_sents: dict[str, list[Sentence]] = {}
     sents: list[Sentence] = []
     passages: list[Passage] = []
+    docs = list({d.doc_id: d for d in reversed(docs)}.values())[::-1]  # same text twice = one document
     for d in docs:
         ss = segment(d.text, d.doc_id)
         all_sents[d.doc_id] = ss

@@ -266,10 +266,12 @@ def main_bench(args) -> int:
         res["app_start"] = app_first_answer(corpus, data)
         print("per-question latency and naive baseline ...", flush=True)
         res["latency"] = _run_worker("worker_latency", corpus, data)
+        Path(args.out).write_text(json.dumps(res, indent=2))
         res["scale"] = []
         for s in sizes:
             print(f"index build and query at {s} ...", flush=True)
             res["scale"].append(_run_worker("worker_scale", s, "squad", work, "1" if s == sizes[-1] and s != "statement" else "0"))
+            Path(args.out).write_text(json.dumps(res, indent=2))  # keep what is measured so far
     Path(args.out).write_text(json.dumps(res, indent=2))
     print(table(res))
     print(f"\nwritten to {args.out}")
