@@ -109,3 +109,16 @@ def test_bad_questions(pipeline, q, msg):
 def test_bad_k(pipeline, k):
     with pytest.raises(QueryError, match="k must be"):
         pipeline.search("Mexico?", k)
+
+
+def test_duplicate_documents_build_save_load(tmp_path, embedder):
+    """Two documents with the same text (same content-hash id) index once and load back."""
+    from retrieval.store import build, save
+    from retrieval.types import Document, content_hash
+
+    t = "Same text here. Twice over."
+    docs = [Document(content_hash(t), t, "a.txt"), Document(content_hash(t), t, "b.txt"), Document(content_hash("Other."), "Other.", "c.txt")]
+    idx, _ = build(docs, IndexParams(), embedder)
+    assert idx.manifest["counts"] == {"documents": 2, "sentences": 3, "passages": 2}
+    loaded = load(save(idx, tmp_path))
+    assert loaded.sentences == idx.sentences
