@@ -167,14 +167,13 @@ def _onnx_session(name: str, threads: int, cache_dir: str | None = None):
 
 class Reader:
     def __init__(self, model: str | os.PathLike | None = None, device: str = "cpu", max_answer_tokens: int = 30,
-                 max_length: int = 256, stride: int = 64, threads: int | None = None, int8: bool = False,
+                 max_length: int = 256, stride: int = 64, int8: bool = False,
                  backend: str = "auto", cache_dir: str | os.PathLike | None = None):
         self.name = str(model or DEFAULT_READER)
         self.device = device
         self.max_answer_tokens = max_answer_tokens
         self.max_length = max_length
         self.stride = stride
-        self.threads = threads
         self.int8 = int8
         if backend not in ("auto", "torch", "onnx"):
             raise ModelError(f"reader backend must be auto, torch or onnx (got {backend!r})")

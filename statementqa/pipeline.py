@@ -13,7 +13,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +51,6 @@ class Settings:
     reader_backend: str = os.environ.get("STATEMENTQA_READER_BACKEND", "auto")  # auto | torch | onnx
     int8: str = os.environ.get("STATEMENTQA_INT8", "none")  # dynamic int8 quantization: none | reader | embedder | all
     mmap: bool = True  # memory-map the exact FAISS index and vectors (low RSS for large corpora)
-    extra: dict = field(default_factory=dict)
 
     def quantized(self, part: str) -> bool:
         if self.int8 not in ("none", "reader", "embedder", "all"):
