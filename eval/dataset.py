@@ -97,6 +97,7 @@ def load_squad_items(path: Path) -> Dataset:
     items = []
     paragraphs: dict[str, str] = {}
     names: dict[str, str] = {}
+    sentences: dict[str, list] = {}
     for q in iter_qas(data["data"]):
         if q.context not in names:
             names[q.context] = f"{q.title or 'article'}-{len(names):05d}"
@@ -104,7 +105,9 @@ def load_squad_items(path: Path) -> Dataset:
         sup = []
         if not q.impossible:
             s, e = q.answer_starts[0], q.answer_starts[0] + len(q.answers[0])
-            sup = [x.text for x in segment(q.context) if x.start < e and s < x.end]
+            if q.context not in sentences:  # a paragraph has several questions: segment it once
+                sentences[q.context] = segment(q.context)
+            sup = [x.text for x in sentences[q.context] if x.start < e and s < x.end]
         items.append(Item(q.qid, q.question, q.answers, not q.impossible, sup, "squad-" + ("hasans" if not q.impossible else "noans"),
                           q.context, q.title))
     return Dataset(items, "squad", [], paragraphs)

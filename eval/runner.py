@@ -88,6 +88,7 @@ def run(pl, ds: Dataset, out: Path, gold_context: bool = False, progress: bool =
     pred_path = out / "predictions.jsonl"
     tmp = out / "predictions.jsonl.partial"
     k_used = k or pl.settings.k
+    by_id = {} if gold_context else {p.passage_id: p for p in pl.index.passages}  # once, not per question
     with open(tmp, "w", encoding="utf-8") as f:
         for item in tqdm(ds.items, desc="questions", unit="q", disable=not progress, file=sys.stderr):
             try:
@@ -99,7 +100,6 @@ def run(pl, ds: Dataset, out: Path, gold_context: bool = False, progress: bool =
                 ans = Answer(item.question, "", 0.0, True)
             retrieved_sents: list[list[str]] = []
             if not gold_context:
-                by_id = {p.passage_id: p for p in pl.index.passages}
                 for pid in ans.retrieved:
                     p = by_id[pid]
                     retrieved_sents.append([pl.index.sentence(p.doc_id, i).text for i in p.sentence_idxs])
