@@ -83,7 +83,12 @@ def fit(rows, answerable_prior: float | None = 0.75) -> dict:
     f1s = [r["f1"] for r in rows]
     best_f1, t_na = best_threshold(f1s, list(1 - conf), list(has), list(w))
     # best_threshold abstains when 1 - conf > t_na, i.e. answers when conf >= 1 - t_na.
+    from sklearn.metrics import roc_auc_score
+
+    auc = float(roc_auc_score(has, x[:, 0])) if 0 < has.sum() < len(has) else float("nan")
+    best_f1_plain, _ = best_threshold(f1s, list(-x[:, 0]), list(has))
     return {"a": a, "b": b, "threshold": float(1 - t_na), "best_f1_on_calibration": best_f1, "label": "F1>=0.5",
+            "best_f1_unweighted": best_f1_plain, "noans_roc_auc": auc,
             "answerable_prior": prior, "calibration_answerable_share": share,
             "n": len(rows), "n_answerable": int(has.sum())}
 

@@ -18,6 +18,7 @@ from retrieval.types import Sentence
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "squad"
 TRAIN_V11 = SHARED / "train-v1.1.json.gz"
+TRAIN_V2R = SHARED / "train-v2.0-rebuilt.json.gz"  # v1.1 train + 32k real unanswerable questions
 DEV_V2A = SHARED / "dev-v2.0-a.json.gz"
 # dev-v2.0-a has 21 articles: article i goes to part i % 3.
 DEV_PARTS = {"train": 0, "calib": 1, "test": 2}

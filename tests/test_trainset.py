@@ -1,0 +1,131 @@
+"""Reader training data and the training loop: labels point at the answer text, windows are
+what the reader sees at run time, save/load are inverses, and --resume is exact."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from reader import trainset
+from reader.squad import QA
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+PARA = ("The Secretary met the ministers in San Salvador. They signed a compact on border security. "
+        "The compact covers trafficking and gangs. Nicaragua was not part of it. "
+        "Mexico may join later, officials said.")
+QAS = [
+    QA("q1", "Where did the Secretary meet the ministers?", PARA, ["San Salvador"], [PARA.index("San Salvador")], False),
+    QA("q2", "What does the compact cover?", PARA, ["trafficking and gangs"], [PARA.index("trafficking and gangs")], False),
+    QA("q3", "Which country may join later?", PARA, ["Mexico"], [PARA.index("Mexico")], False),
+    QA("q4", "When was the compact with Nicaragua signed?", PARA, [], [], True),
+    QA("q5", "Who said Mexico may join?", "Officials said Mexico may join.", ["Officials"], [0], False),
+]
+
+
+@pytest.fixture(scope="module")
+def tok():
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(str(REPO / "reader" / "model"))
+
+
+@pytest.fixture(scope="module")
+def ts(tok):
+    return trainset.prepare(tok, [("toy", QAS * 4)], progress=False)
+
+
+def test_answer_labels_decode_to_the_answer(ts, tok):
+    for qi, q in enumerate(QAS * 4):
+        s, e = ts.q_ans[qi]
+        if q.impossible:
+            assert (s, e) == (-1, -1)
+            continue
+        c = ts.q_ctx[qi]
+        got = tok.decode(ts.ctx_tok[ts.ctx_ptr[c] + s : ts.ctx_ptr[c] + e + 1].tolist())
+        assert got.replace(" ", "") == q.answers[0].lower().replace(" ", "")
+
+
+def test_paragraphs_are_tokenized_once_and_focus_is_the_most_similar_sentence(ts):
+    assert ts.manifest["paragraphs"] == 2 and ts.manifest["questions"] == 20
+    assert ts.manifest["sources"]["toy"]["unanswerable"] == 4
+    # "When was the compact with Nicaragua signed?" shares two words ("signed", "compact") with
+    # sentence 1 and one ("Nicaragua") with sentence 3.
+    assert ts.q_focus[3] == 1
+
+
+def test_save_load_roundtrip(ts, tmp_path):
+    h = trainset.save(ts, tmp_path / "p.npz")
+    back = trainset.load(tmp_path / "p.npz")
+    assert back.manifest["content_sha256"] == h
+    for name in trainset._ARRAYS:
+        assert np.array_equal(getattr(back, name), getattr(ts, name)) and getattr(back, name).dtype == getattr(ts, name).dtype
+    assert not list(tmp_path.glob("*.tmp*"))
+
+
+@pytest.mark.parametrize("max_len,p_whole", [(256, 0.0), (256, 1.0), (24, 0.5), (40, 0.0)])
+def test_sampled_windows(ts, tok, max_len, p_whole):
+    a = trainset.sample_epoch(ts, 13, 0, max_len=max_len, p_whole=p_whole, neg_ratio=0.5)
+    b = trainset.sample_epoch(ts, 13, 0, max_len=max_len, p_whole=p_whole, neg_ratio=0.5)
+    assert np.array_equal(a, b)  # deterministic per (seed, epoch)
+    assert not np.array_equal(a, trainset.sample_epoch(ts, 13, 1, max_len=max_len, p_whole=p_whole, neg_ratio=0.5))
+    for qi, c, lo, hi, s, e in a.tolist():
+        qlen = ts.q_ptr[qi + 1] - ts.q_ptr[qi]
+        assert 0 <= lo < hi <= ts.ctx_ptr[c + 1] - ts.ctx_ptr[c]
+        assert qlen + (hi - lo) + 3 <= max_len
+        if s >= 0:
+            assert lo <= s <= e < hi and (s, e) == tuple(ts.q_ans[qi])
+        elif ts.q_ans[qi][0] >= 0 and hi - lo >= ts.q_ans[qi][1] - ts.q_ans[qi][0] + 1 and max_len == 256:
+            # a no-answer window of an answerable question does not contain the answer
+            assert hi <= ts.q_ans[qi][0] or lo > ts.q_ans[qi][1]
+    if p_whole == 0.0 and max_len == 256:
+        sents = {(int(x), int(y)) for x, y in ts.sent_span}
+        starts, ends = {x for x, _ in sents}, {y for _, y in sents}
+        assert all(lo in starts and hi in ends for _, _, lo, hi, _, _ in a.tolist())  # whole sentences
+    if p_whole == 1.0:
+        whole = [r for r in a.tolist() if r[4] >= 0 or ts.q_ans[r[0]][0] < 0]
+        assert all(lo == 0 and hi == ts.ctx_ptr[c + 1] - ts.ctx_ptr[c] for _, c, lo, hi, _, _ in whole)
+
+
+def test_collate_builds_reader_inputs(ts, tok):
+    samples = trainset.sample_epoch(ts, 13, 0, p_whole=1.0, neg_ratio=0.0)
+    b = trainset.collate(ts, samples[:5], tok.cls_token_id, tok.sep_token_id, tok.pad_token_id)
+    for r, (qi, c, lo, hi, s, e) in enumerate(samples[:5].tolist()):
+        q = QAS[qi % len(QAS)]
+        enc = tok(q.question, q.context, truncation="only_second", max_length=256)
+        n = len(enc["input_ids"])
+        assert b["input_ids"][r, :n].tolist() == enc["input_ids"]  # same as tokenizing the pair at run time
+        assert b["token_type_ids"][r, :n].tolist() == enc["token_type_ids"]
+        assert b["attention_mask"][r].sum() == n
+        sp, ep = b["start_positions"][r], b["end_positions"][r]
+        if q.impossible:
+            assert sp == ep == 0
+        else:
+            assert tok.decode(b["input_ids"][r, sp : ep + 1]).replace(" ", "") == q.answers[0].lower().replace(" ", "")
+
+
+@pytest.mark.slow
+def test_resume_is_exact(ts, tmp_path):
+    from safetensors.numpy import load_file
+
+    from reader import train
+
+    data = tmp_path / "p.npz"
+    trainset.save(ts, data)
+    common = ["--prepared", str(data), "--batch-size", "4", "--epochs", "1", "--threads", "1", "--ckpt-every", "2"]
+    train.main([*common, "--work", str(tmp_path / "a"), "--out", str(tmp_path / "ma"), "--max-steps", "3"])
+    assert (tmp_path / "a" / "ckpt.pt").exists() and not (tmp_path / "ma").exists()
+    with pytest.raises(SystemExit, match="--resume"):
+        train.main([*common, "--work", str(tmp_path / "a"), "--out", str(tmp_path / "ma")])
+    with pytest.raises(SystemExit, match="other settings"):
+        train.main([*common, "--lr", "1e-3", "--work", str(tmp_path / "a"), "--out", str(tmp_path / "ma"), "--resume"])
+    train.main([*common, "--work", str(tmp_path / "a"), "--out", str(tmp_path / "ma"), "--resume"])
+    train.main([*common, "--work", str(tmp_path / "b"), "--out", str(tmp_path / "mb")])
+    a, b = load_file(tmp_path / "ma" / "model.safetensors"), load_file(tmp_path / "mb" / "model.safetensors")
+    assert a.keys() == b.keys()
+    assert all(np.array_equal(a[k], b[k]) for k in a)
+    init = load_file(REPO / "reader" / "model" / "model.safetensors")
+    assert any(not np.array_equal(a[k], init[k]) for k in a)  # it did train
+    log = (tmp_path / "a" / "train.log").read_text()
+    assert "resumed from step 3/" in log and "ex/s" in log and "min left" in log
