@@ -109,5 +109,19 @@ def expected_calibration_error(conf: list[float], correct: list[bool], bins: int
     return float(ece), table
 
 
+def roc_auc(scores: list[float], positive: list[bool]) -> float | None:
+    """Area under the ROC curve of ``scores`` for telling positives from negatives (ties count
+    half; the Mann-Whitney U statistic). None when one class is missing."""
+    import numpy as np
+    from scipy.stats import rankdata
+
+    y = np.asarray(positive, dtype=bool)
+    n_pos, n_neg = int(y.sum()), int((~y).sum())
+    if n_pos == 0 or n_neg == 0:
+        return None
+    ranks = rankdata(np.asarray(scores, dtype=float))
+    return float((ranks[y].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
 def percentile(xs: list[float], q: float) -> float:
     return float(np.percentile(xs, q)) if xs else float("nan")

@@ -20,14 +20,14 @@ from retrieval.errors import UserError
 
 from .dataset import Dataset, Item, load_dataset
 from .metrics import (best_threshold, citation_pr, expected_calibration_error, percentile, reciprocal_rank, recall_at_k,
-                      score_answer)
+                      roc_auc, score_answer)
 
 log = logging.getLogger(__name__)
 DEFAULT_DATASET = Path(__file__).resolve().parent / "data" / "statement_qa.jsonl"
 DEFAULT_FLOORS = Path(__file__).resolve().parent / "floors.json"
 HEADLINE = [
     ("exact", "EM"), ("f1", "F1"), ("has_ans_exact", "HasAns EM"), ("has_ans_f1", "HasAns F1"),
-    ("no_ans_accuracy", "NoAns acc"), ("best_f1", "best-threshold F1"), ("citation_precision", "citation P"),
+    ("no_ans_accuracy", "NoAns acc"), ("best_f1", "best-threshold F1"), ("noans_roc_auc", "NoAns ROC AUC"), ("citation_precision", "citation P"),
     ("citation_recall", "citation R"), ("answer_in_citation", "answer in cited sentences"),
     ("gold_in_citation", "gold answer in cited sentences"),
     ("retrieval_recall_at_k", "retrieval recall@k"), ("retrieval_mrr", "retrieval MRR"),
@@ -173,6 +173,7 @@ def compute_metrics(rows, k: int, gold_context: bool) -> dict:
         "has_ans_f1": 100 * _mean([f for f, h in zip(f1s, has) if h]) if nh else None,
         "no_ans_accuracy": 100 * _mean([e for e, h in zip(ems, has) if not h]) if n - nh else None,
         "best_f1": best_f1, "best_f1_threshold_confidence": 1 - t_na,
+        "noans_roc_auc": roc_auc(conf, has),
         "citation_precision": 100 * _mean(cp) if cp else None,
         "citation_recall": 100 * _mean(cr) if cr else None,
         "answer_in_citation": 100 * _mean([float(x) for x in inside]) if inside else None,

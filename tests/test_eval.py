@@ -6,10 +6,12 @@ import json
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eval.dataset import load_dataset, load_jsonl
 from eval.metrics import (best_threshold, citation_pr, compute_exact, compute_f1, expected_calibration_error,
-                          normalize_answer, reciprocal_rank, recall_at_k, score_answer)
+                          normalize_answer, reciprocal_rank, recall_at_k, roc_auc, score_answer)
 from retrieval.errors import UserError
 from tests.conftest import REPO, SQUAD_DIR
 
@@ -63,6 +65,20 @@ def test_ece():
     assert ece == pytest.approx(0.1) and [b["n"] for b in bins] == [2, 2]
     ece, _ = expected_calibration_error([0.8] * 10, [True] * 8 + [False] * 2)
     assert ece == pytest.approx(0.0, abs=1e-9)
+
+
+@given(st.lists(st.tuples(st.integers(0, 6), st.booleans()), min_size=1, max_size=60))
+@settings(max_examples=80, deadline=None)
+def test_roc_auc_matches_scikit_learn(pairs):
+    from sklearn.metrics import roc_auc_score
+
+    scores = [s / 3 for s, _ in pairs]  # coarse values: many ties
+    labels = [y for _, y in pairs]
+    got = roc_auc(scores, labels)
+    if len(set(labels)) < 2:
+        assert got is None
+    else:
+        assert got == pytest.approx(roc_auc_score(labels, scores))
 
 
 BAD_LINES = [
