@@ -28,6 +28,7 @@ run: install
 	$(BIN)/python app.py $(ARGS)
 
 test: install $(VENV)/.browser
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
 bench: install

@@ -14,13 +14,18 @@ import os
 import sys
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 from retrieval.errors import UserError
 
 from .dataset import Dataset, Item, load_dataset
-from .metrics import (best_threshold, citation_pr, expected_calibration_error, percentile, reciprocal_rank, recall_at_k,
-                      roc_auc, score_answer)
+from .metrics import (
+    best_threshold,
+    citation_pr,
+    expected_calibration_error,
+    percentile,
+    roc_auc,
+    score_answer,
+)
 
 log = logging.getLogger(__name__)
 DEFAULT_DATASET = Path(__file__).resolve().parent / "data" / "statement_qa.jsonl"
@@ -58,26 +63,17 @@ def _squad_corpus(ds: Dataset, out: Path) -> Path:
 
 
 def _gold_answer(pl, item: Item):
-    """Read the item's own paragraph (no retrieval); same reader, assembly and threshold."""
-    from reader.assemble import DEFAULT_CALIBRATION, confidence, locate
-    from reader.calibrate import gold_index
-    from retrieval.types import Answer, Citation
+    """Read the item's own paragraph (no retrieval); the same reader and the same ``assemble()``
+    (confidence, threshold, citations) as the app."""
+    from reader.assemble import assemble
+    from reader.squad import gold_index
 
     t0 = time.perf_counter()
     idx, passages = gold_index(item.context)
     out = pl.reader.read(item.question, passages)
-    loc = locate(passages, out, idx)
-    cal = {**DEFAULT_CALIBRATION, **pl.reader.calibration}
-    thr = cal["threshold"] if pl.settings.threshold is None else pl.settings.threshold
-    ms = {"total": (time.perf_counter() - t0) * 1e3}
-    if loc is None:
-        return Answer(item.question, "", 0.0, True, timings_ms=ms)
-    conf = confidence(loc.score_diff, cal)
-    text = item.context[loc.start : loc.end]
-    cites = [Citation("p", s.idx, s.start, s.end, s.text) for s in loc.sentences]
-    if conf < thr:
-        return Answer(item.question, "", conf, True, timings_ms=ms, candidate=text)
-    return Answer(item.question, text, conf, False, cites, [], "p", loc.start, loc.end, timings_ms=ms, candidate=text)
+    ans = assemble(item.question, passages, out, idx, pl.reader.calibration, None, pl.settings.threshold)
+    ans.timings_ms = {"total": (time.perf_counter() - t0) * 1e3}
+    return ans
 
 
 def run(pl, ds: Dataset, out: Path, gold_context: bool = False, progress: bool = True, k: int | None = None) -> dict:
@@ -200,7 +196,7 @@ def _fmt(v) -> str:
 
 
 def report(m: dict, out: Path) -> str:
-    lines = [f"# Evaluation report", "", f"Dataset: {m['dataset']['kind']}, {m['n']} questions "
+    lines = ["# Evaluation report", "", f"Dataset: {m['dataset']['kind']}, {m['n']} questions "
              f"({m['n_has_ans']} answerable, {m['n_no_ans']} unanswerable); reader `{m['settings']['reader']}`; "
              f"k = {m['settings']['k']}; {'gold paragraph given to the reader' if m['settings']['gold_context'] else 'retrieval then reader'}; "
              f"abstention threshold (confidence) {_fmt(m['settings']['threshold'])}.", "",
@@ -285,7 +281,7 @@ def main_eval(args) -> int:
                 raise UserError(f"{p} does not exist; pass two metrics.json files written by `statementqa eval`")
         print(compare(*args.compare))
         return 0
-    from statementqa.cli import pipeline_from
+    from statementqa.pipeline import pipeline_from_args as pipeline_from
 
     dataset = args.dataset or DEFAULT_DATASET
     ds = load_dataset(dataset, args.on_error)

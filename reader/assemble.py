@@ -2,7 +2,7 @@
 an abstention decision and sentence citations.
 
 * confidence = sigmoid(a * (span score - null score) + b), Platt scaling fitted on held-out
-  SQuAD questions by ``reader.calibrate`` ("right" = F1 >= 0.5 against the gold answer, an
+  SQuAD questions by ``eval.calibrate`` ("right" = F1 >= 0.5 against the gold answer, an
   answer to an unanswerable question is wrong); without a calibration file a = 1, b = 0;
 * abstain when confidence < threshold (tuned for best F1 on the same held-out part);
 * citations: every sentence the answer span overlaps (a span across sentences cites all of
@@ -17,8 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from retrieval.store import Index
-from retrieval.types import Answer, Citation, Passage, Sentence
+from retrieval.types import Answer, Citation, DocumentIndex, Passage, Sentence
 
 from .model import ReadOut
 
@@ -71,7 +70,7 @@ class Located:
     score_diff: float  # span score - null score of the same feature
 
 
-def locate(passages: list[Passage], out: ReadOut, index: Index) -> Located | None:
+def locate(passages: list[Passage], out: ReadOut, index: DocumentIndex) -> Located | None:
     """Best span that falls inside citable sentences (spans in boilerplate/whitespace are skipped)."""
     for span in out.spans:
         p = passages[span.passage]
@@ -87,7 +86,7 @@ def locate(passages: list[Passage], out: ReadOut, index: Index) -> Located | Non
     return None
 
 
-def assemble(question: str, passages: list[Passage], out: ReadOut, index: Index, calib: dict | None = None,
+def assemble(question: str, passages: list[Passage], out: ReadOut, index: DocumentIndex, calib: dict | None = None,
              related: list[Sentence] | None = None, threshold: float | None = None) -> Answer:
     calib = {**DEFAULT_CALIBRATION, **(calib or {})}
     thr = calib["threshold"] if threshold is None else threshold

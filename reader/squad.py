@@ -2,19 +2,17 @@
 
 Loads official SQuAD JSON (plain or .gz), splits dev-v2.0-a by article into the
 train / calibration / test parts used by the project, and cuts paragraphs into the same
-sentence windows the retriever produces. It does not tokenize or touch models.
+passages the retriever produces (``gold_index``). It does not tokenize or touch models.
 """
 from __future__ import annotations
 
 import gzip
 import json
-import random
 from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.chunk import chunk
 from retrieval.segment import segment
-from retrieval.types import Sentence
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "squad"
 TRAIN_V11 = SHARED / "train-v1.1.json.gz"
@@ -62,40 +60,18 @@ def iter_qas(articles: list[dict]):
                 )
 
 
-def sentence_windows(context: str, sents: list[Sentence], rng: random.Random, ans_start: int | None, ans_end: int | None,
-                     max_sents: int = 4, n_neg: int = 1) -> tuple[tuple[int, int] | None, list[tuple[int, int]]]:
-    """Pick one window (char span) containing the answer and up to ``n_neg`` windows without it.
+@dataclass(frozen=True)
+class ParagraphIndex:
+    """The two lookups answer assembly needs (``retrieval.types.DocumentIndex``), over given documents."""
 
-    Window sizes (1..max_sents sentences) are drawn at random so the reader sees both
-    single sentences and multi-sentence passages, as retrieval produces.
-    """
-    n = len(sents)
-    if n == 0:
-        return None, []
-    pos = None
-    if ans_start is not None:
-        first = next((i for i, s in enumerate(sents) if s.end > ans_start), None)
-        last = next((i for i in range(n - 1, -1, -1) if sents[i].start < ans_end), None)
-        if first is not None and last is not None and first <= last:
-            w = max(rng.randint(1, max_sents), last - first + 1)
-            lo = max(0, last - w + 1)
-            hi = min(first, n - w) if n >= w else 0
-            i0 = rng.randint(lo, max(lo, hi))
-            i1 = min(n, i0 + w) - 1
-            pos = (sents[i0].start, sents[i1].end)
-    negs = []
-    for _ in range(n_neg):
-        w = rng.randint(1, max_sents)
-        cands = []
-        for i0 in range(0, n - w + 1):
-            a, b = sents[i0].start, sents[i0 + w - 1].end
-            if ans_start is None or b <= ans_start or a >= ans_end:
-                cands.append((a, b))
-        if cands:
-            negs.append(rng.choice(cands))
-    return pos, negs
+    docs: dict
+    all_sentences: dict
 
 
-def paragraph_passages(context: str, size: int = 3, overlap: int = 1):
-    """The passages the runtime chunker makes of one paragraph (used for gold-context evaluation)."""
-    return chunk(context, segment(context, "p"), size=size, overlap=overlap)
+def gold_index(context: str, key: str = "p"):
+    """A minimal index over one paragraph and its runtime passages, for gold-context reading (same
+    segmenter and chunker as the real index; ``reader.assemble`` accepts it like an ``Index``)."""
+    from retrieval.types import Document
+
+    sents = segment(context, key)
+    return ParagraphIndex({key: Document(key, context)}, {key: sents}), chunk(context, sents)

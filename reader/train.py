@@ -17,7 +17,7 @@ steps to ``--work`` (default ``~/.cache/statementqa/runs/<run-id>``, env
 ``STATEMENTQA_RUNS``), atomically; ``--resume`` continues from there and refuses a
 checkpoint made with other settings or data. The log (stdout and ``train.log``) shows
 examples/s and time left. A GPU is used when present (bf16 autocast); the CPU path is the
-reproducible default. Calibration is a separate step (reader.calibrate); this script does
+reproducible default. Calibration is a separate step (eval.calibrate); this script does
 not evaluate.
 """
 from __future__ import annotations
@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import math
 import os
 import random
 import shutil

@@ -42,7 +42,7 @@ def _load(path: str, device: str, int8: bool = False):
         raise ModelError(f"cannot load embedding model {path!r}: {e.__class__.__name__}: {str(e)[:200]}; "
                          f"pass a local sentence-transformers directory with --embedder") from None
     if int8 and device == "cpu":
-        from reader.model import quantize_int8
+        from .quantize import quantize_int8
 
         m = quantize_int8(m)
     return m

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field
+from typing import Mapping, Protocol
 
 
 def content_hash(*parts: str, n: int = 16) -> str:
@@ -137,3 +138,11 @@ class Answer:
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             **({"interpreted_as": self.interpreted_as} if self.interpreted_as else {}),
         }
+
+
+class DocumentIndex(Protocol):
+    """What answer assembly needs of an index: documents and their sentences by ``doc_id``
+    (``retrieval.store.Index`` and ``reader.squad.ParagraphIndex`` provide it)."""
+
+    docs: Mapping[str, Document]
+    all_sentences: Mapping[str, list[Sentence]]

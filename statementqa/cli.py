@@ -18,28 +18,27 @@ import statementqa  # noqa: F401 - offline environment
 
 def _common(p: argparse.ArgumentParser) -> None:
     from retrieval.paths import DEFAULT_CORPUS, DEFAULT_DATA_DIR
+    from statementqa.settings import INDEX_TYPES, INT8_MODES, READER_BACKENDS
 
     g = p.add_argument_group("corpus and models")
     g.add_argument("--corpus", type=Path, default=None, help=f"folder (or file) of .txt/.md documents (default: {DEFAULT_CORPUS})")
     g.add_argument("--data-dir", type=Path, default=None, help=f"where the index is kept (default: {DEFAULT_DATA_DIR}; env STATEMENTQA_DATA_DIR)")
     g.add_argument("--embedder", default=None, help="sentence-transformers model path or id (default: bundled all-MiniLM-L6-v2)")
     g.add_argument("--reader", default=None, help="extractive QA model directory or hub id (default: the shipped reader/model)")
-    g.add_argument("--index-type", choices=("auto", "exact", "hnsw"), default=None, help="FAISS index (auto: exact below 200k sentences)")
+    g.add_argument("--index-type", choices=INDEX_TYPES, default=None, help="FAISS index (auto: exact below 200k sentences)")
     g.add_argument("--chunk-size", type=int, default=None, help="sentences per passage (default 3)")
     g.add_argument("--chunk-overlap", type=int, default=None, help="sentences shared by neighbouring passages (default 1)")
-    g.add_argument("--int8", choices=("none", "reader", "embedder", "all"), default=None,
+    g.add_argument("--int8", choices=INT8_MODES, default=None,
                    help="dynamic int8 quantization on CPU (default: none; env STATEMENTQA_INT8)")
-    g.add_argument("--reader-backend", choices=("auto", "torch", "onnx"), default=None,
+    g.add_argument("--reader-backend", choices=READER_BACKENDS, default=None,
                    help="auto: ONNX Runtime for a local reader on CPU (same outputs, ~2x faster), else PyTorch")
     g.add_argument("-v", "--verbose", action="store_true", help="log progress and warnings")
 
 
 def pipeline_from(args):
-    from statementqa.pipeline import Pipeline
+    from statementqa.pipeline import pipeline_from_args
 
-    return Pipeline(corpus=args.corpus, data_dir=args.data_dir, embedder=args.embedder, reader=args.reader,
-                    index_type=args.index_type, chunk_size=args.chunk_size, chunk_overlap=args.chunk_overlap,
-                    int8=getattr(args, "int8", None), reader_backend=getattr(args, "reader_backend", None))
+    return pipeline_from_args(args)
 
 
 def cmd_index(args) -> int:
@@ -136,6 +135,8 @@ def cmd_loadtest(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from statementqa.settings import SEARCH_MODES
+
     ap = argparse.ArgumentParser(prog="statementqa", description="Answer questions about a statement with cited sentences (offline).")
     ap.add_argument("--version", action="version", version=f"statementqa {statementqa.__version__}")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -149,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("question")
     p.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
-    p.add_argument("--mode", choices=("hybrid", "dense", "bm25"), default="hybrid")
+    p.add_argument("--mode", choices=SEARCH_MODES, default="hybrid")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(fn=cmd_search)
 

@@ -9,66 +9,35 @@ It does not know about the CLI, the web app or evaluation files.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
 import statementqa  # noqa: F401 - sets the offline environment
 from reader.assemble import assemble
-from reader.model import DEFAULT_READER, Reader
+from reader.model import Reader
 from retrieval.corpus import corpus_signature, load_corpus
-from retrieval.paths import DEFAULT_CORPUS, DEFAULT_DATA_DIR
-from retrieval.dense import DenseParams
-from retrieval.embed import DEFAULT_EMBEDDER, Embedder
+from retrieval.embed import Embedder
 from retrieval.search import Retriever, SearchResult, check_k, check_question
-from retrieval.store import Index, IndexParams, open_index
-from retrieval.errors import UserError
+from retrieval.store import Index, open_index
 from retrieval.types import Answer
 from statementqa.followup import Turn, resolve
+from statementqa.settings import Settings
+
+__all__ = ["Pipeline", "Settings", "pipeline_from_args"]
 
 log = logging.getLogger(__name__)
 # A follow-up's retrieval query carries the previous turn too, so it may exceed the question limit.
 FOLLOWUP_QUERY_CHARS = 4000
 
 
-@dataclass
-class Settings:
-    corpus: Path = DEFAULT_CORPUS
-    data_dir: Path = DEFAULT_DATA_DIR
-    embedder: str = DEFAULT_EMBEDDER
-    reader: str = os.environ.get("STATEMENTQA_READER", str(DEFAULT_READER))
-    k: int = 3
-    chunk_size: int = 3
-    chunk_overlap: int = 1
-    index_type: str = "auto"
-    max_answer_tokens: int = 30
-    threshold: float | None = None  # None: the reader's calibrated threshold
-    reader_backend: str = os.environ.get("STATEMENTQA_READER_BACKEND", "auto")  # auto | torch | onnx
-    int8: str = os.environ.get("STATEMENTQA_INT8", "none")  # dynamic int8 quantization: none | reader | embedder | all
-    mmap: bool = True  # memory-map the exact FAISS index and vectors (low RSS for large corpora)
-
-    def quantized(self, part: str) -> bool:
-        if self.int8 not in ("none", "reader", "embedder", "all"):
-            raise UserError(f"int8 must be none, reader, embedder or all (got {self.int8!r})")
-        return self.int8 in (part, "all")
-
-    def index_params(self) -> IndexParams:
-        # int8 embeddings differ from fp32 ones: they get their own index.
-        label = self.embedder + ("+int8" if self.quantized("embedder") else "")
-        return IndexParams(label, self.chunk_size, self.chunk_overlap, DenseParams(kind=self.index_type))
-
-
 class Pipeline:
     def __init__(self, settings: Settings | None = None, **overrides):
-        self.settings = settings or Settings()
-        for k, v in overrides.items():
-            if v is not None:
-                setattr(self.settings, k, v)
+        """``settings`` (default: ``Settings.from_env()``) with ``overrides`` applied; the caller's
+        object is not changed, an unknown name or a bad value raises ``UserError``."""
+        self.settings = (settings or Settings.from_env()).replace(**overrides)
         self.embedder = Embedder(self.settings.embedder, int8=self.settings.quantized("embedder"))
         self.reader = Reader(self.settings.reader, max_answer_tokens=self.settings.max_answer_tokens,
                              int8=self.settings.quantized("reader"), backend=self.settings.reader_backend,
@@ -171,3 +140,12 @@ class Pipeline:
     def documents(self) -> list[dict]:
         return [{"doc_id": d.doc_id, "path": d.path, "title": d.title, "chars": len(d.text), **{k: v for k, v in d.meta.items() if k in ("publisher", "date")}}
                 for d in self.index.docs.values()]
+
+
+def pipeline_from_args(args) -> Pipeline:
+    """A Pipeline from parsed command-line options (``None`` = not given: environment, then defaults)."""
+    return Pipeline(corpus=getattr(args, "corpus", None), data_dir=getattr(args, "data_dir", None),
+                    embedder=getattr(args, "embedder", None), reader=getattr(args, "reader", None),
+                    index_type=getattr(args, "index_type", None), chunk_size=getattr(args, "chunk_size", None),
+                    chunk_overlap=getattr(args, "chunk_overlap", None), int8=getattr(args, "int8", None),
+                    reader_backend=getattr(args, "reader_backend", None))

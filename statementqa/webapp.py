@@ -302,7 +302,7 @@ def start_in_thread(app, host: str = "127.0.0.1", port: int = 0):
 def serve(args) -> int:
     import uvicorn
 
-    from statementqa.cli import pipeline_from
+    from statementqa.pipeline import pipeline_from_args as pipeline_from
 
     pl = pipeline_from(args)
     pl.index  # noqa: B018 - fail fast on a bad corpus, before the server starts

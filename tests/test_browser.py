@@ -3,8 +3,8 @@ blocked. Screenshots go to test-artefacts/."""
 from __future__ import annotations
 
 import functools
-import json
 import http.server
+import json
 import os
 import shutil
 import threading

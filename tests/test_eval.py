@@ -10,10 +10,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eval.dataset import load_dataset, load_jsonl
-from eval.metrics import (best_threshold, citation_pr, compute_exact, compute_f1, expected_calibration_error,
-                          normalize_answer, reciprocal_rank, recall_at_k, roc_auc, score_answer)
+from eval.metrics import (
+    best_threshold,
+    citation_pr,
+    compute_exact,
+    compute_f1,
+    expected_calibration_error,
+    normalize_answer,
+    recall_at_k,
+    reciprocal_rank,
+    roc_auc,
+    score_answer,
+)
 from retrieval.errors import UserError
-from tests.conftest import REPO, SQUAD_DIR
+from tests.conftest import REPO
 
 
 @pytest.mark.parametrize(

@@ -2,13 +2,13 @@
 what the reader sees at run time, save/load are inverses, and --resume is exact."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from reader import trainset
 from reader.squad import QA
-
-from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -2,7 +2,7 @@
 threshold on the calibration part of dev-v2.0-a (articles 1, 4, 7, ... ; never trained on,
 never used for the reported test numbers), and write ``calibration.json`` into the model dir.
 
-    python -m reader.calibrate --reader reader/model
+    python -m eval.calibrate --reader reader/model
 
 Each question is read with its gold paragraph cut into the runtime passages. "Right" means
 F1 >= 0.5 against the gold answers; any answer to an unanswerable question is wrong. The
@@ -17,26 +17,16 @@ import json
 import os
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
-def gold_index(context: str, key: str = "p"):
-    """A minimal index over one paragraph, for gold-context reading (same segmenter and chunker)."""
-    from retrieval.chunk import chunk
-    from retrieval.segment import segment
-    from retrieval.types import Document
-
-    sents = segment(context, key)
-    return SimpleNamespace(docs={key: Document(key, context)}, all_sentences={key: sents}), chunk(context, sents)
-
-
 def read_gold(reader, question: str, context: str):
     """(predicted text or "", score diff or -inf, Located) for one question with its gold paragraph."""
-    from .assemble import locate
+    from reader.assemble import locate
+    from reader.squad import gold_index
 
     idx, passages = gold_index(context)
     out = reader.read(question, passages)
@@ -49,7 +39,7 @@ def read_gold(reader, question: str, context: str):
 def collect(reader, qas, progress=True):
     from tqdm import tqdm
 
-    from eval.metrics import score_answer
+    from .metrics import score_answer
 
     rows = []
     for q in tqdm(qas, disable=not progress, desc="reading", unit="q"):
@@ -69,7 +59,7 @@ def fit(rows, answerable_prior: float | None = 0.75) -> dict:
     """
     from sklearn.linear_model import LogisticRegression
 
-    from eval.metrics import best_threshold
+    from .metrics import best_threshold
 
     x = np.array([[max(r["diff"], -50.0)] for r in rows])
     y = np.array([int(r["answerable"] and r["f1"] >= 0.5) for r in rows])
@@ -95,8 +85,7 @@ def fit(rows, answerable_prior: float | None = 0.75) -> dict:
 
 def main(argv=None):
     from reader.model import DEFAULT_READER, Reader
-
-    from .squad import DEV_V2A, dev_part, iter_qas, load_squad
+    from reader.squad import DEV_V2A, dev_part, iter_qas, load_squad
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reader", default=str(DEFAULT_READER))

@@ -1,0 +1,118 @@
+"""The one configuration object of the pipeline: ``Settings``, frozen and validated.
+
+* defaults are defined here once; the choices of every mode (``INDEX_TYPES``, ``INT8_MODES``,
+  ``READER_BACKENDS``, ``SEARCH_MODES``) feed argparse ``choices`` too;
+* ``Settings.from_env()`` applies the ``STATEMENTQA_*`` environment variables (read when called,
+  never at import); ``settings.replace(**overrides)`` returns a new object (the caller's is never
+  changed), ignores ``None`` ("not given") and refuses unknown names;
+* every value is checked on construction: a bad one raises ``UserError`` with one line that says
+  how to fix it.
+
+It loads no model and reads no file.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from reader.model import DEFAULT_READER
+from retrieval.embed import DEFAULT_EMBEDDER
+from retrieval.errors import UserError
+from retrieval.paths import DEFAULT_CORPUS, DEFAULT_DATA_DIR
+
+INDEX_TYPES = ("auto", "exact", "hnsw")
+INT8_MODES = ("none", "reader", "embedder", "all")
+READER_BACKENDS = ("auto", "torch", "onnx")
+SEARCH_MODES = ("hybrid", "dense", "bm25")
+MAX_K = 50
+
+# environment variable -> setting
+ENV = {
+    "STATEMENTQA_CORPUS": "corpus",
+    "STATEMENTQA_DATA_DIR": "data_dir",
+    "STATEMENTQA_READER": "reader",
+    "STATEMENTQA_READER_BACKEND": "reader_backend",
+    "STATEMENTQA_INT8": "int8",
+}
+
+
+def _choice(name: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise UserError(f"{name} must be one of {', '.join(choices)} (got {value!r})")
+
+
+@dataclass(frozen=True)
+class Settings:
+    corpus: Path = DEFAULT_CORPUS
+    data_dir: Path = DEFAULT_DATA_DIR
+    embedder: str = DEFAULT_EMBEDDER
+    reader: str = str(DEFAULT_READER)
+    k: int = 3  # passages given to the reader
+    chunk_size: int = 3  # sentences per passage
+    chunk_overlap: int = 1  # sentences shared by neighbouring passages
+    index_type: str = "auto"
+    max_answer_tokens: int = 30
+    threshold: float | None = None  # None: the reader's calibrated threshold
+    reader_backend: str = "auto"
+    int8: str = "none"  # dynamic int8 quantization: none | reader | embedder | all
+    mmap: bool = True  # memory-map the exact FAISS index and vectors (low RSS for large corpora)
+
+    def __post_init__(self):
+        object.__setattr__(self, "corpus", Path(self.corpus).expanduser())
+        object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser())
+        object.__setattr__(self, "reader", str(self.reader))
+        for name in ("k", "chunk_size", "chunk_overlap", "max_answer_tokens"):
+            v = getattr(self, name)
+            if not isinstance(v, int) or isinstance(v, bool):
+                raise UserError(f"{name} must be a whole number (got {v!r})")
+        if not 1 <= self.k <= MAX_K:
+            raise UserError(f"k (passages given to the reader) must be between 1 and {MAX_K} (got {self.k})")
+        if self.chunk_size < 1:
+            raise UserError(f"chunk size must be at least 1 sentence (got {self.chunk_size}); try --chunk-size 3")
+        if not 0 <= self.chunk_overlap < self.chunk_size:
+            raise UserError(f"chunk overlap must be between 0 and chunk size - 1 = {self.chunk_size - 1} "
+                            f"(got {self.chunk_overlap}); try --chunk-overlap 1")
+        if not 1 <= self.max_answer_tokens <= 512:
+            raise UserError(f"max answer tokens must be between 1 and 512 (got {self.max_answer_tokens})")
+        if self.threshold is not None and not 0.0 <= float(self.threshold) <= 1.0:
+            raise UserError(f"threshold must be between 0 and 1 (got {self.threshold})")
+        _choice("index type", self.index_type, INDEX_TYPES)
+        _choice("reader backend", self.reader_backend, READER_BACKENDS)
+        _choice("int8", self.int8, INT8_MODES)
+        if not self.embedder or not self.reader:
+            raise UserError("embedder and reader must name a model directory or id")
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(cls) if f.init)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> "Settings":
+        """Defaults, then ``STATEMENTQA_*`` variables (empty ones ignored), then ``overrides``."""
+        env = os.environ if env is None else env
+        values = {name: env[var] for var, name in ENV.items() if env.get(var)}
+        return cls().replace(**values).replace(**overrides)
+
+    def replace(self, **overrides) -> "Settings":
+        """A copy with ``overrides`` applied (``None`` = not given); unknown names are an error."""
+        known = self.names()
+        unknown = sorted(set(overrides) - set(known))
+        if unknown:
+            raise UserError(f"unknown setting {unknown[0]!r}; known settings: {', '.join(known)}")
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return dataclasses.replace(self, **given) if given else self
+
+    def quantized(self, part: str) -> bool:
+        return self.int8 in (part, "all")
+
+    def index_params(self):
+        """The index key parameters (``retrieval.store.IndexParams``; imported here: FAISS is heavy)."""
+        from retrieval.dense import DenseParams
+        from retrieval.store import IndexParams
+
+        # int8 embeddings differ from fp32 ones: they get their own index.
+        label = self.embedder + ("+int8" if self.quantized("embedder") else "")
+        return IndexParams(label, self.chunk_size, self.chunk_overlap, DenseParams(kind=self.index_type))
