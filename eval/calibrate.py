@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import time
 from pathlib import Path
 
 import numpy as np
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from retrieval.atomic import atomic_write_text
 
 
 def read_gold(reader, question: str, context: str):
@@ -85,6 +84,9 @@ def fit(rows, answerable_prior: float | None = 0.75) -> dict:
 
 def main(argv=None):
     from reader.model import DEFAULT_READER, Reader
+    from retrieval.offline import offline_environment
+
+    offline_environment()
     from reader.squad import DEV_V2A, dev_part, iter_qas, load_squad
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -100,9 +102,7 @@ def main(argv=None):
     cal = fit(rows, args.answerable_prior)
     cal.update(fitted_on="dev-v2.0-a calibration part (articles i % 3 == 1)", seconds=round(time.time() - t0))
     out = Path(args.reader) / "calibration.json"
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(cal, indent=2))
-    os.replace(tmp, out)
+    atomic_write_text(out, json.dumps(cal, indent=2))
     print(json.dumps(cal, indent=2))
 
 

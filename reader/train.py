@@ -32,8 +32,6 @@ import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
 REPO = Path(__file__).resolve().parent.parent
 # Settings that define the run: a checkpoint made with other values is refused on --resume.
 _RUN_KEYS = ("init", "epochs", "batch_size", "lr", "warmup", "max_len", "p_whole", "neg_ratio", "seed",
@@ -108,6 +106,9 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
+    from retrieval.offline import offline_environment
+
+    offline_environment()
     import numpy as np
     import torch
     from transformers import AutoModelForQuestionAnswering, AutoTokenizer
@@ -195,10 +196,11 @@ def main(argv=None):
         raise SystemExit(f"error: {ck} exists; continue it with --resume, or pick another --run-id / --work")
 
     def checkpoint():
-        tmp = work / f"ckpt.pt.tmp{os.getpid()}"
-        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(), "step": step,
-                    "rng": _rng_state(torch, np), "run": run, "run_hash": run_hash}, tmp)
-        os.replace(tmp, ck)
+        from retrieval.atomic import atomic_target
+
+        with atomic_target(ck) as tmp:
+            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(), "step": step,
+                        "rng": _rng_state(torch, np), "run": run, "run_hash": run_hash}, tmp)
 
     params = [p for _, p in named]
     cls_id, sep_id, pad_id = tok.cls_token_id, tok.sep_token_id, tok.pad_token_id

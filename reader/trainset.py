@@ -34,6 +34,8 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.atomic import atomic_target
+
 FORMAT = 1
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
@@ -171,10 +173,11 @@ def save(ts: TrainSet, path: str | Path) -> str:
     for name in _ARRAYS:
         h.update(np.ascontiguousarray(getattr(ts, name)).tobytes())
     manifest = {**ts.manifest, "content_sha256": h.hexdigest()}
-    tmp = path.with_name(path.name + f".tmp{os.getpid()}.npz")
-    np.savez_compressed(tmp, manifest=np.frombuffer(json.dumps(manifest).encode(), dtype=np.uint8),
-                        **{n: getattr(ts, n) for n in _ARRAYS})
-    os.replace(tmp, path)
+    with atomic_target(path.with_suffix(".npz")) as tmp:
+        np.savez_compressed(tmp, manifest=np.frombuffer(json.dumps(manifest).encode(), dtype=np.uint8),
+                            **{n: getattr(ts, n) for n in _ARRAYS})
+    if path.suffix != ".npz":
+        os.replace(path.with_suffix(".npz"), path)
     ts.manifest = manifest
     return manifest["content_sha256"]
 

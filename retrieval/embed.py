@@ -7,7 +7,6 @@ This module does not index or search.
 """
 from __future__ import annotations
 
-import os
 import threading
 from functools import lru_cache
 
@@ -30,7 +29,9 @@ def resolve_model(model: str | None) -> str:
 
 @lru_cache(maxsize=4)
 def _load(path: str, device: str, int8: bool = False):
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from .offline import offline_environment
+
+    offline_environment()
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 

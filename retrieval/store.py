@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .atomic import atomic_write_text
 from .chunk import chunk
 from .corpus import corpus_hash
 from .dense import DenseIndex, DenseParams
@@ -67,20 +68,6 @@ def _sha256(path: Path) -> str:
 
 def _files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and p.name != "manifest.json")
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name + ".")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 @dataclass
@@ -208,7 +195,7 @@ def save(index: Index, data_dir: Path) -> Path:
         if final.exists():
             shutil.rmtree(final)
         os.replace(tmp, final)
-        _atomic_write_text(data_dir / "CURRENT", final.name + "\n")
+        atomic_write_text(data_dir / "CURRENT", final.name + "\n")
     except OSError as e:
         shutil.rmtree(tmp, ignore_errors=True)
         raise UserError(f"cannot write the index under {data_dir}: {e.strerror or e}; free disk space or pass a writable --data-dir") from None

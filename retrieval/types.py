@@ -40,10 +40,6 @@ class Sentence:
     boilerplate: bool = False
     list_item: bool = False
 
-    @property
-    def sent_id(self) -> str:
-        return f"{self.doc_id}:{self.idx}"
-
     def to_dict(self) -> dict:
         return asdict(self)
 

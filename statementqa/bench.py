@@ -2,8 +2,8 @@
 query speed at three corpus sizes, peak memory, and side-by-side ratios against baselines.
 
 Each corpus size runs in its own subprocess so that its peak RSS is its own. Larger corpora
-are built from SQuAD paragraphs in ../shared/data/squad (or generated text with
-``--source synthetic``). Prints a table and writes everything to a JSON file.
+are built from SQuAD paragraphs in ../shared/data/squad, topped up with generated text where
+SQuAD has too few sentences (or is not there). Prints a table and writes everything to a JSON file.
 This is a benchmark command, not a test: numbers depend on the machine and its load.
 """
 from __future__ import annotations
@@ -21,9 +21,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _pct(xs, q):
-    import numpy as np
+    from eval.metrics import percentile
 
-    return float(np.percentile(xs, q)) if xs else float("nan")
+    return percentile(xs, q)
 
 
 def _rss_mb() -> float:
@@ -51,7 +51,7 @@ def worker_cold(corpus: str, data_dir: str) -> dict:
             "first_answer_s": t_first - t_index, "in_process_total_s": t_first - t0, "answer": ans.text, "rss_mb": _rss_mb()}
 
 
-def _squad_sentences(n: int, seed: int = 0) -> list[str]:
+def _squad_paragraphs() -> list[str]:
     import gzip
 
     paras = []
@@ -93,7 +93,7 @@ def worker_scale(size: str, source: str, work: str, baselines: str) -> dict:
         docs = load_corpus()
     else:
         target = int(size)
-        texts = _squad_sentences(target) if source == "squad" else []
+        texts = _squad_paragraphs() if source == "squad" else []
         if not texts:
             texts = _synthetic_docs(target)
         rng = random.Random(0)

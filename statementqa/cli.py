@@ -13,7 +13,8 @@ import sys
 import time
 from pathlib import Path
 
-import statementqa  # noqa: F401 - offline environment
+import statementqa
+from retrieval.offline import offline_environment
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -207,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from retrieval.errors import UserError
 
+    offline_environment()
     ap = build_parser()
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,

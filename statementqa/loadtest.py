@@ -75,9 +75,11 @@ def run_load(url: str, clients: int = 20, seconds: float = 60.0, max_requests: i
     for t in ts:
         t.join(timeout=seconds + 120)
     wall = time.monotonic() - t0
-    import numpy as np
+    from eval.metrics import percentile
 
-    pct = (lambda q: float(np.percentile(lat, q))) if lat else (lambda q: float("nan"))
+    def pct(q):
+        return percentile(lat, q)
+
     return {"url": url, "clients": clients, "seconds": round(wall, 1), "requests": len(lat) + len(errors), "ok": len(lat),
             "errors": len(errors), "error_examples": sorted(set(errors))[:5], "throughput_rps": len(lat) / wall,
             "p50_ms": pct(50), "p95_ms": pct(95), "p99_ms": pct(99), "max_ms": max(lat) if lat else float("nan")}

@@ -15,11 +15,11 @@ from collections import OrderedDict
 
 import numpy as np
 
-import statementqa  # noqa: F401 - sets the offline environment
 from reader.assemble import assemble
 from reader.model import Reader
 from retrieval.corpus import corpus_signature, load_corpus
 from retrieval.embed import Embedder
+from retrieval.offline import offline_environment
 from retrieval.search import Retriever, SearchResult, check_k, check_question
 from retrieval.store import Index, open_index
 from retrieval.types import Answer
@@ -37,6 +37,7 @@ class Pipeline:
     def __init__(self, settings: Settings | None = None, **overrides):
         """``settings`` (default: ``Settings.from_env()``) with ``overrides`` applied; the caller's
         object is not changed, an unknown name or a bad value raises ``UserError``."""
+        offline_environment()
         self.settings = (settings or Settings.from_env()).replace(**overrides)
         self.embedder = Embedder(self.settings.embedder, int8=self.settings.quantized("embedder"))
         self.reader = Reader(self.settings.reader, max_answer_tokens=self.settings.max_answer_tokens,

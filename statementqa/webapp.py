@@ -25,8 +25,8 @@ import threading
 import time
 from pathlib import Path
 
-import statementqa  # noqa: F401 - offline environment
 from retrieval.errors import UserError
+from retrieval.offline import offline_environment
 from retrieval.paths import REPO_ROOT
 from retrieval.search import MAX_QUESTION_CHARS
 from statementqa.feedback import FeedbackError, append_feedback
@@ -121,6 +121,7 @@ def documents_md(pl) -> str:
 
 
 def build_ui(pl, feedback_log: Path | None = None):
+    offline_environment()
     import gradio as gr
 
     feedback_log = Path(feedback_log or DEFAULT_FEEDBACK)
@@ -201,6 +202,7 @@ def build_ui(pl, feedback_log: Path | None = None):
 
 
 def theme():
+    offline_environment()
     import gradio as gr
 
     # System fonts only: the default theme would ask a font CDN for its web fonts.
@@ -210,6 +212,7 @@ def theme():
 
 def create_app(pl, cors: list[str] | None = None, root_path: str = "", auth=None, feedback_log: Path | None = None,
                warm: bool = True, max_concurrency: int = 2, max_queue: int = 256, refresh_every: float = 10.0):
+    offline_environment()
     import gradio as gr
     from fastapi import FastAPI
     from fastapi.middleware.cors import CORSMiddleware

@@ -21,7 +21,7 @@ def _passage_with(idx, sent_idx):
 
 
 def _span_for(idx, passage, a, b, score=10.0, null=0.0):
-    return ReadOut([Span(0, a - passage.start, b - passage.start, score, null)], null)
+    return ReadOut([Span(0, a - passage.start, b - passage.start, score, null)])
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def test_first_usable_span_wins(idx):
     S = idx.all_sentences[p.doc_id]
     # a whitespace-only span is skipped; the next feature's span is used
     gap = S[1].start - 1
-    out = ReadOut([Span(0, gap - p.start, gap + 1 - p.start, 9.0, 0.0), Span(0, S[1].start - p.start, S[1].start + 2 - p.start, 8.0, 0.0)], 0.0)
+    out = ReadOut([Span(0, gap - p.start, gap + 1 - p.start, 9.0, 0.0), Span(0, S[1].start - p.start, S[1].start + 2 - p.start, 8.0, 0.0)])
     ans = assemble("q?", [p], out, idx, CAL)
     assert ans.text == S[1].text[:2] and [c.sentence_index for c in ans.citations] == [1]
 

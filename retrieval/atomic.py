@@ -1,0 +1,44 @@
+"""Atomic file writes: a reader of ``path`` sees the old content or the new one, never half of it.
+
+``atomic_write_text`` writes, fsyncs and renames a temporary sibling file over ``path``;
+``atomic_target`` yields a temporary sibling path for writers that want a file name (NumPy,
+``torch.save``, ONNX export, a streamed JSONL file) and renames it over ``path`` when the block
+ends without an exception (the temporary file is removed otherwise). Both keep the suffix of
+``path`` on the temporary name (some writers append their own). Directories are not handled here
+(``retrieval.store`` swaps whole index generations with a pointer file).
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> None:
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name + ".", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+@contextmanager
+def atomic_target(path: str | os.PathLike) -> Iterator[Path]:
+    path = Path(path)
+    tmp = path.with_name(f".{path.stem}.tmp{os.getpid()}{path.suffix}")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        if tmp.exists():
+            tmp.unlink()
+        raise
