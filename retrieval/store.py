@@ -11,7 +11,8 @@ them changes. A new index is written to a temporary directory, checked, renamed 
 and only then is CURRENT switched (temp file + rename): a crash mid-write leaves the old index
 usable. Every file's sha256 is in the manifest; a truncated or altered file is detected on
 load and the index is rebuilt with a warning. Vectors of unchanged sentences are reused from
-the previous index (incremental indexing). This module does not rank or fuse results.
+the previous index (incremental indexing, ``retrieval.indexing.build``). This module does not
+build, rank or fuse results.
 """
 from __future__ import annotations
 
@@ -22,38 +23,21 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .atomic import atomic_write_text
-from .chunk import chunk
 from .corpus import corpus_hash
 from .dense import DenseIndex, DenseParams
 from .embed import Embedder
 from .errors import UserError
+from .indexing import FORMAT_VERSION, Index, IndexParams, build  # noqa: F401 - the store's public API
 from .lexical import BM25Index
 from .paths import DEFAULT_DATA_DIR
-from .segment import segment
-from .types import Document, Passage, Sentence, content_hash
+from .types import Document, Passage, Sentence
 
 log = logging.getLogger(__name__)
-FORMAT_VERSION = 1
-
-
-@dataclass
-class IndexParams:
-    embedder: str = "all-MiniLM-L6-v2"
-    chunk_size: int = 3
-    chunk_overlap: int = 1
-    dense: DenseParams = field(default_factory=DenseParams)
-
-    def key(self, chash: str) -> str:
-        return content_hash(str(FORMAT_VERSION), chash, self.embedder, str(self.chunk_size), str(self.chunk_overlap),
-                            json.dumps(asdict(self.dense), sort_keys=True))
-
-
 class IndexCorrupt(Exception):
     pass
 
@@ -68,82 +52,6 @@ def _sha256(path: Path) -> str:
 
 def _files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and p.name != "manifest.json")
-
-
-@dataclass
-class Index:
-    """A loaded index: everything search needs, in memory (vectors possibly memory-mapped)."""
-
-    docs: dict[str, Document]
-    sentences: list[Sentence]  # citable sentences, in index order (row i of the dense index)
-    all_sentences: dict[str, list[Sentence]]  # doc_id -> every sentence, boilerplate included
-    passages: list[Passage]
-    dense: DenseIndex
-    bm25: BM25Index
-    manifest: dict
-    path: Path | None = None
-    vectors: np.ndarray | None = None  # row i = embedding of sentences[i] (memory-mapped when loaded)
-    sent_to_passages: dict[tuple[str, int], list[int]] = field(default_factory=dict)
-
-    def __post_init__(self):
-        if not self.sent_to_passages:
-            for pi, p in enumerate(self.passages):
-                for si in p.sentence_idxs:
-                    self.sent_to_passages.setdefault((p.doc_id, si), []).append(pi)
-
-    def sentence(self, doc_id: str, idx: int) -> Sentence:
-        return self.all_sentences[doc_id][idx]
-
-
-def build(docs: list[Document], params: IndexParams, embedder: Embedder | None = None,
-          reuse: Index | None = None, progress: bool | None = None) -> tuple[Index, dict]:
-    """Segment, chunk, embed and index ``docs`` in memory. Returns (index, build stats)."""
-    if not docs:
-        raise UserError("cannot index an empty corpus; add at least one .txt or .md document")
-    t0 = time.perf_counter()
-    embedder = embedder or Embedder(params.embedder)
-    all_sents: dict[str, list[Sentence]] = {}
-    sents: list[Sentence] = []
-    passages: list[Passage] = []
-    docs = list({d.doc_id: d for d in reversed(docs)}.values())[::-1]  # same text twice = one document
-    for d in docs:
-        ss = segment(d.text, d.doc_id)
-        all_sents[d.doc_id] = ss
-        sents += [s for s in ss if not s.boilerplate]
-        passages += chunk(d.text, ss, params.chunk_size, params.chunk_overlap)
-    t_seg = time.perf_counter()
-    # Reuse vectors of sentences whose text was already embedded by the same model.
-    cache: dict[str, np.ndarray] = {}
-    if reuse is not None and reuse.manifest.get("embedder") == params.embedder and reuse.vectors is not None:
-        for s, v in zip(reuse.sentences, reuse.vectors):
-            cache[content_hash(s.text)] = np.asarray(v)
-    keys = [content_hash(s.text) for s in sents]
-    todo = sorted({k: s.text for k, s in zip(keys, sents) if k not in cache}.items())
-    if todo:
-        new = embedder.encode([t for _, t in todo], progress=progress)
-        cache.update({k: v for (k, _), v in zip(todo, new)})
-    vectors = np.stack([cache[k] for k in keys]).astype(np.float32) if sents else np.zeros((0, embedder.dim), np.float32)
-    t_emb = time.perf_counter()
-    dense = DenseIndex.build(vectors, params.dense)
-    bm25 = BM25Index.build([s.text for s in sents])
-    t_idx = time.perf_counter()
-    chash = corpus_hash(docs)
-    manifest = {
-        "format_version": FORMAT_VERSION,
-        "key": params.key(chash),
-        "embedder": params.embedder,
-        "dim": int(vectors.shape[1]),
-        "chunk_size": params.chunk_size,
-        "chunk_overlap": params.chunk_overlap,
-        "dense": asdict(dense.params),
-        "dense_requested": asdict(params.dense),
-        "corpus_hash": chash,
-        "counts": {"documents": len(docs), "sentences": len(sents), "passages": len(passages)},
-        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-    }
-    stats = {"segment_s": t_seg - t0, "embed_s": t_emb - t_seg, "index_s": t_idx - t_emb, "total_s": t_idx - t0,
-             "embedded": len(todo), "reused": len(sents) - len(todo)}
-    return Index({d.doc_id: d for d in docs}, sents, all_sents, passages, dense, bm25, manifest, vectors=vectors), stats
 
 
 def _clean_stale_tmp(data_dir: Path) -> None:

@@ -5,6 +5,10 @@ Each corpus size runs in its own subprocess so that its peak RSS is its own. Lar
 are built from SQuAD paragraphs in ../shared/data/squad, topped up with generated text where
 SQuAD has too few sentences (or is not there). Prints a table and writes everything to a JSON file.
 This is a benchmark command, not a test: numbers depend on the machine and its load.
+It is longer than the other modules (~290 lines) on purpose: each measurement is a worker run
+in its own subprocess, and ``worker_scale`` builds, saves, loads and queries one corpus size in
+one process so that its memory and timings are one measurement. The tables are in
+``statementqa.bench_report``.
 """
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from statementqa.bench_report import table
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -283,46 +289,3 @@ def main_bench(args) -> int:
     print(table(res))
     print(f"\nwritten to {args.out}")
     return 0
-
-
-def _reader_lines(res: dict) -> list[str]:
-    a, b, c = res["latency"], res["latency_baseline_reader"], res["latency_again"]
-    return ["", f"## Reading: this reader vs the baseline reader `{b['reader']}` (same run; order: this, baseline, this)", "",
-            "| reader | reading p50 ms | reading p95 ms | total p50 ms | F1 |", "|---|---|---|---|---|",
-            f"| this (1st) | {a['reading_p50_ms']:.1f} | {a['reading_p95_ms']:.1f} | {a['total_p50_ms']:.1f} | {a['f1']:.1f} |",
-            f"| baseline | {b['reading_p50_ms']:.1f} | {b['reading_p95_ms']:.1f} | {b['total_p50_ms']:.1f} | {b['f1']:.1f} |",
-            f"| this (2nd) | {c['reading_p50_ms']:.1f} | {c['reading_p95_ms']:.1f} | {c['total_p50_ms']:.1f} | {c['f1']:.1f} |",
-            "", f"Reading p50, this / baseline: {min(a['reading_p50_ms'], c['reading_p50_ms']) / b['reading_p50_ms']:.2f}×."]
-
-
-def table(res: dict) -> str:
-    c, lt = res["cold_start"], res["latency"]
-    lines = ["## Start-up (fresh process)", "",
-             "| import | model load | index load | first answer | process start → first answer |", "|---|---|---|---|---|",
-             f"| {c['import_s']:.2f} s | {c['model_load_s']:.2f} s | {c['index_load_s']:.2f} s | {c['first_answer_s']:.2f} s | {c['process_wall_s']:.2f} s |",
-             "", f"App: `python app.py` launch → page up {res['app_start']['page_up_s']:.1f} s → first answer through /ask "
-             f"{res['app_start']['first_answer_s']:.1f} s.",
-             "", f"## Per question, statement test set ({lt['questions']} questions, warm)", "",
-             "| stage | p50 ms | p95 ms |", "|---|---|---|",
-             f"| retrieval | {lt['retrieval_p50_ms']:.1f} | {lt['retrieval_p95_ms']:.1f} |",
-             f"| reading | {lt['reading_p50_ms']:.1f} | {lt['reading_p95_ms']:.1f} |",
-             f"| total | {lt['total_p50_ms']:.1f} | {lt['total_p95_ms']:.1f} |",
-             f"| naive baseline (same reader over the whole document, no retrieval) | {lt['naive_p50_ms']:.1f} | {lt['naive_p95_ms']:.1f} |",
-             "", f"Pipeline vs naive: {lt['speedup_vs_naive_p50']:.2f}× faster at p50; F1 {lt['f1']:.1f} vs {lt['naive_f1']:.1f}.",
-             *(_reader_lines(res) if "latency_baseline_reader" in res else []),
-             "", "## Index build and query", "",
-             "| corpus | sentences | build s | sentences/s | query p50 ms | query p95 ms | index | peak RSS MB |",
-             "|---|---|---|---|---|---|---|---|"]
-    for s in res["scale"]:
-        lines.append(f"| {s['size']} | {s['sentences']:,} | {s['build_s']:.1f} | {s['sentences_per_s']:.0f} | {s['query_p50_ms']:.2f} | "
-                     f"{s['query_p95_ms']:.2f} | {s['dense_kind']} | {s['rss_mb']:.0f} |")
-    big = next((s for s in res["scale"] if "faiss_exact_ms" in s), None)
-    if big:
-        lines += ["", f"## Dense search at {big['sentences']:,} vectors (top-10, one query, p50)", "",
-                  "| method | ms | recall@10 vs exact |", "|---|---|---|",
-                  f"| NumPy brute force | {big['numpy_ms']:.2f} | 1.000 |",
-                  f"| FAISS exact (IndexFlatIP) | {big['faiss_exact_ms']:.2f} | 1.000 |",
-                  f"| FAISS HNSW (M=32, efSearch=96) | {big['faiss_hnsw_ms']:.3f} | {big['hnsw_recall_at_10']:.3f} |",
-                  "", f"FAISS exact vs NumPy: {big['faiss_vs_numpy']:.2f}×; HNSW vs exact: {big['hnsw_vs_exact']:.1f}× "
-                  f"(HNSW build {big['hnsw_build_s']:.1f} s)."]
-    return "\n".join(lines)

@@ -136,11 +136,17 @@ def cmd_loadtest(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from statementqa.settings import SEARCH_MODES
-
     ap = argparse.ArgumentParser(prog="statementqa", description="Answer questions about a statement with cited sentences (offline).")
     ap.add_argument("--version", action="version", version=f"statementqa {statementqa.__version__}")
     sub = ap.add_subparsers(dest="cmd", required=True)
+    _question_commands(sub)
+    _tool_commands(sub)
+    return ap
+
+
+def _question_commands(sub) -> None:
+    """index, search, ask."""
+    from statementqa.settings import SEARCH_MODES
 
     p = sub.add_parser("index", help="build (or check) the persisted index")
     _common(p)
@@ -162,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(fn=cmd_ask)
 
+
+def _tool_commands(sub) -> None:
+    """eval, bench, serve, loadtest."""
     p = sub.add_parser("eval", help="score the pipeline on a QA test set and write a report")
     _common(p)
     p.add_argument("--dataset", type=Path, default=None, help="JSONL test set or SQuAD JSON (.json/.json.gz); default: eval/data/statement_qa.jsonl")
@@ -202,7 +211,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-requests", type=int, default=5000)
     p.add_argument("--out", type=Path, default=None)
     p.set_defaults(fn=cmd_loadtest)
-    return ap
 
 
 def main(argv: list[str] | None = None) -> int:

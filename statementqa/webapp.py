@@ -17,10 +17,8 @@ folder) with the UI mounted at ``/``; ``serve`` runs it with uvicorn. ``build_ui
 the Blocks, for ``demo.launch()`` users.
 """
 
-import html
 import logging
 import os
-import re
 import threading
 import time
 from pathlib import Path
@@ -31,6 +29,7 @@ from retrieval.paths import REPO_ROOT
 from retrieval.search import MAX_QUESTION_CHARS
 from statementqa.feedback import FeedbackError, append_feedback
 from statementqa.followup import Turn
+from statementqa.render import documents_md, esc, format_answer_md, source_html
 
 log = logging.getLogger(__name__)
 DEFAULT_FEEDBACK = REPO_ROOT / ".statementqa" / "feedback.jsonl"
@@ -53,78 +52,9 @@ CSS = """
 .sq-legend { font-size: 0.85rem; color: var(--body-text-color-subdued); }
 """
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
-
-
-def esc(text: str) -> str:
-    """Escape for the chat's Markdown renderer: HTML entities first, then Markdown punctuation."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
-
-
-def confidence_words(c: float) -> str:
-    return "high" if c >= 0.75 else "medium" if c >= 0.5 else "low"
-
-
-def format_answer_md(ans) -> str:
-    if ans.abstained:
-        lines = ["**The documents do not say.** I found no answer to this in the statement."]
-        if ans.related:
-            lines.append("")
-            lines.append("Related, but not an answer:")
-            lines += [f"- {esc(c.text)}" for c in ans.related]
-        return "\n".join(lines)
-    marks = "".join(f"\\[{i}\\]" for i in range(1, len(ans.citations) + 1))
-    lines = [f"**{esc(ans.text)}** {marks}", "",
-             f"Confidence: **{confidence_words(ans.confidence)}** ({ans.confidence:.2f})"
-             + (f" · read as “{esc(ans.interpreted_as)}”" if ans.interpreted_as else ""), ""]
-    lines += [f"\\[{i}\\] {esc(c.text)} _(sentence {c.sentence_index + 1})_" for i, c in enumerate(ans.citations, 1)]
-    return "\n".join(lines)
-
-
-def source_html(index, ans=None, doc_id: str | None = None) -> str:
-    """The document as HTML with cited sentences highlighted and the answer span marked (all text escaped)."""
-    if doc_id is None:
-        doc_id = (ans.doc_id if ans is not None and ans.doc_id else None) or \
-                 (ans.related[0].doc_id if ans is not None and ans.related else None) or next(iter(index.docs))
-    doc = index.docs[doc_id]
-    text = doc.text
-    cited = {c.sentence_index: n for n, c in enumerate(ans.citations, 1) if c.doc_id == doc_id} if ans else {}
-    related = {c.sentence_index for c in ans.related if c.doc_id == doc_id} if ans else set()
-    a0, a1 = (ans.start, ans.end) if ans is not None and not ans.abstained and ans.doc_id == doc_id else (-1, -1)
-    out, pos = [], 0
-    for s in index.all_sentences[doc_id]:
-        out.append(html.escape(text[pos : s.start]))
-        cls = "cited" if s.idx in cited else "related" if s.idx in related else "boilerplate" if s.boilerplate else ""
-        inner = s.text
-        if cls == "cited" and a0 < s.end and s.start < a1:
-            x, y = max(a0, s.start) - s.start, min(a1, s.end) - s.start
-            body = html.escape(inner[:x]) + '<mark class="answer">' + html.escape(inner[x:y]) + "</mark>" + html.escape(inner[y:])
-        else:
-            body = html.escape(inner)
-        sup = f"<sup>[{cited[s.idx]}]</sup>" if s.idx in cited else ""
-        out.append(f'<span class="sent {cls}" data-idx="{s.idx}">{body}{sup}</span>' if cls else f'<span class="sent" data-idx="{s.idx}">{body}</span>')
-        pos = s.end
-    out.append(html.escape(text[pos:]))
-    title = html.escape(doc.title)
-    meta = " · ".join(html.escape(str(doc.meta[k])) for k in ("publisher", "date") if doc.meta.get(k))
-    legend = ('<span class="cited">cited sentence</span> <mark class="answer">answer</mark>' if cited else
-              '<span class="related">related sentence (not an answer)</span>' if related else "")
-    return (f'<div class="sq-doc"><h3>{title}</h3><div class="sq-legend">{meta}{" · " if meta and legend else ""}{legend}</div>'
-            f'<div class="sq-source" id="sq-source">{"".join(out)}</div></div>')
-
-
-def documents_md(pl) -> str:
-    rows = ["| document | publisher | date | characters |", "|---|---|---|---|"]
-    for d in pl.documents():
-        rows.append(f"| {esc(d['title'])} | {esc(str(d.get('publisher', '')))} | {esc(str(d.get('date', '')))} | {d['chars']:,} |")
-    return "\n".join(rows)
-
-
-def build_ui(pl, feedback_log: Path | None = None):
-    offline_environment()
+def _handlers(pl, feedback_log: Path):
+    """The UI's event handlers (chat turn, clear, like/dislike, the /ask API), bound to ``pl``."""
     import gradio as gr
-
-    feedback_log = Path(feedback_log or DEFAULT_FEEDBACK)
 
     def respond(message, history, turns):
         history = list(history or [])
@@ -170,6 +100,14 @@ def build_ui(pl, feedback_log: Path | None = None):
             log.exception("api question failed")
             raise gr.Error("internal error while answering; see the server log") from None
 
+    return respond, clear, on_like, ask_api
+
+
+def build_ui(pl, feedback_log: Path | None = None):
+    offline_environment()
+    import gradio as gr
+
+    respond, clear, on_like, ask_api = _handlers(pl, Path(feedback_log or DEFAULT_FEEDBACK))
     with gr.Blocks(title="statementqa") as demo:
         gr.Markdown("## Ask the statement\nAnswers come with the sentences they were taken from. "
                     "If the documents do not say, the assistant says so.")
@@ -210,6 +148,33 @@ def theme():
                              font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"])
 
 
+def _warm(pl, state: dict) -> None:
+    """Load the models in the background so that the page is up at once; errors go to /healthz."""
+    try:
+        state["warm_s"] = round(pl.warm(), 2)
+        log.info("models warm in %.1fs", state["warm_s"])
+    except UserError as e:
+        state["error"] = str(e)
+        log.error("%s", e)
+    except Exception as e:  # noqa: BLE001
+        state["error"] = f"{e.__class__.__name__}: {e}"
+        log.exception("warm-up failed")
+
+
+def _watch(pl, refresh_every: float) -> None:
+    """Pick up corpus edits: a changed file is re-read whole and the index swapped atomically."""
+    while True:
+        time.sleep(refresh_every)
+        try:
+            info = pl.maybe_refresh()
+            if info and info.get("rebuilt"):
+                log.warning("corpus changed: index rebuilt (%s)", info.get("reason"))
+        except UserError as e:
+            log.warning("corpus refresh skipped: %s (the previous index stays in use)", e)
+        except Exception:  # noqa: BLE001
+            log.exception("corpus refresh failed (the previous index stays in use)")
+
+
 def create_app(pl, cors: list[str] | None = None, root_path: str = "", auth=None, feedback_log: Path | None = None,
                warm: bool = True, max_concurrency: int = 2, max_queue: int = 256, refresh_every: float = 10.0):
     offline_environment()
@@ -244,34 +209,10 @@ def create_app(pl, cors: list[str] | None = None, root_path: str = "", auth=None
 
     app.mount("/examples", StaticFiles(directory=REPO_ROOT / "examples", html=True), name="examples")
 
-    def _warm():
-        try:
-            state["warm_s"] = round(pl.warm(), 2)
-            log.info("models warm in %.1fs", state["warm_s"])
-        except UserError as e:
-            state["error"] = str(e)
-            log.error("%s", e)
-        except Exception as e:  # noqa: BLE001
-            state["error"] = f"{e.__class__.__name__}: {e}"
-            log.exception("warm-up failed")
-
-    def _watch():
-        # Pick up corpus edits: a changed file is re-read whole and the index swapped atomically.
-        while True:
-            time.sleep(refresh_every)
-            try:
-                info = pl.maybe_refresh()
-                if info and info.get("rebuilt"):
-                    log.warning("corpus changed: index rebuilt (%s)", info.get("reason"))
-            except UserError as e:
-                log.warning("corpus refresh skipped: %s (the previous index stays in use)", e)
-            except Exception:  # noqa: BLE001
-                log.exception("corpus refresh failed (the previous index stays in use)")
-
     if warm:
-        threading.Thread(target=_warm, name="warm-up", daemon=True).start()
+        threading.Thread(target=_warm, args=(pl, state), name="warm-up", daemon=True).start()
     if refresh_every:
-        threading.Thread(target=_watch, name="corpus-watch", daemon=True).start()
+        threading.Thread(target=_watch, args=(pl, refresh_every), name="corpus-watch", daemon=True).start()
     demo = build_ui(pl, feedback_log)
     demo.queue(default_concurrency_limit=max_concurrency, max_size=max_queue)
     gr.mount_gradio_app(app, demo, path="/", root_path=root_path or None, auth=auth, show_error=False,

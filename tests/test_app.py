@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from statementqa.feedback import FeedbackError, append_feedback
-from statementqa.webapp import esc, format_answer_md, source_html
+from statementqa.render import esc, format_answer_md, source_html
 
 pytestmark = pytest.mark.slow
 

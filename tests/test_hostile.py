@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from retrieval.errors import QueryError
 from retrieval.segment import segment
-from statementqa.webapp import esc, format_answer_md, source_html
+from statementqa.render import esc, format_answer_md, source_html
 
 pytestmark = pytest.mark.slow
 COUNT = {"n": 0}

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reader import trainset
+from reader import batching, trainset
 from reader.squad import QA
 
 REPO = Path(__file__).resolve().parent.parent
@@ -66,10 +66,10 @@ def test_save_load_roundtrip(ts, tmp_path):
 
 @pytest.mark.parametrize("max_len,p_whole", [(256, 0.0), (256, 1.0), (24, 0.5), (40, 0.0)])
 def test_sampled_windows(ts, tok, max_len, p_whole):
-    a = trainset.sample_epoch(ts, 13, 0, max_len=max_len, p_whole=p_whole, neg_ratio=0.5)
-    b = trainset.sample_epoch(ts, 13, 0, max_len=max_len, p_whole=p_whole, neg_ratio=0.5)
+    a = batching.sample_epoch(ts, 13, 0, max_len=max_len, p_whole=p_whole, neg_ratio=0.5)
+    b = batching.sample_epoch(ts, 13, 0, max_len=max_len, p_whole=p_whole, neg_ratio=0.5)
     assert np.array_equal(a, b)  # deterministic per (seed, epoch)
-    assert not np.array_equal(a, trainset.sample_epoch(ts, 13, 1, max_len=max_len, p_whole=p_whole, neg_ratio=0.5))
+    assert not np.array_equal(a, batching.sample_epoch(ts, 13, 1, max_len=max_len, p_whole=p_whole, neg_ratio=0.5))
     for qi, c, lo, hi, s, e in a.tolist():
         qlen = ts.q_ptr[qi + 1] - ts.q_ptr[qi]
         assert 0 <= lo < hi <= ts.ctx_ptr[c + 1] - ts.ctx_ptr[c]
@@ -89,8 +89,8 @@ def test_sampled_windows(ts, tok, max_len, p_whole):
 
 
 def test_collate_builds_reader_inputs(ts, tok):
-    samples = trainset.sample_epoch(ts, 13, 0, p_whole=1.0, neg_ratio=0.0)
-    b = trainset.collate(ts, samples[:5], tok.cls_token_id, tok.sep_token_id, tok.pad_token_id)
+    samples = batching.sample_epoch(ts, 13, 0, p_whole=1.0, neg_ratio=0.0)
+    b = batching.collate(ts, samples[:5], tok.cls_token_id, tok.sep_token_id, tok.pad_token_id)
     for r, (qi, c, lo, hi, s, e) in enumerate(samples[:5].tolist()):
         q = QAS[qi % len(QAS)]
         enc = tok(q.question, q.context, truncation="only_second", max_length=256)

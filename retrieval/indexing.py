@@ -1,0 +1,112 @@
+"""Building an index in memory: segment, chunk, embed (re-using the vectors of unchanged
+sentences) and index the sentences densely (FAISS) and lexically (BM25), with the manifest that
+describes it. ``Index`` is the loaded value search works on. This module does not read or write
+files (``retrieval.store``) and does not rank (``retrieval.search``).
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .chunk import chunk
+from .corpus import corpus_hash
+from .dense import DenseIndex, DenseParams
+from .embed import Embedder
+from .errors import UserError
+from .lexical import BM25Index
+from .segment import segment
+from .types import Document, Passage, Sentence, content_hash
+
+FORMAT_VERSION = 1
+
+
+@dataclass
+class IndexParams:
+    embedder: str = "all-MiniLM-L6-v2"
+    chunk_size: int = 3
+    chunk_overlap: int = 1
+    dense: DenseParams = field(default_factory=DenseParams)
+
+    def key(self, chash: str) -> str:
+        return content_hash(str(FORMAT_VERSION), chash, self.embedder, str(self.chunk_size), str(self.chunk_overlap),
+                            json.dumps(asdict(self.dense), sort_keys=True))
+
+
+@dataclass
+class Index:
+    """A loaded index: everything search needs, in memory (vectors possibly memory-mapped)."""
+
+    docs: dict[str, Document]
+    sentences: list[Sentence]  # citable sentences, in index order (row i of the dense index)
+    all_sentences: dict[str, list[Sentence]]  # doc_id -> every sentence, boilerplate included
+    passages: list[Passage]
+    dense: DenseIndex
+    bm25: BM25Index
+    manifest: dict
+    path: Path | None = None
+    vectors: np.ndarray | None = None  # row i = embedding of sentences[i] (memory-mapped when loaded)
+    sent_to_passages: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if not self.sent_to_passages:
+            for pi, p in enumerate(self.passages):
+                for si in p.sentence_idxs:
+                    self.sent_to_passages.setdefault((p.doc_id, si), []).append(pi)
+
+    def sentence(self, doc_id: str, idx: int) -> Sentence:
+        return self.all_sentences[doc_id][idx]
+
+
+def build(docs: list[Document], params: IndexParams, embedder: Embedder | None = None,
+          reuse: Index | None = None, progress: bool | None = None) -> tuple[Index, dict]:
+    """Segment, chunk, embed and index ``docs`` in memory. Returns (index, build stats)."""
+    if not docs:
+        raise UserError("cannot index an empty corpus; add at least one .txt or .md document")
+    t0 = time.perf_counter()
+    embedder = embedder or Embedder(params.embedder)
+    all_sents: dict[str, list[Sentence]] = {}
+    sents: list[Sentence] = []
+    passages: list[Passage] = []
+    docs = list({d.doc_id: d for d in reversed(docs)}.values())[::-1]  # same text twice = one document
+    for d in docs:
+        ss = segment(d.text, d.doc_id)
+        all_sents[d.doc_id] = ss
+        sents += [s for s in ss if not s.boilerplate]
+        passages += chunk(d.text, ss, params.chunk_size, params.chunk_overlap)
+    t_seg = time.perf_counter()
+    # Reuse vectors of sentences whose text was already embedded by the same model.
+    cache: dict[str, np.ndarray] = {}
+    if reuse is not None and reuse.manifest.get("embedder") == params.embedder and reuse.vectors is not None:
+        for s, v in zip(reuse.sentences, reuse.vectors):
+            cache[content_hash(s.text)] = np.asarray(v)
+    keys = [content_hash(s.text) for s in sents]
+    todo = sorted({k: s.text for k, s in zip(keys, sents) if k not in cache}.items())
+    if todo:
+        new = embedder.encode([t for _, t in todo], progress=progress)
+        cache.update({k: v for (k, _), v in zip(todo, new)})
+    vectors = np.stack([cache[k] for k in keys]).astype(np.float32) if sents else np.zeros((0, embedder.dim), np.float32)
+    t_emb = time.perf_counter()
+    dense = DenseIndex.build(vectors, params.dense)
+    bm25 = BM25Index.build([s.text for s in sents])
+    t_idx = time.perf_counter()
+    chash = corpus_hash(docs)
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "key": params.key(chash),
+        "embedder": params.embedder,
+        "dim": int(vectors.shape[1]),
+        "chunk_size": params.chunk_size,
+        "chunk_overlap": params.chunk_overlap,
+        "dense": asdict(dense.params),
+        "dense_requested": asdict(params.dense),
+        "corpus_hash": chash,
+        "counts": {"documents": len(docs), "sentences": len(sents), "passages": len(passages)},
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    stats = {"segment_s": t_seg - t0, "embed_s": t_emb - t_seg, "index_s": t_idx - t_emb, "total_s": t_idx - t0,
+             "embedded": len(todo), "reused": len(sents) - len(todo)}
+    return Index({d.doc_id: d for d in docs}, sents, all_sents, passages, dense, bm25, manifest, vectors=vectors), stats
