@@ -29,6 +29,7 @@ run: install
 
 test: install $(VENV)/.browser
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 bench: install

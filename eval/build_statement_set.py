@@ -3,15 +3,15 @@
 Each question names its answers (copied exactly from the text; checked here) and its
 supporting sentences by index into the segmented statement; the JSONL written from this
 file carries the sentence texts, so the data set does not depend on the segmenter.
-Run ``python -m eval.build_statement_set`` after editing the table.
+Run ``python -m statementqa.eval.build_statement_set`` after editing the table.
 """
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from retrieval.corpus import DEFAULT_CORPUS
-from retrieval.segment import segment
+from statementqa.retrieval.corpus import DEFAULT_CORPUS
+from statementqa.retrieval.segment import segment
 
 DOC = DEFAULT_CORPUS / "dhs-northern-triangle-compact-2019-02-21.txt"
 OUT = Path(__file__).resolve().parent / "data" / "statement_qa.jsonl"

@@ -2,7 +2,7 @@
 threshold on the calibration part of dev-v2.0-a (articles 1, 4, 7, ... ; never trained on,
 never used for the reported test numbers), and write ``calibration.json`` into the model dir.
 
-    python -m eval.calibrate --reader reader/model
+    python -m statementqa.eval.calibrate --reader reader/model
 
 Each question is read with its gold paragraph cut into the runtime passages. "Right" means
 F1 >= 0.5 against the gold answers; any answer to an unanswerable question is wrong. The
@@ -19,13 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.atomic import atomic_write_text
+from statementqa.retrieval.atomic import atomic_write_text
 
 
 def read_gold(reader, question: str, context: str):
     """(predicted text or "", score diff or -inf, Located) for one question with its gold paragraph."""
-    from reader.assemble import locate
-    from reader.squad import gold_index
+    from statementqa.reader.assemble import locate
+    from statementqa.reader.squad import gold_index
 
     idx, passages = gold_index(context)
     out = reader.read(question, passages)
@@ -83,11 +83,11 @@ def fit(rows, answerable_prior: float | None = 0.75) -> dict:
 
 
 def main(argv=None):
-    from reader.model import DEFAULT_READER, Reader
-    from retrieval.offline import offline_environment
+    from statementqa.reader.model import DEFAULT_READER, Reader
+    from statementqa.retrieval.offline import offline_environment
 
     offline_environment()
-    from reader.squad import DEV_V2A, dev_part, iter_qas, load_squad
+    from statementqa.reader.squad import DEV_V2A, dev_part, iter_qas, load_squad
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reader", default=str(DEFAULT_READER))

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from retrieval.errors import UserError
+from statementqa.retrieval.errors import UserError
 
 log = logging.getLogger(__name__)
 REQUIRED = {"id": str, "question": str, "answers": list, "answerable": bool}
@@ -86,13 +86,13 @@ def load_jsonl(path: Path, on_error: str = "skip") -> Dataset:
 
 
 def load_squad_items(path: Path) -> Dataset:
-    from reader.squad import iter_qas, load_squad
+    from statementqa.reader.squad import iter_qas, load_squad
 
     try:
         data = load_squad(path)
     except (ValueError, OSError) as e:
         raise UserError(f"cannot read SQuAD file {path}: {e}") from None
-    from retrieval.segment import segment
+    from statementqa.retrieval.segment import segment
 
     items = []
     paragraphs: dict[str, str] = {}

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from retrieval.errors import UserError
+from statementqa.retrieval.errors import UserError
 
 from .aggregate import compute_metrics
 from .dataset import Dataset, Item, load_dataset
@@ -44,8 +44,8 @@ def _squad_corpus(ds: Dataset, out: Path) -> Path:
 def _gold_answer(pl, item: Item):
     """Read the item's own paragraph (no retrieval); the same reader and the same ``assemble()``
     (confidence, threshold, citations) as the app."""
-    from reader.assemble import assemble
-    from reader.squad import gold_index
+    from statementqa.reader.assemble import assemble
+    from statementqa.reader.squad import gold_index
 
     t0 = time.perf_counter()
     idx, passages = gold_index(item.context)
@@ -70,7 +70,7 @@ def run(pl, ds: Dataset, out: Path, gold_context: bool = False, progress: bool =
                 ans = _gold_answer(pl, item) if gold_context else pl.ask(item.question, k_used)
             except UserError as e:  # a question the pipeline refuses counts as an abstention
                 log.warning("%s: %s", item.id, e)
-                from retrieval.types import Answer
+                from statementqa.retrieval.types import Answer
 
                 ans = Answer(item.question, "", 0.0, True)
             retrieved_sents: list[list[str]] = []
@@ -114,7 +114,7 @@ def main_eval(args) -> int:
     dataset = args.dataset or DEFAULT_DATASET
     ds = load_dataset(dataset, args.on_error)
     if getattr(args, "part", None) and args.part != "all":
-        from reader.squad import DEV_PARTS
+        from statementqa.reader.squad import DEV_PARTS
 
         if ds.kind != "squad":
             raise UserError("--part only applies to SQuAD files")

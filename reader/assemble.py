@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from retrieval.types import Answer, Citation, DocumentIndex, Passage, Sentence
+from statementqa.retrieval.types import Answer, Citation, DocumentIndex, Passage, Sentence
 
 from .model import ReadOut
 

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.errors import ModelError
-from retrieval.offline import offline_environment
-from retrieval.quantize import quantize_int8
-from retrieval.types import Passage
+from statementqa.retrieval.errors import ModelError
+from statementqa.retrieval.offline import offline_environment
+from statementqa.retrieval.quantize import quantize_int8
+from statementqa.retrieval.types import Passage
 
 from .onnx import onnx_session
 
@@ -74,7 +74,7 @@ def _load(name: str, device: str, int8: bool = False):
     except ModelError:
         raise
     except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message
-        hint = ("the files look corrupt; restore them (git checkout) or retrain with `python -m reader.train`"
+        hint = ("the files look corrupt; restore them (git checkout) or retrain with `python -m statementqa.reader.train`"
                 if looks_local else "offline, only local directories work: download it elsewhere and pass its path")
         raise ModelError(f"cannot load reader model {name!r}: {e.__class__.__name__}: {str(e)[:160]}; {hint}") from None
     if not getattr(tok, "is_fast", False):

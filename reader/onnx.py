@@ -11,7 +11,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from retrieval.atomic import atomic_target
+from statementqa.retrieval.atomic import atomic_target
 
 
 def model_hash(path: Path) -> str:
@@ -42,12 +42,12 @@ def onnx_session(name: str, threads: int, cache_dir: str | None, tok, model):
         import torch
     except ImportError:
         return None
-    from retrieval.paths import DEFAULT_DATA_DIR
+    from statementqa.retrieval.paths import default_data_dir
 
     p = Path(name)
     if not p.is_dir():
         return None
-    cache = Path(cache_dir or DEFAULT_DATA_DIR) / "onnx"
+    cache = Path(cache_dir or default_data_dir()) / "onnx"
     target = cache / f"reader-{model_hash(p)}.onnx"
     try:
         if not target.exists():

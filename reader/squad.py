@@ -11,8 +11,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.chunk import chunk
-from retrieval.segment import segment
+from statementqa.retrieval.chunk import chunk
+from statementqa.retrieval.segment import segment
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "squad"
 TRAIN_V11 = SHARED / "train-v1.1.json.gz"
@@ -71,7 +71,7 @@ class ParagraphIndex:
 def gold_index(context: str, key: str = "p"):
     """A minimal index over one paragraph and its runtime passages, for gold-context reading (same
     segmenter and chunker as the real index; ``reader.assemble`` accepts it like an ``Index``)."""
-    from retrieval.types import Document
+    from statementqa.retrieval.types import Document
 
     sents = segment(context, key)
     return ParagraphIndex({key: Document(key, context)}, {key: sents}), chunk(context, sents)

@@ -2,9 +2,9 @@
 the rebuilt training file (SQuAD v1.1 train + 32k human-written unanswerable questions) and
 the train part of dev-v2.0-a. The calibration and test parts of dev-v2.0-a are never read.
 
-    python -m reader.train --out reader/model                     # CPU, both cores, hours
-    python -m reader.train --out reader/model --resume            # continue an interrupted run exactly
-    python -m reader.train --prepare-only --prepared data.npz     # only build the token arrays
+    python -m statementqa.reader.train --out reader/model                     # CPU, both cores, hours
+    python -m statementqa.reader.train --out reader/model --resume            # continue an interrupted run exactly
+    python -m statementqa.reader.train --prepare-only --prepared data.npz     # only build the token arrays
 
 Inputs are shaped like what the reader sees at run time (reader.trainset: windows of 1-4
 sentences cut by the retriever's segmenter, a share of whole paragraphs, no-answer windows
@@ -163,7 +163,7 @@ def make_optimizer(args, model, total: int, device: str):
 
 def main(argv=None):
     args = parse_args(argv)
-    from retrieval.offline import offline_environment
+    from statementqa.retrieval.offline import offline_environment
 
     offline_environment()
     import numpy as np
@@ -208,7 +208,7 @@ def main(argv=None):
         say(f"resumed from step {step}/{total}" + ("; the run is complete, exporting" if step >= total else ""))
 
     def checkpoint(at_step: int):
-        from retrieval.atomic import atomic_target
+        from statementqa.retrieval.atomic import atomic_target
 
         with atomic_target(ck) as tmp:
             torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(), "step": at_step,

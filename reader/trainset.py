@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.atomic import atomic_target
+from statementqa.retrieval.atomic import atomic_target
 
 FORMAT = 1
 _WORD = re.compile(r"[a-z0-9]+")
@@ -92,7 +92,7 @@ def prepare(tokenizer, sources: list[tuple[str, list]], max_question_tokens: int
     """Build the arrays from ``sources``: (name, list of reader.squad.QA)."""
     from tqdm import tqdm
 
-    from retrieval.segment import segment
+    from statementqa.retrieval.segment import segment
 
     ctx_index: dict[str, int] = {}
     ctx_tok, ctx_ptr, sent_ptr, sent_span = [], [0], [0], []

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from .errors import CorpusError
-from .paths import DEFAULT_CORPUS, REPO_ROOT  # noqa: F401 - re-exported
+from .paths import DEFAULT_CORPUS
 from .types import Document, content_hash
 
 log = logging.getLogger(__name__)

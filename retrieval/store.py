@@ -34,7 +34,7 @@ from .embed import Embedder
 from .errors import UserError
 from .indexing import FORMAT_VERSION, Index, IndexParams, build  # noqa: F401 - the store's public API
 from .lexical import BM25Index
-from .paths import DEFAULT_DATA_DIR
+from .paths import default_data_dir
 from .types import Document, Passage, Sentence
 
 log = logging.getLogger(__name__)
@@ -172,7 +172,7 @@ def open_index(docs: list[Document], params: IndexParams | None = None, data_dir
     Returns (index, info) where info says whether it was rebuilt and why.
     """
     params = params or IndexParams()
-    data_dir = Path(data_dir or DEFAULT_DATA_DIR)
+    data_dir = Path(data_dir or default_data_dir())
     key = params.key(corpus_hash(docs))
     reason = "no index yet"
     old: Index | None = None

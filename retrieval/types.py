@@ -140,5 +140,8 @@ class DocumentIndex(Protocol):
     """What answer assembly needs of an index: documents and their sentences by ``doc_id``
     (``retrieval.store.Index`` and ``reader.squad.ParagraphIndex`` provide it)."""
 
-    docs: Mapping[str, Document]
-    all_sentences: Mapping[str, list[Sentence]]
+    @property
+    def docs(self) -> Mapping[str, Document]: ...
+
+    @property
+    def all_sentences(self) -> Mapping[str, list[Sentence]]: ...

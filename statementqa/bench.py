@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _pct(xs, q):
-    from eval.metrics import percentile
+    from statementqa.eval.metrics import percentile
 
     return percentile(xs, q)
 
@@ -86,15 +86,15 @@ def _synthetic_docs(n_sent: int, seed: int = 0) -> list[str]:
 def worker_scale(size: str, source: str, work: str, baselines: str) -> dict:
     import numpy as np
 
-    from retrieval.dense import DenseIndex, DenseParams
-    from retrieval.embed import Embedder
-    from retrieval.segment import segment
-    from retrieval.store import IndexParams, build, load, save
-    from retrieval.types import Document, content_hash
+    from statementqa.retrieval.dense import DenseIndex, DenseParams
+    from statementqa.retrieval.embed import Embedder
+    from statementqa.retrieval.segment import segment
+    from statementqa.retrieval.store import IndexParams, build, load, save
+    from statementqa.retrieval.types import Document, content_hash
 
     work = Path(work)
     if size == "statement":
-        from retrieval.corpus import load_corpus
+        from statementqa.retrieval.corpus import load_corpus
 
         docs = load_corpus()
     else:
@@ -123,7 +123,7 @@ def worker_scale(size: str, source: str, work: str, baselines: str) -> dict:
     t1 = time.perf_counter()
     index = load(path, mmap=True)
     load_s = time.perf_counter() - t1
-    from retrieval.search import Retriever
+    from statementqa.retrieval.search import Retriever
 
     r = Retriever(index, emb)
     qs = ["Where did the meeting take place?", "Who discovered penicillin?", "What is the capital of the province?",
@@ -168,9 +168,9 @@ def worker_scale(size: str, source: str, work: str, baselines: str) -> dict:
 
 def worker_latency(corpus: str, data_dir: str) -> dict:
     """Warm per-question latency over the statement test set, and the naive whole-document baseline."""
-    from eval.dataset import load_jsonl
-    from eval.metrics import score_answer
-    from eval.runner import DEFAULT_DATASET
+    from statementqa.eval.dataset import load_jsonl
+    from statementqa.eval.metrics import score_answer
+    from statementqa.eval.runner import DEFAULT_DATASET
     from statementqa.pipeline import Pipeline
 
     pl = Pipeline(corpus=Path(corpus), data_dir=Path(data_dir))
@@ -186,9 +186,9 @@ def worker_latency(corpus: str, data_dir: str) -> dict:
         f1.append(score_answer(it.answers if it.answerable else [], "" if a.abstained else a.text)[1])
     # Naive baseline: the same reader over the whole document, no retrieval, windows of 384 tokens
     # with stride 128 (the defaults of transformers' former question-answering pipeline, removed in v5).
-    from reader.assemble import assemble
-    from reader.model import Reader
-    from retrieval.types import Passage
+    from statementqa.reader.assemble import assemble
+    from statementqa.reader.model import Reader
+    from statementqa.retrieval.types import Passage
 
     naive = Reader(pl.settings.reader, max_length=384, stride=128)
     doc = next(iter(pl.index.docs.values()))
@@ -246,7 +246,7 @@ def _run_worker(fn: str, *args, env: dict | None = None) -> dict:
     wall = time.perf_counter() - t0
     line = next((x for x in p.stdout.splitlines() if x.startswith("@@")), None)
     if p.returncode != 0 or line is None:
-        from retrieval.errors import UserError
+        from statementqa.retrieval.errors import UserError
 
         last = (p.stderr.strip().splitlines() or ["no output"])[-1]
         raise UserError(f"bench step {fn}{tuple(map(str, args))} failed: {last}")
@@ -258,7 +258,7 @@ def _run_worker(fn: str, *args, env: dict | None = None) -> dict:
 def main_bench(args) -> int:
     import tempfile
 
-    from retrieval.paths import DEFAULT_CORPUS
+    from statementqa.retrieval.paths import DEFAULT_CORPUS
 
     corpus = str(args.corpus or DEFAULT_CORPUS)
     sizes = ["statement", "2000"] if args.quick else [s.strip() for s in args.sizes.split(",") if s.strip()]

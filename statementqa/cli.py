@@ -14,16 +14,16 @@ import time
 from pathlib import Path
 
 import statementqa
-from retrieval.offline import offline_environment
+from statementqa.retrieval.offline import offline_environment
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    from retrieval.paths import DEFAULT_CORPUS, DEFAULT_DATA_DIR
+    from statementqa.retrieval.paths import DEFAULT_CORPUS, default_data_dir
     from statementqa.settings import INDEX_TYPES, INT8_MODES, READER_BACKENDS
 
     g = p.add_argument_group("corpus and models")
     g.add_argument("--corpus", type=Path, default=None, help=f"folder (or file) of .txt/.md documents (default: {DEFAULT_CORPUS})")
-    g.add_argument("--data-dir", type=Path, default=None, help=f"where the index is kept (default: {DEFAULT_DATA_DIR}; env STATEMENTQA_DATA_DIR)")
+    g.add_argument("--data-dir", type=Path, default=None, help=f"where the index is kept (default: {default_data_dir()}; env STATEMENTQA_DATA_DIR)")
     g.add_argument("--embedder", default=None, help="sentence-transformers model path or id (default: bundled all-MiniLM-L6-v2)")
     g.add_argument("--reader", default=None, help="extractive QA model directory or hub id (default: the shipped reader/model)")
     g.add_argument("--index-type", choices=INDEX_TYPES, default=None, help="FAISS index (auto: exact below 200k sentences)")
@@ -112,7 +112,7 @@ def cmd_ask(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from eval.runner import main_eval
+    from statementqa.eval.runner import main_eval
 
     return main_eval(args)
 
@@ -214,7 +214,7 @@ def _tool_commands(sub) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from retrieval.errors import UserError
+    from statementqa.retrieval.errors import UserError
 
     offline_environment()
     ap = build_parser()

@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from retrieval.errors import UserError
+from statementqa.retrieval.errors import UserError
 
 _lock = threading.Lock()
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-from retrieval.errors import UserError
+from statementqa.retrieval.errors import UserError
 
 QUESTIONS = [
     "Where did the meeting take place?", "Who did Nielsen meet?", "What are the four areas of collaboration?",
@@ -75,7 +75,7 @@ def run_load(url: str, clients: int = 20, seconds: float = 60.0, max_requests: i
     for t in ts:
         t.join(timeout=seconds + 120)
     wall = time.monotonic() - t0
-    from eval.metrics import percentile
+    from statementqa.eval.metrics import percentile
 
     def pct(q):
         return percentile(lat, q)

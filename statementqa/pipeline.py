@@ -15,15 +15,15 @@ from collections import OrderedDict
 
 import numpy as np
 
-from reader.assemble import assemble
-from reader.model import Reader
-from retrieval.corpus import corpus_signature, load_corpus
-from retrieval.embed import Embedder
-from retrieval.offline import offline_environment
-from retrieval.search import Retriever, SearchResult, check_k, check_question
-from retrieval.store import Index, open_index
-from retrieval.types import Answer
 from statementqa.followup import Turn, resolve
+from statementqa.reader.assemble import assemble
+from statementqa.reader.model import Reader
+from statementqa.retrieval.corpus import corpus_signature, load_corpus
+from statementqa.retrieval.embed import Embedder
+from statementqa.retrieval.offline import offline_environment
+from statementqa.retrieval.search import Retriever, SearchResult, check_k, check_question
+from statementqa.retrieval.store import Index, open_index
+from statementqa.retrieval.types import Answer
 from statementqa.settings import Settings
 
 __all__ = ["Pipeline", "Settings", "pipeline_from_args"]
@@ -56,6 +56,7 @@ class Pipeline:
         with self._lock:
             if self._index is None:
                 self._open()
+            assert self._index is not None
             return self._index
 
     def _open(self) -> None:
@@ -68,6 +69,7 @@ class Pipeline:
     @property
     def retriever(self) -> Retriever:
         self.index  # noqa: B018 - opens it
+        assert self._retriever is not None
         return self._retriever
 
     def maybe_refresh(self) -> dict | None:

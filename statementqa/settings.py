@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from reader.model import DEFAULT_READER
-from retrieval.embed import DEFAULT_EMBEDDER
-from retrieval.errors import UserError
-from retrieval.paths import DEFAULT_CORPUS, DEFAULT_DATA_DIR
+from statementqa.reader.model import DEFAULT_READER
+from statementqa.retrieval.embed import DEFAULT_EMBEDDER
+from statementqa.retrieval.errors import UserError
+from statementqa.retrieval.paths import DEFAULT_CORPUS, default_data_dir
 
 INDEX_TYPES = ("auto", "exact", "hnsw")
 INT8_MODES = ("none", "reader", "embedder", "all")
@@ -47,7 +47,7 @@ def _choice(name: str, value: str, choices: tuple[str, ...]) -> None:
 @dataclass(frozen=True)
 class Settings:
     corpus: Path = DEFAULT_CORPUS
-    data_dir: Path = DEFAULT_DATA_DIR
+    data_dir: Path = field(default_factory=default_data_dir)
     embedder: str = DEFAULT_EMBEDDER
     reader: str = str(DEFAULT_READER)
     k: int = 3  # passages given to the reader
@@ -110,8 +110,8 @@ class Settings:
 
     def index_params(self):
         """The index key parameters (``retrieval.store.IndexParams``; imported here: FAISS is heavy)."""
-        from retrieval.dense import DenseParams
-        from retrieval.store import IndexParams
+        from statementqa.retrieval.dense import DenseParams
+        from statementqa.retrieval.store import IndexParams
 
         # int8 embeddings differ from fp32 ones: they get their own index.
         label = self.embedder + ("+int8" if self.quantized("embedder") else "")

@@ -23,16 +23,15 @@ import threading
 import time
 from pathlib import Path
 
-from retrieval.errors import UserError
-from retrieval.offline import offline_environment
-from retrieval.paths import REPO_ROOT
-from retrieval.search import MAX_QUESTION_CHARS
 from statementqa.feedback import FeedbackError, append_feedback
 from statementqa.followup import Turn
 from statementqa.render import documents_md, esc, format_answer_md, source_html
+from statementqa.retrieval.errors import UserError
+from statementqa.retrieval.offline import offline_environment
+from statementqa.retrieval.paths import EXAMPLES_DIR, default_data_dir
+from statementqa.retrieval.search import MAX_QUESTION_CHARS
 
 log = logging.getLogger(__name__)
-DEFAULT_FEEDBACK = REPO_ROOT / ".statementqa" / "feedback.jsonl"
 EXAMPLES = [
     "In which city did Nielsen meet the ministers?",
     "Who did Nielsen meet?",
@@ -107,7 +106,7 @@ def build_ui(pl, feedback_log: Path | None = None):
     offline_environment()
     import gradio as gr
 
-    respond, clear, on_like, ask_api = _handlers(pl, Path(feedback_log or DEFAULT_FEEDBACK))
+    respond, clear, on_like, ask_api = _handlers(pl, Path(feedback_log or default_data_dir() / "feedback.jsonl"))
     with gr.Blocks(title="statementqa") as demo:
         gr.Markdown("## Ask the statement\nAnswers come with the sentences they were taken from. "
                     "If the documents do not say, the assistant says so.")
@@ -207,7 +206,8 @@ def create_app(pl, cors: list[str] | None = None, root_path: str = "", auth=None
         # The web component loader from the installed wheel (no CDN); it imports ./assets/* from this app.
         return FileResponse(gradio_js, media_type="text/javascript")
 
-    app.mount("/examples", StaticFiles(directory=REPO_ROOT / "examples", html=True), name="examples")
+    if EXAMPLES_DIR.is_dir():
+        app.mount("/examples", StaticFiles(directory=EXAMPLES_DIR, html=True), name="examples")
 
     if warm:
         threading.Thread(target=_warm, args=(pl, state), name="warm-up", daemon=True).start()

@@ -22,7 +22,7 @@ def statement_text() -> str:
 
 @pytest.fixture(scope="session")
 def embedder():
-    from retrieval.embed import Embedder
+    from statementqa.retrieval.embed import Embedder
 
     return Embedder()
 

@@ -94,8 +94,8 @@ def test_source_html_highlights(pipeline):
 
 
 def test_source_html_escapes_document_text(tmp_path):
-    from retrieval.corpus import load_corpus
-    from retrieval.store import open_index
+    from statementqa.retrieval.corpus import load_corpus
+    from statementqa.retrieval.store import open_index
 
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "x.txt").write_text("Evil <script>alert(1)</script> text. Second <b>sentence</b>.")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.errors import UserError
+from statementqa.retrieval.errors import UserError
 from statementqa.settings import Settings
 from tests.conftest import REPO
 
@@ -25,11 +25,18 @@ def _lint(root: Path) -> subprocess.CompletedProcess:
 
 
 def _copy_sources(dst: Path) -> None:
+    """The sources as in the repository: statementqa/ with its links to the top-level folders."""
     for pkg in PACKAGES:
         for f in (REPO / pkg).rglob("*.py"):
-            t = dst / f.relative_to(REPO)
+            rel = f.relative_to(REPO)
+            if pkg == "statementqa" and (REPO / rel.parts[0] / rel.parts[1]).is_symlink():
+                continue
+            t = dst / rel
             t.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(f, t)
+    for link in (REPO / "statementqa").iterdir():
+        if link.is_symlink():
+            (dst / "statementqa" / link.name).symlink_to(os.readlink(link))
     shutil.copy2(REPO / ".importlinter", dst / ".importlinter")
 
 
@@ -41,8 +48,8 @@ def test_layers_contract_is_kept():
 
 @pytest.mark.parametrize("module, upward", [
     ("retrieval/types.py", "from statementqa import cli"),  # bottom -> top
-    ("reader/model.py", "from eval import metrics"),  # reader -> eval
-    ("retrieval/chunk.py", "from retrieval import search"),  # inside retrieval
+    ("reader/model.py", "from statementqa.eval import metrics"),  # reader -> eval
+    ("retrieval/chunk.py", "from statementqa.retrieval import search"),  # inside retrieval
 ])
 def test_an_upward_import_breaks_the_contract(tmp_path, module, upward):
     _copy_sources(tmp_path)

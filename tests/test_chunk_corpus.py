@@ -6,11 +6,11 @@ import os
 
 import pytest
 
-from retrieval.chunk import chunk
-from retrieval.corpus import load_corpus
-from retrieval.errors import CorpusError
-from retrieval.segment import segment
-from retrieval.types import content_hash
+from statementqa.retrieval.chunk import chunk
+from statementqa.retrieval.corpus import load_corpus
+from statementqa.retrieval.errors import CorpusError
+from statementqa.retrieval.segment import segment
+from statementqa.retrieval.types import content_hash
 
 
 @pytest.mark.parametrize("size, overlap", [(1, 0), (2, 0), (2, 1), (3, 1), (4, 2), (5, 0)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from retrieval.dense import DenseIndex, DenseParams
+from statementqa.retrieval.dense import DenseIndex, DenseParams
 
 
 def _unit(rng, n, d):

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eval.dataset import load_dataset, load_jsonl
-from eval.metrics import (
+from statementqa.eval.dataset import load_dataset, load_jsonl
+from statementqa.eval.metrics import (
     best_threshold,
     citation_pr,
     compute_exact,
@@ -22,7 +22,7 @@ from eval.metrics import (
     roc_auc,
     score_answer,
 )
-from retrieval.errors import UserError
+from statementqa.retrieval.errors import UserError
 from tests.conftest import REPO
 
 
@@ -122,7 +122,7 @@ def test_dataset_errors(tmp_path, name, msg):
 
 
 def test_statement_set_is_complete(statement_text):
-    from retrieval.segment import segment
+    from statementqa.retrieval.segment import segment
 
     rows = [json.loads(x) for x in (REPO / "eval" / "data" / "statement_qa.jsonl").read_text().splitlines()]
     assert len(rows) >= 60 and sum(not r["answerable"] for r in rows) >= 15
@@ -142,7 +142,7 @@ def _args(**kw):
 
 @pytest.mark.slow
 def test_runner_end_to_end_tiny(tmp_path, corpus_dir, capsys):
-    from eval.runner import main_eval
+    from statementqa.eval.runner import main_eval
 
     p = tmp_path / "tiny.jsonl"
     p.write_text("\n".join(BAD_LINES) + "\n")
@@ -164,7 +164,7 @@ def test_runner_end_to_end_tiny(tmp_path, corpus_dir, capsys):
 @pytest.mark.slow
 def test_squad_file_end_to_end(tmp_path):
     """A small official-format SQuAD file: retrieval over its paragraphs, and --gold-context."""
-    from eval.runner import main_eval
+    from statementqa.eval.runner import main_eval
 
     data = {"version": "v2.0", "data": [{"title": "T", "paragraphs": [
         {"context": "The Rhine flows through Basel. It is 1,230 km long.", "qas": [
@@ -185,7 +185,7 @@ def test_squad_file_end_to_end(tmp_path):
 
 @pytest.mark.slow
 def test_interrupted_run_keeps_predictions(tmp_path, corpus_dir, monkeypatch):
-    from eval.runner import run
+    from statementqa.eval.runner import run
     from statementqa.pipeline import Pipeline
 
     pl = Pipeline(corpus=corpus_dir, data_dir=tmp_path / "d")
@@ -210,7 +210,7 @@ def test_interrupted_run_keeps_predictions(tmp_path, corpus_dir, monkeypatch):
 @pytest.mark.slow
 def test_regression_gate_statement(tmp_path, corpus_dir, capsys):
     """CI gate: the shipped reader on the statement test set must stay above eval/floors.json."""
-    from eval.runner import DEFAULT_FLOORS, main_eval
+    from statementqa.eval.runner import DEFAULT_FLOORS, main_eval
 
     out = tmp_path / "gate"
     rc = main_eval(_args(out=out, corpus=corpus_dir, data_dir=tmp_path / "d", gate=DEFAULT_FLOORS))

@@ -10,22 +10,22 @@ import time
 
 import pytest
 
-from retrieval.corpus import load_corpus
-from retrieval.store import current_path, load, open_index
+from statementqa.retrieval.corpus import load_corpus
+from statementqa.retrieval.store import current_path, load, open_index
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
 
 KILLER = r"""
 import sys, time, numpy as np
-import retrieval.store as st
+import statementqa.retrieval.store as st
 real = np.save
 def slow_save(*a, **k):
     print("WRITING", flush=True)
     time.sleep(60)
     return real(*a, **k)
 st.np.save = slow_save
-from retrieval.corpus import load_corpus
+from statementqa.retrieval.corpus import load_corpus
 st.open_index(load_corpus(sys.argv[1]), data_dir=sys.argv[2])
 """
 
@@ -74,7 +74,7 @@ def test_corpus_change_picked_up_on_refresh(tmp_path, corpus_dir):
 
 def test_half_written_file_is_not_read_half(tmp_path, monkeypatch):
     """A file that changes between stat and read is read again."""
-    import retrieval.corpus as rc
+    import statementqa.retrieval.corpus as rc
 
     f = tmp_path / "a.txt"
     f.write_text("first version.")

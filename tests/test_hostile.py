@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from retrieval.errors import QueryError
-from retrieval.segment import segment
 from statementqa.render import esc, format_answer_md, source_html
+from statementqa.retrieval.errors import QueryError
+from statementqa.retrieval.segment import segment
 
 pytestmark = pytest.mark.slow
 COUNT = {"n": 0}

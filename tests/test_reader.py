@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from reader.assemble import assemble, confidence
-from reader.model import Reader, ReadOut, Span
-from retrieval.errors import ModelError
+from statementqa.reader.assemble import assemble, confidence
+from statementqa.reader.model import Reader, ReadOut, Span
+from statementqa.retrieval.errors import ModelError
 
 CAL = {"a": 1.0, "b": 0.0, "threshold": 0.5}
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrieval.segment import is_boilerplate, segment
+from statementqa.retrieval.segment import is_boilerplate, segment
 
 EXPECTED = [
     'U.S. Department of Homeland Security issued the following announcement on Feb. 21.',

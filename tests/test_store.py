@@ -7,10 +7,10 @@ import shutil
 import numpy as np
 import pytest
 
-from retrieval.corpus import load_corpus
-from retrieval.errors import QueryError
-from retrieval.search import Retriever
-from retrieval.store import IndexParams, current_path, load, open_index
+from statementqa.retrieval.corpus import load_corpus
+from statementqa.retrieval.errors import QueryError
+from statementqa.retrieval.search import Retriever
+from statementqa.retrieval.store import IndexParams, current_path, load, open_index
 
 pytestmark = pytest.mark.slow
 QUESTIONS = ["Where did the meeting take place?", "Which country may join?", "What happens next month?"]
@@ -113,8 +113,8 @@ def test_bad_k(pipeline, k):
 
 def test_duplicate_documents_build_save_load(tmp_path, embedder):
     """Two documents with the same text (same content-hash id) index once and load back."""
-    from retrieval.store import build, save
-    from retrieval.types import Document, content_hash
+    from statementqa.retrieval.store import build, save
+    from statementqa.retrieval.types import Document, content_hash
 
     t = "Same text here. Twice over."
     docs = [Document(content_hash(t), t, "a.txt"), Document(content_hash(t), t, "b.txt"), Document(content_hash("Other."), "Other.", "c.txt")]

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from reader import batching, trainset
-from reader.squad import QA
+from statementqa.reader import batching, trainset
+from statementqa.reader.squad import QA
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -109,7 +109,7 @@ def test_collate_builds_reader_inputs(ts, tok):
 def test_resume_is_exact(ts, tmp_path):
     from safetensors.numpy import load_file
 
-    from reader import train
+    from statementqa.reader import train
 
     data = tmp_path / "p.npz"
     trainset.save(ts, data)
