@@ -18,7 +18,7 @@ steps to ``--work`` (default ``~/.cache/statementqa/runs/<run-id>``, env
 checkpoint made with other settings or data. The log (stdout and ``train.log``) shows
 examples/s and time left. A GPU is used when present (bf16 autocast); the CPU path is the
 reproducible default. Calibration is a separate step (eval.calibrate); this script does
-not evaluate. (It is a little over 250 lines: options, data loading, the step loop,
+not evaluate. (It is about 300 lines: options, data loading, the step loop,
 checkpoint/resume and export of one run are kept together; the data are ``reader.trainset``
 and ``reader.batching``.)
 """

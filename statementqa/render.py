@@ -9,6 +9,18 @@ from __future__ import annotations
 import html
 import re
 
+# Styles of the source panel (cited, answer, related, boilerplate) and the legend.
+CSS = """
+.sq-source { white-space: pre-wrap; line-height: 1.55; font-size: 0.95rem; max-height: 70vh; overflow-y: auto;
+             padding: 0.75rem; border: 1px solid var(--border-color-primary); border-radius: 8px; }
+.sq-source .cited { background: #fff3b0; border-radius: 3px; }
+.sq-source .cited sup { color: #8a6d00; font-weight: 600; }
+.sq-source mark.answer { background: #ffd54a; font-weight: 600; padding: 0 1px; }
+.sq-source .related { background: #e3ecff; border-bottom: 1px dashed #5b7bd5; }
+.sq-source .boilerplate { color: #888; }
+.sq-legend { font-size: 0.85rem; color: var(--body-text-color-subdued); }
+"""
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
 
 

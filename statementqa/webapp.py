@@ -25,7 +25,7 @@ from pathlib import Path
 
 from statementqa.feedback import FeedbackError, append_feedback
 from statementqa.followup import Turn
-from statementqa.render import documents_md, esc, format_answer_md, source_html
+from statementqa.render import CSS, documents_md, esc, format_answer_md, source_html
 from statementqa.retrieval.errors import UserError
 from statementqa.retrieval.offline import offline_environment
 from statementqa.retrieval.paths import EXAMPLES_DIR, default_data_dir
@@ -40,16 +40,6 @@ EXAMPLES = [
     "What did Nielsen say about children?",
     "How much money will the United States provide?",
 ]
-CSS = """
-.sq-source { white-space: pre-wrap; line-height: 1.55; font-size: 0.95rem; max-height: 70vh; overflow-y: auto;
-             padding: 0.75rem; border: 1px solid var(--border-color-primary); border-radius: 8px; }
-.sq-source .cited { background: #fff3b0; border-radius: 3px; }
-.sq-source .cited sup { color: #8a6d00; font-weight: 600; }
-.sq-source mark.answer { background: #ffd54a; font-weight: 600; padding: 0 1px; }
-.sq-source .related { background: #e3ecff; border-bottom: 1px dashed #5b7bd5; }
-.sq-source .boilerplate { color: #888; }
-.sq-legend { font-size: 0.85rem; color: var(--body-text-color-subdued); }
-"""
 
 def _handlers(pl, feedback_log: Path):
     """The UI's event handlers (chat turn, clear, like/dislike, the /ask API), bound to ``pl``."""
