@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from statementqa.retrieval.errors import ModelError
+from statementqa.retrieval.modes import ReaderBackend, values
 from statementqa.retrieval.offline import offline_environment
 from statementqa.retrieval.quantize import quantize_int8
 from statementqa.retrieval.types import Passage
@@ -98,7 +99,7 @@ class Reader:
         self.max_length = max_length
         self.stride = stride
         self.int8 = int8
-        if backend not in ("auto", "torch", "onnx"):
+        if backend not in values(ReaderBackend):
             raise ModelError(f"reader backend must be auto, torch or onnx (got {backend!r})")
         self.backend = backend
         self.cache_dir = str(cache_dir) if cache_dir else None  # where the ONNX export is kept

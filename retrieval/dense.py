@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 import faiss
 import numpy as np
 
+from .modes import IndexType, values
+
 AUTO_HNSW_MIN = 200_000
-INDEX_TYPES = ("exact", "hnsw", "auto")
+INDEX_TYPES = values(IndexType)
 
 
 @dataclass

@@ -16,12 +16,13 @@ import numpy as np
 from .embed import Embedder
 from .errors import QueryError
 from .lexical import MIN_MATCH
+from .modes import SearchMode, values
 from .store import Index
 from .types import Hit, Sentence
 
 RRF_K = 60
 MAX_QUESTION_CHARS = 1000
-MODES = ("hybrid", "dense", "bm25")
+MODES = values(SearchMode)
 
 
 def check_question(question: object, max_chars: int = MAX_QUESTION_CHARS) -> str:

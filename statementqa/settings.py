@@ -1,7 +1,8 @@
 """The one configuration object of the pipeline: ``Settings``, frozen and validated.
 
-* defaults are defined here once; the choices of every mode (``INDEX_TYPES``, ``INT8_MODES``,
-  ``READER_BACKENDS``, ``SEARCH_MODES``) feed argparse ``choices`` too;
+* defaults are defined here once; the modes are the string enums of ``retrieval.modes``
+  (``IndexType``, ``Int8Mode``, ``ReaderBackend``, ``SearchMode``), whose values also feed
+  argparse ``choices``;
 * ``Settings.from_env()`` applies the ``STATEMENTQA_*`` environment variables (read when called,
   never at import); ``settings.replace(**overrides)`` returns a new object (the caller's is never
   changed), ignores ``None`` ("not given") and refuses unknown names;
@@ -21,12 +22,13 @@ from typing import Mapping
 from statementqa.reader.model import DEFAULT_READER
 from statementqa.retrieval.embed import DEFAULT_EMBEDDER
 from statementqa.retrieval.errors import UserError
+from statementqa.retrieval.modes import IndexType, Int8Mode, ReaderBackend, SearchMode, values
 from statementqa.retrieval.paths import DEFAULT_CORPUS, default_data_dir
 
-INDEX_TYPES = ("auto", "exact", "hnsw")
-INT8_MODES = ("none", "reader", "embedder", "all")
-READER_BACKENDS = ("auto", "torch", "onnx")
-SEARCH_MODES = ("hybrid", "dense", "bm25")
+INDEX_TYPES = values(IndexType)
+INT8_MODES = values(Int8Mode)
+READER_BACKENDS = values(ReaderBackend)
+SEARCH_MODES = values(SearchMode)
 MAX_K = 50
 
 # environment variable -> setting
@@ -53,11 +55,11 @@ class Settings:
     k: int = 3  # passages given to the reader
     chunk_size: int = 3  # sentences per passage
     chunk_overlap: int = 1  # sentences shared by neighbouring passages
-    index_type: str = "auto"
+    index_type: str = IndexType.AUTO
     max_answer_tokens: int = 30
     threshold: float | None = None  # None: the reader's calibrated threshold
-    reader_backend: str = "auto"
-    int8: str = "none"  # dynamic int8 quantization: none | reader | embedder | all
+    reader_backend: str = ReaderBackend.AUTO
+    int8: str = Int8Mode.NONE  # dynamic int8 quantization
     mmap: bool = True  # memory-map the exact FAISS index and vectors (low RSS for large corpora)
 
     def __post_init__(self):
@@ -106,7 +108,7 @@ class Settings:
         return dataclasses.replace(self, **given) if given else self
 
     def quantized(self, part: str) -> bool:
-        return self.int8 in (part, "all")
+        return self.int8 in (part, Int8Mode.ALL)
 
     def index_params(self):
         """The index key parameters (``retrieval.store.IndexParams``; imported here: FAISS is heavy)."""

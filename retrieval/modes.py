@@ -1,0 +1,37 @@
+"""The modes a user can choose, defined once as string enums: FAISS index type, search mode,
+reader backend and int8 quantization. The settings, the argparse ``choices``, the dense index, the
+retriever and the reader all take their allowed values from here (``values()``). A ``StrEnum``
+member equals its string, so ``"hybrid" == SearchMode.HYBRID``. Nothing else lives here.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class IndexType(StrEnum):
+    AUTO = "auto"  # exact below 200k sentences, HNSW above
+    EXACT = "exact"
+    HNSW = "hnsw"
+
+
+class SearchMode(StrEnum):
+    HYBRID = "hybrid"
+    DENSE = "dense"
+    BM25 = "bm25"
+
+
+class ReaderBackend(StrEnum):
+    AUTO = "auto"  # ONNX Runtime for a local reader on CPU, else PyTorch
+    TORCH = "torch"
+    ONNX = "onnx"
+
+
+class Int8Mode(StrEnum):
+    NONE = "none"
+    READER = "reader"
+    EMBEDDER = "embedder"
+    ALL = "all"
+
+
+def values(enum: type[StrEnum]) -> tuple[str, ...]:
+    return tuple(m.value for m in enum)
