@@ -23,7 +23,7 @@ from statementqa.eval.metrics import (
     score_answer,
 )
 from statementqa.retrieval.errors import UserError
-from tests.conftest import REPO
+from tests.conftest import REPO, SQUAD_DIR
 
 
 @pytest.mark.parametrize(
@@ -219,4 +219,22 @@ def test_regression_gate_statement(tmp_path, corpus_dir, capsys):
         print(f"\nstatement: EM {m['exact']:.1f} F1 {m['f1']:.1f} HasAns F1 {m['has_ans_f1']:.1f} citation R {m['citation_recall']:.1f} "
               f"abstention acc {m['abstention_accuracy']:.1f} answer-in-citation {m['answer_in_citation']:.1f}")
     assert m["answer_in_citation"] == 100.0
+    assert rc == 0, capsys.readouterr().err
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not (SQUAD_DIR / "dev-v2.0-a.json.gz").exists(), reason="needs ../shared/data/squad (the app does not)")
+def test_regression_gate_held_out_squad(tmp_path, capsys):
+    """CI gate for the reader itself: 300 held-out SQuAD questions with their gold paragraphs must
+    stay above eval/floors-squad.json (answer quality and no-answer ROC AUC)."""
+    from statementqa.eval.runner import main_eval
+
+    out = tmp_path / "squad"
+    rc = main_eval(_args(out=out, dataset=SQUAD_DIR / "dev-v2.0-a.json.gz", part="test", gold_context=True, limit=300,
+                         data_dir=tmp_path / "d", gate=REPO / "eval" / "floors-squad.json"))
+    m = json.loads((out / "metrics.json").read_text())
+    with capsys.disabled():
+        print(f"\nheld-out SQuAD (300, gold paragraph): F1 {m['f1']:.1f} best-threshold F1 {m['best_f1']:.1f} "
+              f"NoAns ROC AUC {m['noans_roc_auc']:.3f} HasAns F1 {m['has_ans_f1']:.1f}")
+    assert m["n"] == 300 and m["answer_in_citation"] == 100.0
     assert rc == 0, capsys.readouterr().err

@@ -30,7 +30,7 @@ def test_wheel_has_one_package_and_its_data(wheel):
     assert tops == {"statementqa"}  # no generic retrieval/, reader/, eval/ in site-packages
     for must in ("statementqa/retrieval/search.py", "statementqa/reader/model/model.safetensors",
                  "statementqa/reader/model/calibration.json", "statementqa/eval/data/statement_qa.jsonl",
-                 "statementqa/eval/floors.json", "statementqa/corpus/dhs-northern-triangle-compact-2019-02-21.txt",
+                 "statementqa/eval/floors.json", "statementqa/eval/floors-squad.json", "statementqa/corpus/dhs-northern-triangle-compact-2019-02-21.txt",
                  "statementqa/examples/embed.html"):
         assert must in names, must
 
