@@ -23,6 +23,7 @@ import threading
 import time
 from pathlib import Path
 
+import statementqa
 from statementqa.feedback import FeedbackError, append_feedback
 from statementqa.followup import Turn
 from statementqa.render import CSS, documents_md, esc, format_answer_md, source_html
@@ -179,11 +180,13 @@ def create_app(pl, cors: list[str] | None = None, root_path: str = "", auth=None
         # Concurrent requests each get a share of the cores: oversubscribed OpenMP threads
         # wait on each other and make every request slower.
         torch.set_num_threads(max(1, (os.cpu_count() or 1) // max_concurrency))
-    app = FastAPI(title="statementqa", docs_url=None, redoc_url=None, openapi_url=None)
+    from statementqa.rest import OPENAPI_URL
+
+    app = FastAPI(title="statementqa", version=statementqa.__version__, docs_url=None, redoc_url=None, openapi_url=OPENAPI_URL)
     # Our allow-list replaces Gradio's own CORS handling (see gradio.mount_gradio_app).
     app.add_middleware(CORSMiddleware, allow_origins=list(cors or []), allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["*"], allow_credentials=False)
-    state = {"warm_s": None, "error": None}
+    state = {"warm_s": None, "error": None, "warming": warm}
 
     @app.get("/healthz")
     def healthz():
@@ -196,6 +199,9 @@ def create_app(pl, cors: list[str] | None = None, root_path: str = "", auth=None
         # The web component loader from the installed wheel (no CDN); it imports ./assets/* from this app.
         return FileResponse(gradio_js, media_type="text/javascript")
 
+    from statementqa.rest import rest_router
+
+    app.include_router(rest_router(pl, state, max_concurrency))
     if EXAMPLES_DIR.is_dir():
         app.mount("/examples", StaticFiles(directory=EXAMPLES_DIR, html=True), name="examples")
 

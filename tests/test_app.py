@@ -129,3 +129,67 @@ def test_feedback_write_failure_is_reported(tmp_path):
     (tmp_path / "file").write_text("not a dir")
     with pytest.raises(FeedbackError, match="could not save feedback"):
         append_feedback(tmp_path / "file" / "feedback.jsonl", {"liked": True})
+
+
+def _wait_ready(base: str) -> httpx.Response:
+    import time
+
+    deadline = time.time() + 120
+    while True:
+        r = httpx.get(base + "readyz", timeout=30)
+        if r.status_code == 200 or time.time() > deadline:
+            return r
+        time.sleep(0.5)
+
+
+def test_rest_ask_matches_the_library_and_the_gradio_api(app_server, client):
+    base = app_server["url"]
+    assert _wait_ready(base).json()["ready"] is True
+    q = "Which country does Nielsen hope will also take part?"
+    r = httpx.post(base + "api/v1/ask", json={"question": q, "k": 3}, timeout=120)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    got = r.json()
+    lib = app_server["pipeline"].ask(q, 3).to_dict()
+    gradio = client.predict(question=q, k=3, api_name="/ask")
+    for other in (lib, gradio):
+        for key in ("question", "answer", "abstained", "confidence", "citations", "related", "retrieved"):
+            assert got[key] == other[key], key
+    assert "Mexico" in got["answer"] and got["citations"][0]["sentence_index"] == 12
+
+
+@pytest.mark.parametrize("body, status, text", [
+    ({"question": ""}, 400, "empty"),
+    ({"question": "why " * 300}, 400, "limit is 1,000"),
+    ({"question": "x" * 5000}, 422, "question"),
+    ({"question": "Who?", "k": 0}, 422, "k"),
+    ({"k": 3}, 422, "question"),
+])
+def test_rest_ask_refuses_bad_requests(app_server, body, status, text):
+    r = httpx.post(app_server["url"] + "api/v1/ask", json=body, timeout=60)
+    assert r.status_code == status, r.text
+    if status == 400:
+        msg = r.json()["error"]
+        assert text in msg and "\n" not in msg and "Traceback" not in r.text
+    else:
+        assert text in r.text
+
+
+def test_readyz_and_openapi_schema(app_server):
+    base = app_server["url"]
+    assert _wait_ready(base).status_code == 200
+    schema = httpx.get(base + "api/v1/openapi.json", timeout=30).json()
+    assert "/api/v1/ask" in schema["paths"] and "post" in schema["paths"]["/api/v1/ask"]
+    assert "/readyz" in schema["paths"]
+    assert httpx.get(base + "docs", timeout=30).status_code != 200 or "swagger" not in httpx.get(base + "docs").text.lower()
+
+
+def test_readyz_is_503_until_the_models_are_loaded(pipeline):
+    from statementqa.rest import is_ready
+
+    class Fresh:
+        _index = None
+
+    assert not is_ready(Fresh(), {"warm_s": None, "error": None, "warming": True})
+    assert not is_ready(pipeline, {"warm_s": 2.0, "error": "cannot load reader"})
+    assert is_ready(Fresh(), {"warm_s": 2.0, "error": None, "warming": True})
+    assert is_ready(pipeline, {"warm_s": None, "error": None, "warming": False}) == (pipeline._index is not None)
