@@ -11,7 +11,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from statementqa.retrieval.atomic import atomic_target
+from statementqa.retrieval.atomic import atomic_target, sha256_file
 
 
 def model_hash(path: Path) -> str:
@@ -20,9 +20,7 @@ def model_hash(path: Path) -> str:
     for f in sorted(path.glob("*")):
         if f.is_file() and (f.suffix in (".safetensors", ".bin") or f.name == "config.json"):
             h.update(f.name.encode())
-            with open(f, "rb") as fh:
-                for block in iter(lambda: fh.read(1 << 20), b""):
-                    h.update(block)
+            sha256_file(f, h)
     return h.hexdigest()[:16]
 
 

@@ -15,7 +15,6 @@ from statementqa.retrieval.chunk import chunk
 from statementqa.retrieval.segment import segment
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "squad"
-TRAIN_V11 = SHARED / "train-v1.1.json.gz"
 TRAIN_V2R = SHARED / "train-v2.0-rebuilt.json.gz"  # v1.1 train + 32k real unanswerable questions
 DEV_V2A = SHARED / "dev-v2.0-a.json.gz"
 # dev-v2.0-a has 21 articles: article i goes to part i % 3.

@@ -44,7 +44,10 @@ def default_runs_dir() -> Path:
     return Path(os.environ.get("STATEMENTQA_RUNS", "~/.cache/statementqa/runs")).expanduser()
 
 
-def build_prepared(tokenizer, path: Path, say) -> "object":
+def build_prepared(tokenizer, path: Path, say):
+    """Read SQuAD, prepare the token arrays (reader.trainset) and save them to ``path``."""
+    from statementqa.retrieval.atomic import sha256_file
+
     from . import trainset
     from .squad import DEV_V2A, TRAIN_V2R, dev_part, iter_qas, load_squad
 
@@ -55,7 +58,7 @@ def build_prepared(tokenizer, path: Path, say) -> "object":
     sources = [("train-v2.0-rebuilt", list(iter_qas(load_squad(TRAIN_V2R)["data"]))),
                ("dev-v2.0-a train part", list(iter_qas(dev_part(load_squad(DEV_V2A), "train"))))]
     ts = trainset.prepare(tokenizer, sources, progress=sys.stderr.isatty())
-    ts.manifest["source_sha256"] = {f.name: trainset._sha256(f) for f in (TRAIN_V2R, DEV_V2A)}
+    ts.manifest["source_sha256"] = {f.name: sha256_file(f) for f in (TRAIN_V2R, DEV_V2A)}
     trainset.save(ts, path)
     say(f"prepared {ts.manifest['questions']} questions ({ts.manifest['sources']}), {ts.manifest['paragraphs']} "
         f"paragraphs, skipped {ts.manifest['skipped']}, in {time.time() - t0:.0f}s -> {path}")

@@ -1,4 +1,5 @@
-"""Atomic file writes: a reader of ``path`` sees the old content or the new one, never half of it.
+"""Files on disk: atomic writes (a reader of ``path`` sees the old content or the new one, never
+half of it) and ``sha256_file``, the content hash the index and training-data manifests record.
 
 ``atomic_write_text`` writes, fsyncs and renames a temporary sibling file over ``path``;
 ``atomic_target`` yields a temporary sibling path for writers that want a file name (NumPy,
@@ -9,6 +10,7 @@ ends without an exception (the temporary file is removed otherwise). Both keep t
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from contextlib import contextmanager
@@ -29,6 +31,15 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def sha256_file(path: str | os.PathLike, h=None) -> str:
+    """Hex sha256 of a file's bytes, read in 1 MiB blocks (``h``: a hash object to feed instead)."""
+    h = h or hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 @contextmanager

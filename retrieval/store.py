@@ -16,7 +16,6 @@ build, rank or fuse results.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -27,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .atomic import atomic_write_text
+from .atomic import atomic_write_text, sha256_file
 from .corpus import corpus_hash
 from .dense import DenseIndex, DenseParams
 from .embed import Embedder
@@ -40,14 +39,6 @@ from .types import Document, Passage, Sentence
 log = logging.getLogger(__name__)
 class IndexCorrupt(Exception):
     pass
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _files(root: Path) -> list[Path]:
@@ -93,7 +84,7 @@ def save(index: Index, data_dir: Path) -> Path:
         index.dense.save(str(tmp / "dense.faiss"))
         index.bm25.save(str(tmp / "bm25"))
         manifest = dict(index.manifest)
-        manifest["files"] = {str(p.relative_to(tmp)): _sha256(p) for p in _files(tmp)}
+        manifest["files"] = {str(p.relative_to(tmp)): sha256_file(p) for p in _files(tmp)}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         for p in [tmp, *tmp.rglob("*")]:
             if p.is_file():
@@ -142,7 +133,7 @@ def load(path: Path, verify: bool = True, mmap: bool = False) -> Index:
                 f = path / rel
                 if not f.exists():
                     raise IndexCorrupt(f"{rel} is missing")
-                if _sha256(f) != digest:
+                if sha256_file(f) != digest:
                     raise IndexCorrupt(f"{rel} fails its checksum")
         docs_raw = json.loads((path / "docs.json").read_text(encoding="utf-8"))
         docs = {d["doc_id"]: Document(d["doc_id"], d["text"], d["path"], d["meta"]) for d in docs_raw}

@@ -22,14 +22,9 @@ import time
 from pathlib import Path
 
 from statementqa.bench_report import table
+from statementqa.eval.metrics import percentile
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def _pct(xs, q):
-    from statementqa.eval.metrics import percentile
-
-    return percentile(xs, q)
 
 
 def _rss_mb() -> float:
@@ -136,7 +131,7 @@ def worker_scale(size: str, source: str, work: str, baselines: str) -> dict:
         lat.append((time.perf_counter() - a) * 1e3)
     out = {"size": size, "documents": len(docs), "sentences": len(index.sentences), "build_s": build_s,
            "embed_s": stats["embed_s"], "sentences_per_s": len(index.sentences) / build_s, "index_load_s": load_s,
-           "query_p50_ms": _pct(lat, 50), "query_p95_ms": _pct(lat, 95), "dense_kind": index.manifest["dense"]["kind"],
+           "query_p50_ms": percentile(lat, 50), "query_p95_ms": percentile(lat, 95), "dense_kind": index.manifest["dense"]["kind"],
            "rss_mb": _rss_mb(), "rss_before_build_mb": rss_before}
     if baselines == "1":
         vecs = np.asarray(index.vectors, dtype=np.float32)
@@ -153,7 +148,7 @@ def worker_scale(size: str, source: str, work: str, baselines: str) -> dict:
                     a = time.perf_counter()
                     fn(q)
                     ts.append((time.perf_counter() - a) * 1e3)
-            return _pct(ts, 50)
+            return percentile(ts, 50)
 
         t_np = timed(lambda q: np.argpartition(-(vecs @ q), 10)[:10])
         t_exact = timed(lambda q: exact.search(q, 10))
@@ -199,11 +194,11 @@ def worker_latency(corpus: str, data_dir: str) -> dict:
         ans = assemble(it.question, [whole], naive.read(it.question, [whole]), pl.index, naive.calibration)
         base_t.append((time.perf_counter() - a) * 1e3)
         base_f1.append(score_answer(it.answers if it.answerable else [], "" if ans.abstained else ans.text)[1])
-    return {"questions": len(items), "retrieval_p50_ms": _pct(ret, 50), "retrieval_p95_ms": _pct(ret, 95),
-            "reading_p50_ms": _pct(read, 50), "reading_p95_ms": _pct(read, 95), "total_p50_ms": _pct(tot, 50),
-            "total_p95_ms": _pct(tot, 95), "f1": 100 * statistics.mean(f1), "naive_p50_ms": _pct(base_t, 50),
-            "naive_p95_ms": _pct(base_t, 95), "naive_f1": 100 * statistics.mean(base_f1),
-            "speedup_vs_naive_p50": _pct(base_t, 50) / _pct(tot, 50)}
+    return {"questions": len(items), "retrieval_p50_ms": percentile(ret, 50), "retrieval_p95_ms": percentile(ret, 95),
+            "reading_p50_ms": percentile(read, 50), "reading_p95_ms": percentile(read, 95), "total_p50_ms": percentile(tot, 50),
+            "total_p95_ms": percentile(tot, 95), "f1": 100 * statistics.mean(f1), "naive_p50_ms": percentile(base_t, 50),
+            "naive_p95_ms": percentile(base_t, 95), "naive_f1": 100 * statistics.mean(base_f1),
+            "speedup_vs_naive_p50": percentile(base_t, 50) / percentile(tot, 50)}
 
 
 def app_first_answer(corpus: str, data_dir: Path) -> dict:
