@@ -1,6 +1,7 @@
 """Aggregate metrics of an evaluation run from its rows (item, answer, retrieved sentences,
 document text): SQuAD v2 EM/F1, best threshold, no-answer ROC AUC, citation precision/recall,
-answer-inside-citation, retrieval recall@k and MRR, abstention, calibration (ECE), latency and F1
+answer-inside-citation, retrieval recall@k and MRR, abstention, what the user is shown (answer
+sentence cited or offered as "may answer"; unanswerable questions shown a sentence), calibration (ECE), latency and F1
 by category. Pure functions over the rows; it runs no model and writes nothing.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ def _mean(xs):
 def compute_metrics(rows, k: int, gold_context: bool) -> dict:
     ems, f1s, has, forced_f1, conf, correct, lat = [], [], [], [], [], [], []
     cp, cr, inside, r_at_k, mrr, abst, gold_in = [], [], [], [], [], [], []
+    shown, shown_cited, noans_shown = [], [], []
     by_cat: dict[str, list[float]] = {}
     for item, ans, retrieved, doc_text in rows:
         pred = "" if ans.abstained else ans.text
@@ -32,6 +34,14 @@ def compute_metrics(rows, k: int, gold_context: bool) -> dict:
         correct.append(bool(item.answerable and ff1 >= 0.5))
         lat.append(ans.timings_ms.get("total", 0.0))
         by_cat.setdefault(item.category, []).append(f1)
+        # What the user sees: a cited answer, or the "may answer" sentence of the middle ground.
+        seen = [c.text for c in ans.citations] + ([ans.maybe.text] if ans.maybe is not None else [])
+        if item.answerable and item.supporting:
+            sup_set = set(item.supporting)
+            shown.append(float(any(t in sup_set for t in seen)))
+            shown_cited.append(float(any(c.text in sup_set for c in ans.citations)))
+        if not item.answerable:
+            noans_shown.append(float(bool(seen)))
         if not ans.abstained:
             if item.answerable and item.supporting:
                 p, r = citation_pr([c.text for c in ans.citations], item.supporting)
@@ -71,6 +81,9 @@ def compute_metrics(rows, k: int, gold_context: bool) -> dict:
         "abstention_precision": 100 * sum(1 for a, h in zip(abst, has) if a and not h) / n_abst if n_abst else None,
         "abstention_recall": 100 * sum(1 for a, h in zip(abst, has) if a and not h) / (n - nh) if n - nh else None,
         "abstention_accuracy": 100 * _mean([float(a == (not h)) for a, h in zip(abst, has)]),
+        "answer_sentence_shown": 100 * _mean(shown) if shown else None,
+        "answer_sentence_cited": 100 * _mean(shown_cited) if shown_cited else None,
+        "no_ans_shown_sentence": 100 * _mean(noans_shown) if noans_shown else None,
         "ece": ece, "reliability": bins,
         "latency_p50_ms": percentile(lat, 50), "latency_p95_ms": percentile(lat, 95), "latency_mean_ms": _mean(lat),
         "f1_by_category": {c: 100 * _mean(v) for c, v in sorted(by_cat.items())},

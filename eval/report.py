@@ -14,7 +14,9 @@ HEADLINE = [
     ("gold_in_citation", "gold answer in cited sentences"),
     ("retrieval_recall_at_k", "retrieval recall@k"), ("retrieval_mrr", "retrieval MRR"),
     ("abstention_precision", "abstention P"), ("abstention_recall", "abstention R"),
-    ("abstention_accuracy", "abstention accuracy"), ("ece", "ECE"), ("latency_p50_ms", "latency p50 ms"),
+    ("abstention_accuracy", "abstention accuracy"),
+    ("answer_sentence_cited", "answer sentence cited"), ("answer_sentence_shown", "answer sentence shown (cited or may answer)"),
+    ("no_ans_shown_sentence", "unanswerable shown a sentence"), ("ece", "ECE"), ("latency_p50_ms", "latency p50 ms"),
     ("latency_p95_ms", "latency p95 ms"),
 ]
 

@@ -82,6 +82,7 @@ def run(pl, ds: Dataset, out: Path, gold_context: bool = False, progress: bool =
                 "id": item.id, "question": item.question, "answer": ans.text, "abstained": ans.abstained,
                 "confidence": round(ans.confidence, 4),
                 "citations": [c.to_dict() for c in ans.citations], "related": [c.to_dict() for c in ans.related],
+                **({"may_answer": ans.maybe.to_dict()} if ans.maybe is not None else {}),
                 "retrieved": ans.retrieved, "latency_ms": round(ans.timings_ms.get("total", 0.0), 2),
                 "timings_ms": {kk: round(v, 2) for kk, v in ans.timings_ms.items()},
             }

@@ -8,7 +8,11 @@ an abstention decision and sentence citations.
 * citations: every sentence the answer span overlaps (a span across sentences cites all of
   them); an answer inside list items also cites the list's lead-in sentence. The answer span
   always lies inside the cited sentences' extent (tested);
-* when abstaining, the best retrieved sentences come back as ``related``, never as citations.
+* when abstaining, the best retrieved sentences come back as ``related``, never as citations;
+* the middle ground: when abstaining although the reader's best candidate has at least half the
+  abstention threshold's confidence (``MAYBE_SHARE``) and lies in the top retrieved sentence, that
+  sentence comes back as ``maybe`` ("not sure - this sentence may answer it"): retrieval and the
+  reader agree on where an answer would be, but the reader is not sure of it.
 
 This module does no retrieval and runs no model.
 """
@@ -22,6 +26,7 @@ from statementqa.retrieval.types import Answer, Citation, DocumentIndex, Passage
 from .model import ReadOut
 
 DEFAULT_CALIBRATION = {"a": 1.0, "b": 0.0, "threshold": 0.5}
+MAYBE_SHARE = 0.5  # "may answer" from this share of the abstention threshold up
 _TRIM = " \t\r\n-–—•*"
 
 
@@ -97,5 +102,10 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     conf = confidence(loc.score_diff, calib)
     text = index.docs[loc.doc_id].text[loc.start : loc.end]
     if conf < thr:
-        return Answer(question, "", conf, True, [], related_c, candidate=text)
+        maybe = None
+        top = related[0] if related else None
+        if top is not None and conf >= MAYBE_SHARE * thr and loc.doc_id == top.doc_id \
+                and top.start <= loc.start < top.end:
+            maybe = _cite(top)
+        return Answer(question, "", conf, True, [], related_c, candidate=text, maybe=maybe)
     return Answer(question, text, conf, False, [_cite(s) for s in loc.sentences], [], loc.doc_id, loc.start, loc.end, candidate=text)

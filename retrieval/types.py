@@ -119,7 +119,11 @@ class Answer:
     # The reader's best span even when abstaining: used by evaluation (best threshold), never shown.
     candidate: str = ""
     interpreted_as: str = ""  # a follow-up question rewritten with the previous turn
-
+    # When abstaining but the reader's best candidate lies in the top retrieved sentence with some
+    # confidence: that sentence, shown as "not sure - this sentence may answer it" (never a citation).
+    maybe: Citation | None = None
+    # The question's language when it is clearly not English (e.g. "Spanish"); the reader only reads English.
+    language: str | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -133,6 +137,8 @@ class Answer:
             "retrieved": list(self.retrieved),
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             **({"interpreted_as": self.interpreted_as} if self.interpreted_as else {}),
+            **({"may_answer": self.maybe.to_dict()} if self.maybe is not None else {}),
+            **({"language": self.language} if self.language else {}),
         }
 
 

@@ -202,6 +202,12 @@ def _tool_commands(sub) -> None:
     p.add_argument("--auth", default=None, help="USER:PASSWORD for basic login (or env STATEMENTQA_AUTH)")
     p.add_argument("--cors", default="", help="comma-separated origins allowed to embed/call the app")
     p.add_argument("--feedback-log", type=Path, default=None, help="where like/dislike feedback is appended (JSONL)")
+    p.add_argument("--rate-limit", type=float, default=120,
+                   help="questions per minute per client (bursts up to --rate-burst); beyond it: 429. 0 = off")
+    p.add_argument("--rate-burst", type=int, default=30, help="questions a client may ask at once before the rate applies")
+    p.add_argument("--access-log", choices=["on", "off"], default="on", help="one JSON line per request on stderr")
+    p.add_argument("--log-questions", action="store_true",
+                   help="include the question text in the access log (off by default: questions may be sensitive)")
     p.set_defaults(fn=cmd_serve)
 
     p = sub.add_parser("loadtest", help="drive a running app with concurrent clients (loopback only)")

@@ -8,16 +8,21 @@ It does not know about the CLI, the web app or evaluation files.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
 from collections import OrderedDict
+from pathlib import Path
 
 import numpy as np
 
 from statementqa.followup import Turn, resolve
+from statementqa.language import foreign_language
+from statementqa.language import warm_up as warm_language
 from statementqa.reader.assemble import assemble
 from statementqa.reader.model import Reader
+from statementqa.retrieval.atomic import sha256_file
 from statementqa.retrieval.corpus import corpus_signature, load_corpus
 from statementqa.retrieval.embed import Embedder
 from statementqa.retrieval.offline import offline_environment
@@ -49,6 +54,7 @@ class Pipeline:
         self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
         self.index_info: dict = {}
         self._signature: tuple = ()
+        self._reader_version: str | None = None
 
     # -- lazily loaded parts -------------------------------------------------
     @property
@@ -91,6 +97,7 @@ class Pipeline:
     def warm(self) -> float:
         """Load index, embedder and reader and answer one question; returns seconds taken."""
         t0 = time.perf_counter()
+        warm_language()
         self.ask("What is this document about?")
         return time.perf_counter() - t0
 
@@ -135,10 +142,26 @@ class Pipeline:
         ans.retrieved = [p.passage_id for p in passages]
         if rq.is_followup:
             ans.interpreted_as = rq.reader_question
+        if ans.abstained:
+            ans.language = foreign_language(question)
         t4 = time.perf_counter()
         ans.timings_ms = {"load": (t1 - t0) * 1e3, "retrieval": (t2 - t1) * 1e3, "reading": (t3 - t2) * 1e3,
                           "assembly": (t4 - t3) * 1e3, "total": (t4 - t0) * 1e3}
         return ans
+
+    def index_generation(self) -> str:
+        """A short id of the index in use (its content key): changes whenever the corpus or the parameters do."""
+        key = str(self.index.manifest.get("key") or "")
+        return hashlib.sha256(key.encode()).hexdigest()[:12] if key else ""
+
+    def reader_version(self) -> str:
+        """The reader's name and a content hash of its weights (computed once), for feedback and reports."""
+        if self._reader_version is None:
+            p = Path(self.settings.reader).expanduser()
+            weights = sorted(p.glob("*.safetensors")) if p.is_dir() else []
+            digest = sha256_file(weights[0])[:12] if weights else "hub"
+            self._reader_version = f"{p.name}@{digest}"
+        return self._reader_version
 
     def documents(self) -> list[dict]:
         return [{"doc_id": d.doc_id, "path": d.path, "title": d.title, "chars": len(d.text), **{k: v for k, v in d.meta.items() if k in ("publisher", "date")}}

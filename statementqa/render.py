@@ -1,6 +1,8 @@
-"""HTML and Markdown rendering for the chat app: the answer with [n] markers and confidence in
-words, the source panel (whole document, cited sentences highlighted, the answer marked, related
-sentences styled apart) and the documents list. Every piece of user, model and document text is
+"""HTML and Markdown rendering for the chat app: the answer with [n] citation links and confidence
+in words, the middle ground ("not sure - this sentence may answer it"), the language hint, the
+source panel (whole document, cited sentences highlighted, the answer marked, related and "may
+answer" sentences styled apart, an anchor per sentence, a link to the original) and the documents
+list. Every piece of user, model and document text is
 escaped here (tested: lossless, no ``<``/``>`` left). Pure functions of their inputs: no Gradio,
 no model, no I/O.
 """
@@ -9,19 +11,38 @@ from __future__ import annotations
 import html
 import re
 
-# Styles of the source panel (cited, answer, related, boilerplate) and the legend.
+# Styles of the source panel (cited, answer, related, "may answer", boilerplate), the legend and the
+# chat's citation links. Highlights carry their own dark text, so they keep their contrast in dark
+# mode too (measured in the browser tests); the primary button and links use AA contrast colours.
+# One selector per ``.dark`` rule: Gradio scopes custom CSS and keeps ``.dark`` in front only for
+# the first selector of a list.
 CSS = """
 .sq-source { white-space: pre-wrap; line-height: 1.55; font-size: 0.95rem; max-height: 70vh; overflow-y: auto;
              padding: 0.75rem; border: 1px solid var(--border-color-primary); border-radius: 8px; }
-.sq-source .cited { background: #fff3b0; border-radius: 3px; }
-.sq-source .cited sup { color: #8a6d00; font-weight: 600; }
-.sq-source mark.answer { background: #ffd54a; font-weight: 600; padding: 0 1px; }
-.sq-source .related { background: #e3ecff; border-bottom: 1px dashed #5b7bd5; }
-.sq-source .boilerplate { color: #888; }
-.sq-legend { font-size: 0.85rem; color: var(--body-text-color-subdued); }
+.sq-source:focus-visible, .sq-cite:focus-visible, .sq-link:focus-visible { outline: 3px solid #1a56db; outline-offset: 2px; }
+.sq-source .cited { background: #fff3b0; color: #1f1f1f; border-radius: 3px; }
+.sq-source .cited sup { color: #5c4700; font-weight: 600; }
+.sq-source mark.answer, .sq-legend mark.answer { background: #ffd54a; color: #1f1f1f; font-weight: 600; padding: 0 1px; }
+.sq-source .related, .sq-legend .related { background: #e3ecff; color: #1f1f1f; border-bottom: 1px dashed #3b5bb5; }
+.sq-source .maybe, .sq-legend .maybe { background: #dff5e1; color: #1f1f1f; border-bottom: 2px dotted #2e7d32; }
+.sq-legend .cited { background: #fff3b0; color: #1f1f1f; }
+.sq-source .boilerplate { color: var(--body-text-color); opacity: 0.85; font-style: italic; }
+.sq-source .sq-flash { outline: 3px solid #1a56db; transition: outline-color 1.2s; }
+.sq-legend { font-size: 0.85rem; color: var(--body-text-color); }
+.sq-doc h2 { font-size: 1.05rem; margin: 0 0 0.25rem 0; }
+a.sq-cite, #sq-chat a.sq-cite { font-weight: 600; text-decoration: underline; color: #1a47b8; padding: 0 2px; }
+a.sq-link { color: #1a47b8; }
+.dark #sq-chat a.sq-cite { color: #9ec1ff; }
+.dark a.sq-cite { color: #9ec1ff; }
+.dark a.sq-link { color: #9ec1ff; }
+#sq-counter { font-size: 0.8rem; color: var(--body-text-color); text-align: right; }
+#sq-counter.over { color: #b3261e; font-weight: 600; }
+#sq-chat button, #sq-chat .icon-button { min-width: 24px; min-height: 24px; }
+footer a, footer button, .show-api { color: var(--body-text-color) !important; opacity: 1 !important; }
 """
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
+_YES_NO = re.compile(r"^\s*(is|are|was|were|do|does|did|will|would|can|could|has|have|had|should|must|may|shall)\b", re.I)
 
 
 def esc(text: str) -> str:
@@ -29,40 +50,87 @@ def esc(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
+def is_yes_no(question: str) -> bool:
+    """A question answered by yes or no ("Did Nielsen meet ...?"): an extractive reader can only show
+    the sentence that decides it."""
+    return bool(_YES_NO.match(question))
+
+
 def confidence_words(c: float) -> str:
     return "high" if c >= 0.75 else "medium" if c >= 0.5 else "low"
 
 
-def format_answer_md(ans) -> str:
+def sentence_anchor(doc_id: str, idx: int) -> str:
+    """The id of a sentence's element in the source panel (the target of citation links)."""
+    return f"sq-s-{doc_id}-{idx}"
+
+
+def cite_link(n: int | str, c) -> str:
+    """A focusable citation link: the app's script scrolls the source panel (not the page) to the
+    sentence and flashes it; without the script it is a plain in-page anchor."""
+    return (f'<a class="sq-cite" href="#{sentence_anchor(c.doc_id, c.sentence_index)}" data-doc="{html.escape(c.doc_id)}" '
+            f'data-idx="{c.sentence_index}" title="sentence {c.sentence_index + 1}">[{n}]</a>')
+
+
+def headline(ans) -> str:
+    """The first line of an answer in plain words (shared by the chat and the command line)."""
+    if ans.abstained and ans.language:
+        return (f"I can only read questions in English (this looks like {ans.language}). "
+                "Please ask again in English.")
+    if ans.abstained and ans.maybe is not None:
+        return "Not sure — this sentence may " + ("decide it:" if is_yes_no(ans.question) else "answer it:")
     if ans.abstained:
-        lines = ["**The documents do not say.** I found no answer to this in the statement."]
+        return "The documents do not say."
+    if is_yes_no(ans.question):
+        return "This sentence decides it:"
+    return ans.text
+
+
+def format_answer_md(ans) -> str:
+    """The chat message: answer (or the middle ground, or abstention) with linked citations."""
+    if ans.abstained:
+        if ans.language:
+            return f"**{esc(headline(ans))}**"
+        if ans.maybe is not None:
+            return "\n".join([f"**{esc(headline(ans))}**", "",
+                              f"> {esc(ans.maybe.text)} {cite_link('sentence ' + str(ans.maybe.sentence_index + 1), ans.maybe)}", "",
+                              f"The reader found a possible answer in this sentence but is not confident "
+                              f"(confidence {ans.confidence:.2f}); read it to decide."])
+        lines = [f"**{esc(headline(ans))}** I found no answer to this in the statement."]
         if ans.related:
-            lines.append("")
-            lines.append("Related, but not an answer:")
+            lines += ["", "Related, but not an answer:"]
             lines += [f"- {esc(c.text)}" for c in ans.related]
         return "\n".join(lines)
-    marks = "".join(f"\\[{i}\\]" for i in range(1, len(ans.citations) + 1))
-    lines = [f"**{esc(ans.text)}** {marks}", "",
+    marks = " ".join(cite_link(i, c) for i, c in enumerate(ans.citations, 1))
+    first = f"**{esc(headline(ans))}** {marks}"
+    if is_yes_no(ans.question):
+        first += f" (the answer it points to: “{esc(ans.text)}”)"
+    lines = [first, "",
              f"Confidence: **{confidence_words(ans.confidence)}** ({ans.confidence:.2f})"
              + (f" · read as “{esc(ans.interpreted_as)}”" if ans.interpreted_as else ""), ""]
-    lines += [f"\\[{i}\\] {esc(c.text)} _(sentence {c.sentence_index + 1})_" for i, c in enumerate(ans.citations, 1)]
+    lines += [f"{cite_link(i, c)} {esc(c.text)} _(sentence {c.sentence_index + 1})_" for i, c in enumerate(ans.citations, 1)]
     return "\n".join(lines)
 
 
 def source_html(index, ans=None, doc_id: str | None = None) -> str:
-    """The document as HTML with cited sentences highlighted and the answer span marked (all text escaped)."""
+    """The document as HTML with cited sentences highlighted, the answer span marked, related and
+    "may answer" sentences styled apart; every sentence has an anchor (``sentence_anchor``). All
+    text is escaped."""
     if doc_id is None:
         doc_id = (ans.doc_id if ans is not None and ans.doc_id else None) or \
+                 (ans.maybe.doc_id if ans is not None and ans.maybe is not None else None) or \
                  (ans.related[0].doc_id if ans is not None and ans.related else None) or next(iter(index.docs))
     doc = index.docs[doc_id]
     text = doc.text
     cited = {c.sentence_index: n for n, c in enumerate(ans.citations, 1) if c.doc_id == doc_id} if ans else {}
-    related = {c.sentence_index for c in ans.related if c.doc_id == doc_id} if ans else set()
+    maybe = ans.maybe.sentence_index if ans is not None and ans.maybe is not None and ans.maybe.doc_id == doc_id else None
+    related = {c.sentence_index for c in ans.related if c.doc_id == doc_id} if ans and maybe is None else set()
     a0, a1 = (ans.start, ans.end) if ans is not None and not ans.abstained and ans.doc_id == doc_id else (-1, -1)
     out, pos = [], 0
     for s in index.all_sentences[doc_id]:
         out.append(html.escape(text[pos : s.start]))
-        cls = "cited" if s.idx in cited else "related" if s.idx in related else "boilerplate" if s.boilerplate else ""
+        cls = ("cited" if s.idx in cited else "maybe" if s.idx == maybe else "related" if s.idx in related
+               else "boilerplate" if s.boilerplate else "")
         inner = s.text
         if cls == "cited" and a0 < s.end and s.start < a1:
             x, y = max(a0, s.start) - s.start, min(a1, s.end) - s.start
@@ -70,15 +138,21 @@ def source_html(index, ans=None, doc_id: str | None = None) -> str:
         else:
             body = html.escape(inner)
         sup = f"<sup>[{cited[s.idx]}]</sup>" if s.idx in cited else ""
-        out.append(f'<span class="sent {cls}" data-idx="{s.idx}">{body}{sup}</span>' if cls else f'<span class="sent" data-idx="{s.idx}">{body}</span>')
+        out.append(f'<span class="sent{" " + cls if cls else ""}" id="{sentence_anchor(doc_id, s.idx)}" data-idx="{s.idx}">{body}{sup}</span>')
         pos = s.end
     out.append(html.escape(text[pos:]))
     title = html.escape(doc.title)
     meta = " · ".join(html.escape(str(doc.meta[k])) for k in ("publisher", "date") if doc.meta.get(k))
+    url = str(doc.meta.get("url") or "")
+    if url.startswith(("https://", "http://")):
+        meta += (" · " if meta else "") + (f'<a class="sq-link" href="{html.escape(url, quote=True)}" target="_blank" '
+                                           f'rel="noopener noreferrer">original source ↗</a>')
     legend = ('<span class="cited">cited sentence</span> <mark class="answer">answer</mark>' if cited else
+              '<span class="maybe">may answer (not sure)</span>' if maybe is not None else
               '<span class="related">related sentence (not an answer)</span>' if related else "")
-    return (f'<div class="sq-doc"><h3>{title}</h3><div class="sq-legend">{meta}{" · " if meta and legend else ""}{legend}</div>'
-            f'<div class="sq-source" id="sq-source">{"".join(out)}</div></div>')
+    return (f'<div class="sq-doc"><h2>{title}</h2><div class="sq-legend">{meta}{" · " if meta and legend else ""}{legend}</div>'
+            f'<div class="sq-source" id="sq-source" tabindex="0" role="region" aria-label="Source document: {title}">'
+            f'{"".join(out)}</div></div>')
 
 
 def documents_md(pl) -> str:

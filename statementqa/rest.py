@@ -6,6 +6,8 @@
   FastAPI's ``422``; at most ``max_concurrency`` questions are read at once (others wait);
 * ``GET /readyz``: ``200`` once the models and the index are loaded, ``503`` before (``/healthz``
   stays "the process is up");
+* outcomes and stage timings go to the app's Prometheus metrics (``statementqa.ops``); size and
+  rate limits are the middleware's (413, 429);
 * the OpenAPI schema of these routes at ``/api/v1/openapi.json`` (no Swagger UI: it would load
   from a CDN).
 
@@ -13,6 +15,7 @@ It renders no HTML and holds no model; the pipeline does the work.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 
@@ -38,7 +41,7 @@ def is_ready(pl, state: dict) -> bool:
     return state.get("warm_s") is not None or (not state.get("warming") and pl._index is not None)
 
 
-def rest_router(pl, state: dict, max_concurrency: int = 2):
+def rest_router(pl, state: dict, max_concurrency: int = 2, metrics=None):
     from fastapi import APIRouter
     from fastapi.responses import JSONResponse
 
@@ -53,13 +56,20 @@ def rest_router(pl, state: dict, max_concurrency: int = 2):
 
     @router.post("/api/v1/ask", summary="Answer a question with cited sentences (same JSON as `statementqa ask --json`)")
     def ask(req: AskRequest):
-        with slots:
+        with metrics.track() if metrics is not None else contextlib.nullcontext(), slots:
             try:
-                return pl.ask(req.question, req.k).to_dict()
+                ans = pl.ask(req.question, req.k)
             except UserError as e:
+                if metrics is not None:
+                    metrics.question("rest", "refused")
                 return JSONResponse({"error": str(e)}, status_code=400)
             except Exception:  # noqa: BLE001 - never a traceback to the client
                 log.exception("api/v1 question failed")
+                if metrics is not None:
+                    metrics.question("rest", "error")
                 return JSONResponse({"error": "internal error while answering; see the server log"}, status_code=500)
+            if metrics is not None:
+                metrics.observe(ans, "rest")
+            return ans.to_dict()
 
     return router

@@ -17,10 +17,12 @@ folder) with the UI mounted at ``/``; ``serve`` runs it with uvicorn. ``build_ui
 the Blocks, for ``demo.launch()`` users.
 """
 
+import contextlib
 import logging
 import os
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import statementqa
@@ -33,6 +35,8 @@ from statementqa.retrieval.paths import EXAMPLES_DIR, default_data_dir
 from statementqa.retrieval.search import MAX_QUESTION_CHARS
 
 log = logging.getLogger(__name__)
+APP_JS = Path(__file__).resolve().parent / "assets" / "app.js"
+EMBED_JS = Path(__file__).resolve().parent / "assets" / "embed.js"
 EXAMPLES = [
     "In which city did Nielsen meet the ministers?",
     "Who did Nielsen meet?",
@@ -42,40 +46,97 @@ EXAMPLES = [
     "How much money will the United States provide?",
 ]
 
-def _handlers(pl, feedback_log: Path):
-    """The UI's event handlers (chat turn, clear, like/dislike, the /ask API), bound to ``pl``."""
+
+WELCOME = ("**Ask a question about the statement.** Every answer comes with the sentences it was taken from, "
+           "highlighted on the right; if the statement does not say, I say so. Try one of these:")
+MAX_BODY_BYTES = 64 * 1024
+
+
+def _message_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def _handlers(pl, feedback_log: Path, metrics=None):
+    """The UI's event handlers (chat turn, clear, like/dislike, restore, the /ask API), bound to ``pl``."""
     import gradio as gr
 
+    def tracked():
+        return metrics.track() if metrics is not None else contextlib.nullcontext()
+
     def respond(message, history, turns):
+        """One chat turn. Returns (box, chat, turns, source panel, saved chat, answer info)."""
         history = list(history or [])
         turns = list(turns or [])
         message = message if isinstance(message, str) else ""
+        if not message.strip():
+            gr.Warning("Type a question first.")
+            return message, gr.update(), turns, gr.update(), gr.update(), None
         shown = esc(message[:MAX_QUESTION_CHARS]) + ("…" if len(message) > MAX_QUESTION_CHARS else "")
         try:
-            ans = pl.ask(message, history=[Turn(t["question"], t["answer"]) for t in turns[-1:]])
+            with tracked():
+                ans = pl.ask(message, history=[Turn(t["question"], t["answer"]) for t in turns[-1:]])
         except UserError as e:
-            history += [{"role": "user", "content": shown or "(empty)"}, {"role": "assistant", "content": f"⚠️ {esc(str(e))}"}]
-            return "", history, turns, gr.update()
+            # The question stays in the box so that it can be fixed; the chat shows why.
+            gr.Warning(str(e))
+            if metrics is not None:
+                metrics.question("ui", "refused")
+            return message, gr.update(), turns, gr.update(), gr.update(), None
         except Exception:  # noqa: BLE001 - never show a traceback to the user
             log.exception("question failed")
-            history += [{"role": "user", "content": shown}, {"role": "assistant", "content": "⚠️ Sorry, something went wrong while answering. Please try again."}]
-            return "", history, turns, gr.update()
+            if metrics is not None:
+                metrics.question("ui", "error")
+            gr.Warning("Sorry, something went wrong while answering. Please try again.")
+            return message, gr.update(), turns, gr.update(), gr.update(), None
+        if metrics is not None:
+            metrics.observe(ans, "ui")
         history += [{"role": "user", "content": shown}, {"role": "assistant", "content": format_answer_md(ans)}]
-        turns.append({"question": message, "answer": ans.text, "abstained": ans.abstained, "confidence": ans.confidence,
-                      "citations": [c.to_dict() for c in ans.citations]})
-        return "", history, turns, source_html(pl.index, ans)
+        turn = {"id": _message_id(), "msg": len(history) - 1, "question": message, "answer": ans.text,
+                "abstained": ans.abstained, "confidence": ans.confidence,
+                "citations": [c.to_dict() for c in ans.citations],
+                "may_answer": ans.maybe.to_dict() if ans.maybe is not None else None,
+                "index_generation": pl.index_generation(),
+                "reader": pl.reader_version()}
+        turns.append(turn)
+        info = {"id": turn["id"], "question": message, "answer": ans.text, "abstained": ans.abstained,
+                "confidence": round(float(ans.confidence), 4), "citations": turn["citations"],
+                "may_answer": turn["may_answer"]}
+        return "", history, turns, source_html(pl.index, ans), {"history": history, "turns": turns}, info
+
+    def ask_example(history, turns, evt: gr.SelectData):
+        value = evt.value
+        text = value.get("text", "") if isinstance(value, dict) else str(value or "")
+        return respond(text, history, turns)
 
     def clear():
-        return [], [], source_html(pl.index), ""
+        """Clear everything a question leaves behind: messages, conversation state, highlight, saved chat."""
+        return [], [], source_html(pl.index), "", {"history": [], "turns": []}
+
+    def restore(saved, request: gr.Request):
+        """Page load: the chat saved in this browser, the source panel, the documents list, compact mode."""
+        saved = saved if isinstance(saved, dict) else {}
+        history = saved.get("history") if isinstance(saved.get("history"), list) else []
+        turns = saved.get("turns") if isinstance(saved.get("turns"), list) else []
+        params = dict(request.query_params) if request is not None else {}
+        compact = params.get("view") == "compact" or params.get("compact") in ("1", "true")
+        return (history, turns, source_html(pl.index), documents_md(pl), gr.update(visible=not compact),
+                gr.update(visible=compact))
 
     def on_like(turns, data: gr.LikeData):
         idx = data.index if isinstance(data.index, int) else data.index[0]
-        turn_no = idx // 2  # user/assistant message pairs
-        turns = turns or []
-        t = turns[turn_no] if 0 <= turn_no < len(turns) else {}
+        # Keyed by the message's own id (its position when it was added), never by counting pairs:
+        # warnings, clears and restored chats cannot shift it onto another answer.
+        t = next((t for t in (turns or []) if t.get("msg") == idx), None)
+        if t is None:
+            gr.Info("Only answers can be rated.")
+            return
         try:
-            append_feedback(feedback_log, {"liked": bool(data.liked), "question": t.get("question"), "answer": t.get("answer"),
-                                           "abstained": t.get("abstained"), "citations": t.get("citations", [])})
+            append_feedback(feedback_log, {"liked": bool(data.liked), "message_id": t.get("id"), "question": t.get("question"),
+                                           "answer": t.get("answer"), "abstained": t.get("abstained"),
+                                           "confidence": t.get("confidence"), "citations": t.get("citations", []),
+                                           "may_answer": t.get("may_answer"), "index_generation": t.get("index_generation"),
+                                           "reader": t.get("reader")})
+            if metrics is not None:
+                metrics.feedback(bool(data.liked))
             gr.Info("Thanks for the feedback.")
         except FeedbackError as e:
             gr.Warning(str(e))
@@ -83,50 +144,72 @@ def _handlers(pl, feedback_log: Path):
     def ask_api(question: str, k: int = 3) -> dict:
         """Answer a question about the documents; returns the same JSON as `statementqa ask --json`."""
         try:
-            return pl.ask(question, int(k)).to_dict()
+            with tracked():
+                ans = pl.ask(question, int(k))
         except UserError as e:
+            if metrics is not None:
+                metrics.question("gradio_api", "refused")
             raise gr.Error(str(e)) from None
         except Exception:  # noqa: BLE001
             log.exception("api question failed")
+            if metrics is not None:
+                metrics.question("gradio_api", "error")
             raise gr.Error("internal error while answering; see the server log") from None
+        if metrics is not None:
+            metrics.observe(ans, "gradio_api")
+        return ans.to_dict()
 
-    return respond, clear, on_like, ask_api
+    return respond, ask_example, clear, restore, on_like, ask_api
 
 
-def build_ui(pl, feedback_log: Path | None = None):
+def build_ui(pl, feedback_log: Path | None = None, metrics=None):
     offline_environment()
     import gradio as gr
 
-    respond, clear, on_like, ask_api = _handlers(pl, Path(feedback_log or default_data_dir() / "feedback.jsonl"))
+    respond, ask_example, clear, restore, on_like, ask_api = _handlers(
+        pl, Path(feedback_log or default_data_dir() / "feedback.jsonl"), metrics)
     with gr.Blocks(title="statementqa") as demo:
-        gr.Markdown("## Ask the statement\nAnswers come with the sentences they were taken from. "
-                    "If the documents do not say, the assistant says so.")
+        gr.Markdown("# Ask the statement\nAnswers come with the sentences they were taken from. "
+                    "If the documents do not say, the assistant says so.", elem_id="sq-header")
+        open_full = gr.HTML('<a class="sq-link" href="./" target="_blank" rel="noopener">Open the full app with the source ↗</a>',
+                            visible=False, elem_id="sq-open-full")
         turns = gr.State([])
+        saved = gr.BrowserState({"history": [], "turns": []}, storage_key="statementqa-chat")
+        info = gr.JSON(visible=False, elem_id="sq-last-answer")
         with gr.Row():
             with gr.Column(scale=5):
                 chat = gr.Chatbot(label="Chat", height=460, buttons=["copy", "copy_all"], elem_id="sq-chat",
-                                  feedback_options=("Like", "Dislike"), sanitize_html=True, render_markdown=True)
+                                  feedback_options=("Like", "Dislike"), sanitize_html=True, render_markdown=True,
+                                  placeholder=WELCOME, examples=[{"text": q} for q in EXAMPLES])
                 with gr.Row():
                     box = gr.Textbox(placeholder="Ask a question about the statement…", show_label=False, scale=5,
-                                     max_length=MAX_QUESTION_CHARS * 20, elem_id="sq-question", submit_btn=False)
+                                     max_length=MAX_QUESTION_CHARS, elem_id="sq-question", submit_btn=False,
+                                     label="Your question")
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="sq-ask")
                 with gr.Row():
+                    gr.HTML(f'<div id="sq-counter">0 / {MAX_QUESTION_CHARS} characters</div>')
                     clear_btn = gr.Button("Clear", elem_id="sq-clear", size="sm")
-                gr.Examples(EXAMPLES, inputs=[box], label="Examples")
-            with gr.Column(scale=4):
+            with gr.Column(scale=4) as source_col:
                 src = gr.HTML(source_html(pl.index) if pl._index is not None else "<div class='sq-source'>Loading…</div>",
                               elem_id="sq-source-panel")
                 with gr.Accordion("Documents this assistant knows", open=False):
                     docs_md = gr.Markdown(documents_md(pl) if pl._index is not None else "", elem_id="sq-documents")
-        # Bring the first cited (or related) sentence into view in the source panel.
-        scroll = "() => { const el = document.querySelector('#sq-source .cited, #sq-source .related'); if (el) el.scrollIntoView({block: 'center', behavior: 'auto'}); }"
+        outs = [box, chat, turns, src, saved, info]
+        answered = "(x) => { if (window.sqAnswered) window.sqAnswered(x); }"
         for ev in (send.click, box.submit):
-            ev(respond, [box, chat, turns], [box, chat, turns, src], api_visibility="private").then(None, None, None, js=scroll)
-        clear_btn.click(clear, None, [chat, turns, src, box], api_visibility="private")
+            ev(respond, [box, chat, turns], outs, api_visibility="private").then(None, [info], None, js=answered)
+        chat.example_select(ask_example, [chat, turns], outs, api_visibility="private").then(None, [info], None, js=answered)
+        for ev in (clear_btn.click, chat.clear):
+            ev(clear, None, [chat, turns, src, box, saved], api_visibility="private")
         chat.like(on_like, [turns], None, api_visibility="private")
         gr.api(ask_api, api_name="ask")
-        demo.load(lambda: (source_html(pl.index), documents_md(pl)), None, [src, docs_md], api_visibility="private")
+        demo.load(restore, [saved], [chat, turns, src, docs_md, source_col, open_full], api_visibility="private")
     return demo
+
+
+def page_script() -> str:
+    """The page's script (statementqa/assets/app.js) as Gradio's on-load ``js`` function."""
+    return "() => { window.SQ_MAX_QUESTION_CHARS = %d;\n%s\n}" % (MAX_QUESTION_CHARS, APP_JS.read_text(encoding="utf-8"))
 
 
 def theme():
@@ -134,8 +217,13 @@ def theme():
     import gradio as gr
 
     # System fonts only: the default theme would ask a font CDN for its web fonts.
-    return gr.themes.Default(font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
-                             font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"])
+    # Primary colours with AA contrast for white text (the default orange gives 2.8:1), in light and dark.
+    return gr.themes.Default(primary_hue="blue", font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
+                             font_mono=["ui-monospace", "SFMono-Regular", "Menlo", "monospace"]).set(
+        button_primary_background_fill="#1d4ed8", button_primary_background_fill_hover="#1e40af",
+        button_primary_text_color="#ffffff", button_primary_background_fill_dark="#1d4ed8",
+        button_primary_background_fill_hover_dark="#1e40af", button_primary_text_color_dark="#ffffff",
+        input_border_color_focus="#1a56db", input_border_color_focus_dark="#9ec1ff")
 
 
 def _warm(pl, state: dict) -> None:
@@ -166,13 +254,18 @@ def _watch(pl, refresh_every: float) -> None:
 
 
 def create_app(pl, cors: list[str] | None = None, root_path: str = "", auth=None, feedback_log: Path | None = None,
-               warm: bool = True, max_concurrency: int = 2, max_queue: int = 256, refresh_every: float = 10.0):
+               warm: bool = True, max_concurrency: int = 2, max_queue: int = 256, refresh_every: float = 10.0,
+               rate_limit: float = 120, rate_burst: int = 30, max_body: int = MAX_BODY_BYTES, log_questions: bool = False):
+    """The app: chat UI at ``/``, ``/healthz``, ``/readyz``, ``/metrics``, ``POST /api/v1/ask``, ``/gradio.js`` and
+    ``/embed.js`` for embedding, ``/examples``. ``rate_limit``: questions per minute per client (0 = off)."""
     offline_environment()
     import gradio as gr
     from fastapi import FastAPI
     from fastapi.middleware.cors import CORSMiddleware
-    from fastapi.responses import FileResponse, JSONResponse
+    from fastapi.responses import FileResponse, JSONResponse, Response
     from fastapi.staticfiles import StaticFiles
+
+    from statementqa.ops import Metrics, OpsMiddleware
 
     if max_concurrency > 1:
         import torch
@@ -182,15 +275,25 @@ def create_app(pl, cors: list[str] | None = None, root_path: str = "", auth=None
         torch.set_num_threads(max(1, (os.cpu_count() or 1) // max_concurrency))
     from statementqa.rest import OPENAPI_URL
 
+    metrics = Metrics()
     app = FastAPI(title="statementqa", version=statementqa.__version__, docs_url=None, redoc_url=None, openapi_url=OPENAPI_URL)
     # Our allow-list replaces Gradio's own CORS handling (see gradio.mount_gradio_app).
     app.add_middleware(CORSMiddleware, allow_origins=list(cors or []), allow_methods=["GET", "POST", "OPTIONS"],
                        allow_headers=["*"], allow_credentials=False)
+    # Outermost: limits and access log see every request, including refused ones.
+    app.add_middleware(OpsMiddleware, metrics=metrics, rate_per_min=rate_limit, burst=rate_burst, max_body=max_body,
+                       log_questions=log_questions)
     state = {"warm_s": None, "error": None, "warming": warm}
 
     @app.get("/healthz")
     def healthz():
         return JSONResponse({"ok": state["error"] is None, "warm_s": state["warm_s"], "error": state["error"]})
+
+    @app.get("/metrics")
+    def prometheus_metrics():
+        if pl._index is not None:
+            metrics.set_index(pl.index_generation())
+        return Response(metrics.exposition(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
     gradio_js = Path(gr.__file__).parent / "templates" / "frontend" / "gradio.js"
 
@@ -199,9 +302,15 @@ def create_app(pl, cors: list[str] | None = None, root_path: str = "", auth=None
         # The web component loader from the installed wheel (no CDN); it imports ./assets/* from this app.
         return FileResponse(gradio_js, media_type="text/javascript")
 
+    @app.get("/embed.js")
+    def embed_loader():
+        # A classic script (loads without CORS): puts the widget into the host page and, when this app
+        # does not allow the host's origin, shows why inside the widget's box instead of a blank one.
+        return FileResponse(EMBED_JS, media_type="text/javascript")
+
     from statementqa.rest import rest_router
 
-    app.include_router(rest_router(pl, state, max_concurrency))
+    app.include_router(rest_router(pl, state, max_concurrency, metrics))
     if EXAMPLES_DIR.is_dir():
         app.mount("/examples", StaticFiles(directory=EXAMPLES_DIR, html=True), name="examples")
 
@@ -209,12 +318,14 @@ def create_app(pl, cors: list[str] | None = None, root_path: str = "", auth=None
         threading.Thread(target=_warm, args=(pl, state), name="warm-up", daemon=True).start()
     if refresh_every:
         threading.Thread(target=_watch, args=(pl, refresh_every), name="corpus-watch", daemon=True).start()
-    demo = build_ui(pl, feedback_log)
+    demo = build_ui(pl, feedback_log, metrics)
     demo.queue(default_concurrency_limit=max_concurrency, max_size=max_queue)
+    metrics.ui_queue.set_function(lambda: float(len(demo._queue)))
     gr.mount_gradio_app(app, demo, path="/", root_path=root_path or None, auth=auth, show_error=False,
-                        theme=theme(), css=CSS, footer_links=["api"], ssr_mode=False, mcp_server=False)
+                        theme=theme(), css=CSS, js=page_script(), footer_links=["api"], ssr_mode=False, mcp_server=False)
     app.state.pipeline = pl
     app.state.health = state
+    app.state.metrics = metrics
     return app
 
 
@@ -254,7 +365,19 @@ def serve(args) -> int:
             raise UserError("--auth must be USER:PASSWORD")
         auth_t = tuple(auth.split(":", 1))
     cors = [o.strip() for o in (args.cors or "").split(",") if o.strip()]
-    app = create_app(pl, cors=cors, root_path=args.root_path, auth=auth_t, feedback_log=args.feedback_log)
+    rate = getattr(args, "rate_limit", 120)
+    burst = getattr(args, "rate_burst", 30)
+    if rate < 0 or burst < 1:
+        raise UserError("--rate-limit must be 0 (off) or more and --rate-burst at least 1")
+    access = logging.getLogger("statementqa.access")
+    access.propagate = False
+    if getattr(args, "access_log", "on") == "on":
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        access.addHandler(handler)
+        access.setLevel(logging.INFO)
+    app = create_app(pl, cors=cors, root_path=args.root_path, auth=auth_t, feedback_log=args.feedback_log,
+                     rate_limit=rate, rate_burst=burst, log_questions=getattr(args, "log_questions", False))
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("listening on %s: reachable from other machines%s", args.host, "" if auth_t else " without a login (use --auth)")
     print(f"statementqa: http://{args.host}:{args.port}{args.root_path or ''}/  (Ctrl+C to stop)", flush=True)

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from statementqa.feedback import FeedbackError, append_feedback
-from statementqa.render import esc, format_answer_md, source_html
+from statementqa.render import esc, format_answer_md, sentence_anchor, source_html
 
 pytestmark = pytest.mark.slow
 
@@ -87,10 +87,14 @@ def test_source_html_highlights(pipeline):
     assert not ans.abstained
     page = source_html(pipeline.index, ans)
     assert 'class="sent cited"' in page and '<mark class="answer">' in page
-    marked = page.split('id="sq-source">')[1].split('<mark class="answer">')[1].split("</mark>")[0]
+    marked = page.split('id="sq-source"')[1].split('<mark class="answer">')[1].split("</mark>")[0]
     assert marked == ans.text.replace("&", "&amp;")
+    c = ans.citations[0]
+    # every sentence has an anchor; the citation link in the message points at the cited one
+    assert f'id="{sentence_anchor(c.doc_id, c.sentence_index)}"' in page
+    assert page.count('class="sent') == len(pipeline.index.all_sentences[c.doc_id])
     md = format_answer_md(ans)
-    assert "\\[1\\]" in md and "Confidence:" in md
+    assert f'href="#{sentence_anchor(c.doc_id, c.sentence_index)}"' in md and ">[1]</a>" in md and "Confidence:" in md
 
 
 def test_source_html_escapes_document_text(tmp_path):
