@@ -90,13 +90,24 @@ def cmd_search(args) -> int:
 
 
 def format_answer(ans) -> str:
+    from statementqa.render import headline
+
     lines = []
-    if ans.abstained:
+    if ans.abstained and (ans.language or ans.maybe is not None):
+        lines.append(headline(ans))
+        if ans.maybe is not None:
+            lines.append(f"  {ans.maybe.text}  (sentence {ans.maybe.sentence_index}, chars {ans.maybe.start}-{ans.maybe.end})")
+            lines.append(f"  (the reader is not confident: {ans.confidence:.2f})")
+    elif ans.abstained:
         lines.append("The documents do not say (no answer found).")
         if ans.related:
             lines.append("Related, but not an answer:")
             lines += [f"  - {c.text}" for c in ans.related]
     else:
+        from statementqa.render import is_yes_no
+
+        if is_yes_no(ans.question):
+            lines.append("A yes/no question: the cited sentence decides it.")
         lines.append(f"Answer: {ans.text}")
         lines.append(f"Confidence: {ans.confidence:.2f}")
         lines.append("Cited sentences:")
@@ -215,6 +226,8 @@ def _tool_commands(sub) -> None:
     p.add_argument("--clients", type=int, default=20)
     p.add_argument("--seconds", type=float, default=60)
     p.add_argument("--max-requests", type=int, default=5000)
+    p.add_argument("--via", choices=["gradio", "rest", "both"], default="both",
+                   help="the Gradio /ask API, the REST POST /api/v1/ask, or both one after the other")
     p.add_argument("--out", type=Path, default=None)
     p.set_defaults(fn=cmd_loadtest)
 

@@ -18,6 +18,7 @@ the Blocks, for ``demo.launch()`` users.
 """
 
 import contextlib
+import json
 import logging
 import os
 import threading
@@ -207,9 +208,11 @@ def build_ui(pl, feedback_log: Path | None = None, metrics=None):
     return demo
 
 
-def page_script() -> str:
-    """The page's script (statementqa/assets/app.js) as Gradio's on-load ``js`` function."""
-    return "() => { window.SQ_MAX_QUESTION_CHARS = %d;\n%s\n}" % (MAX_QUESTION_CHARS, APP_JS.read_text(encoding="utf-8"))
+def page_script(embed_origins: list[str] | None = None) -> str:
+    """The page's script (statementqa/assets/app.js) as Gradio's on-load ``js`` function; events are
+    posted only to host pages on ``embed_origins`` (the --cors list)."""
+    return "() => { window.SQ_MAX_QUESTION_CHARS = %d; window.SQ_EMBED_ORIGINS = %s;\n%s\n}" % (
+        MAX_QUESTION_CHARS, json.dumps(list(embed_origins or [])), APP_JS.read_text(encoding="utf-8"))
 
 
 def theme():
@@ -322,7 +325,7 @@ def create_app(pl, cors: list[str] | None = None, root_path: str = "", auth=None
     demo.queue(default_concurrency_limit=max_concurrency, max_size=max_queue)
     metrics.ui_queue.set_function(lambda: float(len(demo._queue)))
     gr.mount_gradio_app(app, demo, path="/", root_path=root_path or None, auth=auth, show_error=False,
-                        theme=theme(), css=CSS, js=page_script(), footer_links=["api"], ssr_mode=False, mcp_server=False)
+                        theme=theme(), css=CSS, js=page_script(cors), footer_links=["api"], ssr_mode=False, mcp_server=False)
     app.state.pipeline = pl
     app.state.health = state
     app.state.metrics = metrics

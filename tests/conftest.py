@@ -13,6 +13,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 REPO = Path(__file__).resolve().parent.parent
 STATEMENT = REPO / "corpus" / "dhs-northern-triangle-compact-2019-02-21.txt"
 SQUAD_DIR = REPO.parent / "shared" / "data" / "squad"
+ARTEFACTS = REPO / "test-artefacts"
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +59,29 @@ def app_server(pipeline, tmp_path_factory):
     embed_port = free_port()
     origin = f"http://127.0.0.1:{embed_port}"
     fb = tmp_path_factory.mktemp("fb") / "feedback.jsonl"
-    app = create_app(pipeline, cors=[origin], feedback_log=fb)
+    # A generous rate limit: many tests ask from 127.0.0.1 in quick succession (the limiter has its own tests).
+    app = create_app(pipeline, cors=[origin], feedback_log=fb, rate_limit=6000, rate_burst=600)
     server, url = start_in_thread(app)
     yield {"url": url, "pipeline": pipeline, "allowed_origin": origin, "embed_port": embed_port, "feedback": fb}
     server.should_exit = True
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (one per test session)."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed (make test installs Debian's chromium)")
+        pytest.skip("chromium is not installed; `make test` installs it")
+    from playwright.sync_api import sync_playwright
+
+    ARTEFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()

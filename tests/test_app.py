@@ -197,3 +197,101 @@ def test_readyz_is_503_until_the_models_are_loaded(pipeline):
     assert not is_ready(pipeline, {"warm_s": 2.0, "error": "cannot load reader"})
     assert is_ready(Fresh(), {"warm_s": 2.0, "error": None, "warming": True})
     assert is_ready(pipeline, {"warm_s": None, "error": None, "warming": False}) == (pipeline._index is not None)
+
+
+# -- operations: metrics, limits, access log, load test --------------------------------------------------
+
+def _metric(text: str, name: str, **labels) -> float:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    total = 0.0
+    for fam in text_string_to_metric_families(text):
+        for s in fam.samples:
+            if s.name == name and all(s.labels.get(k) == v for k, v in labels.items()):
+                total += s.value
+    return total
+
+
+def test_metrics_count_questions_stages_and_the_index(app_server):
+    base = app_server["url"]
+    _wait_ready(base)
+    before = httpx.get(base + "metrics", timeout=30).text
+    httpx.post(base + "api/v1/ask", json={"question": "When will the final agreement be completed?"}, timeout=120)
+    httpx.post(base + "api/v1/ask", json={"question": "What is the capital of France?"}, timeout=120)
+    httpx.post(base + "api/v1/ask", json={"question": ""}, timeout=120)
+    r = httpx.get(base + "metrics", timeout=30)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+    after = r.text
+    for outcome, n in (("answered", 1), ("abstained", 1), ("refused", 1)):
+        got = _metric(after, "statementqa_questions_total", channel="rest", outcome=outcome) - \
+            _metric(before, "statementqa_questions_total", channel="rest", outcome=outcome)
+        assert got == n, outcome
+    for stage in ("retrieval", "reading", "total"):
+        assert _metric(after, "statementqa_stage_seconds_count", stage=stage) >= 2
+    assert _metric(after, "statementqa_index_generation") == 1
+    gen = app_server["pipeline"].index_generation()
+    assert _metric(after, "statementqa_index_info", generation_id=gen) == 1
+    assert "statementqa_questions_in_flight" in after and "statementqa_ui_queue_size" in after
+
+
+def test_rate_limit_answers_429_and_size_limit_413(pipeline, caplog):
+    import logging
+
+    from statementqa.webapp import create_app, start_in_thread
+
+    app = create_app(pipeline, warm=False, refresh_every=0, rate_limit=60, rate_burst=2, max_body=2048)
+    server, base = start_in_thread(app)
+    try:
+        with caplog.at_level(logging.INFO, logger="statementqa.access"):
+            codes = [httpx.post(base + "api/v1/ask", json={"question": "Who did Nielsen meet?"}, timeout=120).status_code
+                     for _ in range(3)]
+            assert codes == [200, 200, 429]
+            r = httpx.post(base + "api/v1/ask", json={"question": "Who?"}, timeout=60)
+            assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1 and "too many" in r.json()["error"]
+            big = httpx.post(base + "api/v1/ask", content=b'{"question": "' + b"a" * 5000 + b'"}',
+                             headers={"content-type": "application/json"}, timeout=60)
+            assert big.status_code == 413 and "too large" in big.json()["error"]
+            assert httpx.get(base + "healthz", timeout=30).status_code == 200  # not limited
+            m = httpx.get(base + "metrics", timeout=30).text
+            assert _metric(m, "statementqa_questions_total", channel="http", outcome="limited") == 2
+        lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "statementqa.access"]
+        asks = [x for x in lines if x["path"] == "/api/v1/ask"]
+        assert [x["status"] for x in asks] == [200, 200, 429, 429, 413]
+        assert all("question" not in x and x["client"] == "127.0.0.1" and x["ms"] >= 0 for x in asks)
+    finally:
+        server.should_exit = True
+
+
+def test_access_log_has_question_text_only_when_enabled(pipeline, caplog):
+    import logging
+
+    from statementqa.webapp import create_app, start_in_thread
+
+    server, base = start_in_thread(create_app(pipeline, warm=False, refresh_every=0, log_questions=True))
+    try:
+        with caplog.at_level(logging.INFO, logger="statementqa.access"):
+            httpx.post(base + "api/v1/ask", json={"question": "Who did Nielsen meet?"}, timeout=120)
+        lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "statementqa.access"]
+        assert [x.get("question") for x in lines if x["path"] == "/api/v1/ask"] == ["Who did Nielsen meet?"]
+    finally:
+        server.should_exit = True
+
+
+def test_token_bucket_refills_at_the_rate():
+    from statementqa.ops import TokenBucket
+
+    b = TokenBucket(rate_per_min=60, burst=2)
+    assert [b.take("a", now=0.0) for _ in range(3)][:2] == [0.0, 0.0]
+    assert b.take("a", now=0.0) > 0 and b.take("b", now=0.0) == 0.0  # clients are separate
+    assert b.take("a", now=1.01) == 0.0  # one token per second at 60/min
+    assert b.take("a", now=1.5) == pytest.approx(0.5, abs=0.02)  # half a token left: half a second to wait
+
+
+def test_loadtest_through_both_apis(app_server):
+    from statementqa.loadtest import run_load
+
+    _wait_ready(app_server["url"])
+    for via in ("gradio", "rest"):
+        r = run_load(app_server["url"], clients=3, seconds=20, max_requests=6, via=via)
+        assert r["via"] == via and r["ok"] == 6 and r["errors"] == 0, r
+        assert r["p50_ms"] > 0 and r["throughput_rps"] > 0

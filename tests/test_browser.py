@@ -5,37 +5,14 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
-import shutil
 import threading
 from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import ARTEFACTS, REPO
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTEFACTS = REPO / "test-artefacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed (make test installs Debian's chromium)")
-        pytest.skip("chromium is not installed; `make test` installs it")
-    from playwright.sync_api import sync_playwright
-
-    ARTEFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
-
-
 def _page(browser):
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     outside: list[str] = []

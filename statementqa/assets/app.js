@@ -7,7 +7,7 @@
 //   empty or a question is pending;
 // * messages: copy buttons copy the text people see (not the Markdown/HTML source) and messages
 //   carry no aria-label with markup (screen readers read the text itself);
-// * postMessage events to a host page when embedded: statementqa:answered, statementqa:citation,
+// * postMessage events to a host page when embedded (only to an origin allowed with --cors): statementqa:answered, statementqa:citation,
 //   statementqa:feedback (see README, "Embedding").
 (() => {
   if (window.__sqInstalled) return;
@@ -28,9 +28,21 @@
   function qa(sel) {
     return roots().flatMap((r) => Array.from(r.querySelectorAll(sel)));
   }
+  // Events go only to a host page whose origin the app allows (--cors) or its own origin, never to "*".
+  const ALLOWED = (window.SQ_EMBED_ORIGINS || []).concat([location.origin]);
+  function hostOrigin() {
+    try {
+      if (location.ancestorOrigins && location.ancestorOrigins.length) return location.ancestorOrigins[0];
+      return document.referrer ? new URL(document.referrer).origin : null;
+    } catch (e) { return null; }
+  }
   function post(type, detail) {
     if (window.parent === window) return;
-    try { window.parent.postMessage({ source: "statementqa", type, ...detail }, "*"); } catch (e) { /* ignore */ }
+    const target = hostOrigin();
+    if (!target || !ALLOWED.includes(target)) return;
+    // A plain copy: values from Gradio may be reactive proxies, which postMessage cannot clone.
+    const data = JSON.parse(JSON.stringify({ ...detail, source: "statementqa", type }));
+    try { window.parent.postMessage(data, target); } catch (e) { /* ignore */ }
   }
 
   // Scroll only the panel: scrollIntoView would also scroll the page and any host page.
