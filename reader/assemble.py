@@ -92,7 +92,7 @@ def locate(passages: list[Passage], out: ReadOut, index: DocumentIndex) -> Locat
 
 
 def assemble(question: str, passages: list[Passage], out: ReadOut, index: DocumentIndex, calib: dict | None = None,
-             related: list[Sentence] | None = None, threshold: float | None = None) -> Answer:
+             related: list[Sentence] | None = None, threshold: float | None = None, may_answer: bool = True) -> Answer:
     calib = {**DEFAULT_CALIBRATION, **(calib or {})}
     thr = calib["threshold"] if threshold is None else threshold
     related_c = [_cite(s) for s in (related or [])[:3]]
@@ -104,7 +104,7 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     if conf < thr:
         maybe = None
         top = related[0] if related else None
-        if top is not None and conf >= MAYBE_SHARE * thr and loc.doc_id == top.doc_id \
+        if may_answer and top is not None and conf >= MAYBE_SHARE * thr and loc.doc_id == top.doc_id \
                 and top.start <= loc.start < top.end:
             maybe = _cite(top)
         return Answer(question, "", conf, True, [], related_c, candidate=text, maybe=maybe)

@@ -33,6 +33,9 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="dynamic int8 quantization on CPU (default: none; env STATEMENTQA_INT8)")
     g.add_argument("--reader-backend", choices=READER_BACKENDS, default=None,
                    help="auto: ONNX Runtime for a local reader on CPU (same outputs, ~2x faster), else PyTorch")
+    g.add_argument("--may-answer", choices=["on", "off"], default=None,
+                   help="when abstaining, offer the top sentence as 'not sure - this sentence may answer it' "
+                        "(default on; env STATEMENTQA_MAY_ANSWER)")
     g.add_argument("-v", "--verbose", action="store_true", help="log progress and warnings")
 
 

@@ -138,7 +138,8 @@ class Pipeline:
         out = self.reader.read(rq.reader_question, passages)
         t3 = time.perf_counter()
         related = [h.sentence for h in res.sentences[:3]]
-        ans = assemble(question, passages, out, index, self.reader.calibration, related, self.settings.threshold)
+        ans = assemble(question, passages, out, index, self.reader.calibration, related, self.settings.threshold,
+                       may_answer=self.settings.may_answer)
         ans.retrieved = [p.passage_id for p in passages]
         if rq.is_followup:
             ans.interpreted_as = rq.reader_question
@@ -174,4 +175,4 @@ def pipeline_from_args(args) -> Pipeline:
                     embedder=getattr(args, "embedder", None), reader=getattr(args, "reader", None),
                     index_type=getattr(args, "index_type", None), chunk_size=getattr(args, "chunk_size", None),
                     chunk_overlap=getattr(args, "chunk_overlap", None), int8=getattr(args, "int8", None),
-                    reader_backend=getattr(args, "reader_backend", None))
+                    reader_backend=getattr(args, "reader_backend", None), may_answer=getattr(args, "may_answer", None))

@@ -38,7 +38,10 @@ ENV = {
     "STATEMENTQA_READER": "reader",
     "STATEMENTQA_READER_BACKEND": "reader_backend",
     "STATEMENTQA_INT8": "int8",
+    "STATEMENTQA_MAY_ANSWER": "may_answer",
 }
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
 
 
 def _choice(name: str, value: str, choices: tuple[str, ...]) -> None:
@@ -61,11 +64,18 @@ class Settings:
     reader_backend: str = ReaderBackend.AUTO
     int8: str = Int8Mode.NONE  # dynamic int8 quantization
     mmap: bool = True  # memory-map the exact FAISS index and vectors (low RSS for large corpora)
+    # When abstaining, offer the top sentence as "not sure - this sentence may answer it" (reader.assemble).
+    may_answer: bool = True
 
     def __post_init__(self):
         object.__setattr__(self, "corpus", Path(self.corpus).expanduser())
         object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser())
         object.__setattr__(self, "reader", str(self.reader))
+        if isinstance(self.may_answer, str):
+            v = self.may_answer.strip().lower()
+            if v not in _TRUE + _FALSE:
+                raise UserError(f"may_answer must be on or off (got {self.may_answer!r})")
+            object.__setattr__(self, "may_answer", v in _TRUE)
         for name in ("k", "chunk_size", "chunk_overlap", "max_answer_tokens"):
             v = getattr(self, name)
             if not isinstance(v, int) or isinstance(v, bool):

@@ -234,6 +234,15 @@ def test_metrics_count_questions_stages_and_the_index(app_server):
     assert "statementqa_questions_in_flight" in after and "statementqa_ui_queue_size" in after
 
 
+def _wait_for_access_lines(caplog, n: int) -> None:
+    """The access line is written after the response is sent: give the server thread a moment."""
+    import time
+
+    deadline = time.time() + 5
+    while sum(r.name == "statementqa.access" for r in caplog.records) < n and time.time() < deadline:
+        time.sleep(0.05)
+
+
 def test_rate_limit_answers_429_and_size_limit_413(pipeline, caplog):
     import logging
 
@@ -254,6 +263,7 @@ def test_rate_limit_answers_429_and_size_limit_413(pipeline, caplog):
             assert httpx.get(base + "healthz", timeout=30).status_code == 200  # not limited
             m = httpx.get(base + "metrics", timeout=30).text
             assert _metric(m, "statementqa_questions_total", channel="http", outcome="limited") == 2
+            _wait_for_access_lines(caplog, 7)
         lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "statementqa.access"]
         asks = [x for x in lines if x["path"] == "/api/v1/ask"]
         assert [x["status"] for x in asks] == [200, 200, 429, 429, 413]
@@ -271,6 +281,7 @@ def test_access_log_has_question_text_only_when_enabled(pipeline, caplog):
     try:
         with caplog.at_level(logging.INFO, logger="statementqa.access"):
             httpx.post(base + "api/v1/ask", json={"question": "Who did Nielsen meet?"}, timeout=120)
+            _wait_for_access_lines(caplog, 1)
         lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "statementqa.access"]
         assert [x.get("question") for x in lines if x["path"] == "/api/v1/ask"] == ["Who did Nielsen meet?"]
     finally:

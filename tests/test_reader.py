@@ -76,6 +76,28 @@ def test_low_score_abstains_with_related(idx):
     assert ans.confidence == pytest.approx(confidence(-5.0, CAL))
 
 
+# The middle ground: with CAL (threshold 0.5, a = 1) a span-null difference of -0.5 gives confidence
+# 0.38 (between half the threshold and the threshold), -3 gives 0.05 (below half).
+@pytest.mark.parametrize("diff, top_is_span_sentence, may_answer, maybe", [
+    (-0.5, True, True, True),     # unsure, and retrieval's top sentence holds the candidate: offered
+    (-0.5, False, True, False),   # unsure, but the candidate lies elsewhere: plain abstention
+    (-3.0, True, True, False),    # too unsure
+    (-0.5, True, False, False),   # switched off (--may-answer off)
+    (2.0, True, True, False),     # confident: answered, no middle ground
+])
+def test_may_answer_middle_ground(idx, diff, top_is_span_sentence, may_answer, maybe):
+    p = _passage_with(idx, 1)
+    S = idx.all_sentences[p.doc_id]
+    out = _span_for(idx, p, S[1].start, S[1].start + 10, score=diff, null=0.0)
+    related = [S[1], S[2]] if top_is_span_sentence else [S[2], S[1]]
+    ans = assemble("q?", [p], out, idx, CAL, related=related, may_answer=may_answer)
+    assert ans.abstained == (diff < 0)
+    assert (ans.maybe is not None) == maybe
+    if maybe:
+        assert ans.maybe.sentence_index == 1 and ans.citations == [] and ans.text == ""
+        assert ans.to_dict()["may_answer"]["sentence_index"] == 1
+
+
 def test_first_usable_span_wins(idx):
     p = _passage_with(idx, 1)
     S = idx.all_sentences[p.doc_id]
