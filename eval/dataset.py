@@ -29,6 +29,8 @@ class Item:
     category: str = "uncategorized"
     context: str | None = None  # SQuAD: the gold paragraph
     title: str = ""
+    # Earlier turns for a follow-up question, oldest first: [(question, answer), ...].
+    history: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -56,7 +58,12 @@ def _check(obj, lineno: int) -> Item:
     sup = obj.get("supporting", [])
     if not isinstance(sup, list) or not all(isinstance(s, str) for s in sup):
         raise ValueError("supporting must be a list of strings")
-    return Item(obj["id"], obj["question"], obj["answers"], obj["answerable"], sup, str(obj.get("category", "uncategorized")))
+    hist = obj.get("history", [])
+    if not isinstance(hist, list) or not all(isinstance(h, dict) and isinstance(h.get("question"), str)
+                                             and isinstance(h.get("answer"), str) for h in hist):
+        raise ValueError('history must be a list of {"question": ..., "answer": ...} objects')
+    return Item(obj["id"], obj["question"], obj["answers"], obj["answerable"], sup, str(obj.get("category", "uncategorized")),
+                history=[(h["question"], h["answer"]) for h in hist])
 
 
 def load_jsonl(path: Path, on_error: str = "skip") -> Dataset:

@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+from statementqa.followup import Turn
 from statementqa.retrieval.errors import UserError
 
 from .aggregate import compute_metrics
@@ -67,7 +68,8 @@ def run(pl, ds: Dataset, out: Path, gold_context: bool = False, progress: bool =
     with open(tmp, "w", encoding="utf-8") as f:
         for item in tqdm(ds.items, desc="questions", unit="q", disable=not progress, file=sys.stderr):
             try:
-                ans = _gold_answer(pl, item) if gold_context else pl.ask(item.question, k_used)
+                ans = _gold_answer(pl, item) if gold_context else \
+                    pl.ask(item.question, k_used, history=[Turn(q, a) for q, a in item.history] or None)
             except UserError as e:  # a question the pipeline refuses counts as an abstention
                 log.warning("%s: %s", item.id, e)
                 from statementqa.retrieval.types import Answer

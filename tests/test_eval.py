@@ -222,6 +222,22 @@ def test_regression_gate_statement(tmp_path, corpus_dir, capsys):
     assert rc == 0, capsys.readouterr().err
 
 
+def test_regression_gate_statement_large(tmp_path, corpus_dir, capsys):
+    """CI gate on the larger statement set (181 questions: paraphrases, bullets, two-sentence answers,
+    follow-ups with their previous turn, near-miss unanswerable questions): eval/floors-large.json."""
+    from statementqa.eval.runner import main_eval
+
+    out = tmp_path / "large"
+    rc = main_eval(_args(out=out, corpus=corpus_dir, data_dir=tmp_path / "d", dataset=REPO / "eval" / "data" / "statement_qa_large.jsonl",
+                         gate=REPO / "eval" / "floors-large.json"))
+    m = json.loads((out / "metrics.json").read_text())
+    with capsys.disabled():
+        print(f"\nstatement, large set: F1 {m['f1']:.1f} abstention acc {m['abstention_accuracy']:.1f} by category "
+              + ", ".join(f"{c} {v:.1f}" for c, v in m["f1_by_category"].items()))
+    assert m["n"] == 181 and m["n_no_ans"] == 43 and m["answer_in_citation"] == 100.0
+    assert rc == 0, capsys.readouterr().err
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not (SQUAD_DIR / "dev-v2.0-a.json.gz").exists(), reason="needs ../shared/data/squad (the app does not)")
 def test_regression_gate_held_out_squad(tmp_path, capsys):
@@ -238,3 +254,31 @@ def test_regression_gate_held_out_squad(tmp_path, capsys):
               f"NoAns ROC AUC {m['noans_roc_auc']:.3f} HasAns F1 {m['has_ans_f1']:.1f}")
     assert m["n"] == 300 and m["answer_in_citation"] == 100.0
     assert rc == 0, capsys.readouterr().err
+
+
+def test_large_statement_set_matches_its_source_and_the_text():
+    """The JSONL is what the hand-written table builds (answers inside their supporting sentences,
+    checked by the builder); counts as the README says; follow-ups carry their previous turn."""
+    from statementqa.eval.build_statement_set import OUT_LARGE, rows_large
+    from statementqa.eval.dataset import load_dataset
+
+    built = list(rows_large())
+    on_disk = [json.loads(x) for x in OUT_LARGE.read_text(encoding="utf-8").splitlines()]
+    assert built == on_disk
+    ds = load_dataset(OUT_LARGE, on_error="fail")
+    items = list(ds.items) if hasattr(ds, "items") else list(ds)
+    assert len(items) == 181 and sum(not i.answerable for i in items) == 43
+    cats = {i.category for i in items}
+    assert {"paraphrase", "list", "multi", "followup", "quote", "unanswerable"} <= cats
+    follow = [i for i in items if i.category == "followup"]
+    assert follow and all(i.history for i in follow)
+
+
+@pytest.mark.parametrize("history", ['"x"', '[{"question": "q"}]', '[["q", "a"]]'])
+def test_bad_history_is_rejected(tmp_path, history):
+    from statementqa.eval.dataset import load_dataset
+
+    p = tmp_path / "h.jsonl"
+    p.write_text('{"id": "a", "question": "Where?", "answers": ["x"], "answerable": true, "history": %s}\n' % history)
+    with pytest.raises(Exception, match="history"):
+        load_dataset(p, on_error="fail")
