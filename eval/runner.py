@@ -24,6 +24,8 @@ from .report import HEADLINE, compare, fmt, gate, plots, report
 log = logging.getLogger(__name__)
 DEFAULT_DATASET = Path(__file__).resolve().parent / "data" / "statement_qa.jsonl"
 DEFAULT_FLOORS = Path(__file__).resolve().parent / "floors.json"
+# Test cases accepted by `statementqa review` from the app's feedback (counted by a plain `statementqa eval`).
+FEEDBACK_SET = Path(__file__).resolve().parent / "data" / "feedback_qa.jsonl"
 
 
 
@@ -154,4 +156,10 @@ def main_eval(args) -> int:
                 print(f"GATE FAILED: {f}", file=sys.stderr)
             return 1
         print(f"gate passed ({args.gate})")
+    if args.dataset is None and FEEDBACK_SET.exists() and FEEDBACK_SET.stat().st_size > 0:
+        # The cases users corrected in the app, reported beside the team's set (not gated).
+        fb = load_dataset(FEEDBACK_SET, args.on_error)
+        mf = run(pl, fb, out / "feedback", k=args.k)
+        print(f"feedback test set ({FEEDBACK_SET.name}, accepted by `statementqa review`): {mf['n']} questions, "
+              f"F1 {fmt(mf['f1'])}, abstention accuracy {fmt(mf['abstention_accuracy'])} -> {out}/feedback/report.md")
     return 0

@@ -137,6 +137,26 @@ def cmd_bench(args) -> int:
     return main_bench(args)
 
 
+def cmd_review(args) -> int:
+    import os
+
+    from statementqa.eval.runner import DEFAULT_DATASET, FEEDBACK_SET
+    from statementqa.retrieval.paths import default_data_dir
+    from statementqa.review import recalibrate, run_review
+
+    data_dir = Path(args.data_dir or os.environ.get("STATEMENTQA_DATA_DIR") or default_data_dir())
+    log = Path(args.feedback_log or data_dir / "feedback.jsonl")
+    out = Path(args.out or FEEDBACK_SET)
+    interactive = sys.stdin.isatty() and not (args.list or args.accept_all or args.accept or args.reject)
+    stats = run_review(log, out, accept_all=args.accept_all, accept=args.accept, reject=args.reject,
+                       answers=dict(args.answer or []), list_only=args.list, ask=input if interactive else None)
+    print(f"{stats['pending']} pending: {stats['accepted']} accepted, {stats['rejected']} rejected, "
+          f"{stats['skipped']} skipped, {stats['cannot']} could not become tests")
+    if args.recalibrate:
+        recalibrate(pipeline_from(args), [Path(DEFAULT_DATASET).with_name("statement_qa_large.jsonl"), out])
+    return 0
+
+
 def cmd_serve(args) -> int:
     from statementqa.webapp import serve
 
@@ -223,6 +243,20 @@ def _tool_commands(sub) -> None:
     p.add_argument("--log-questions", action="store_true",
                    help="include the question text in the access log (off by default: questions may be sensitive)")
     p.set_defaults(fn=cmd_serve)
+
+    p = sub.add_parser("review", help="turn corrections given in the app into test cases")
+    _common(p)
+    p.add_argument("--feedback-log", type=Path, default=None, help="the app's feedback log (default: <data dir>/feedback.jsonl)")
+    p.add_argument("--out", type=Path, default=None, help="the feedback test set (default: eval/data/feedback_qa.jsonl)")
+    p.add_argument("--list", action="store_true", help="only list the corrections not reviewed yet")
+    p.add_argument("--accept-all", action="store_true", help="accept every correction that says what is right")
+    p.add_argument("--accept", nargs="+", default=None, metavar="ID", help="accept these message ids")
+    p.add_argument("--reject", nargs="+", default=None, metavar="ID", help="reject these (kept in the log, marked)")
+    p.add_argument("--answer", nargs=2, action="append", default=None, metavar=("ID", "TEXT"),
+                   help="the right answer for a correction that lacks one (copied from its sentence)")
+    p.add_argument("--recalibrate", action="store_true",
+                   help="re-choose the abstention threshold on the statement set plus the accepted cases; show before/after")
+    p.set_defaults(fn=cmd_review)
 
     p = sub.add_parser("loadtest", help="drive a running app with concurrent clients (loopback only)")
     p.add_argument("--url", default="http://127.0.0.1:7860/")

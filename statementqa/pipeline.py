@@ -9,6 +9,7 @@ It does not know about the CLI, the web app or evaluation files.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 import time
@@ -138,7 +139,7 @@ class Pipeline:
         out = self.reader.read(rq.reader_question, passages)
         t3 = time.perf_counter()
         related = [h.sentence for h in res.sentences[:3]]
-        ans = assemble(question, passages, out, index, self.reader.calibration, related, self.settings.threshold,
+        ans = assemble(question, passages, out, index, self.reader.calibration, related, self._threshold_setting(),
                        may_answer=self.settings.may_answer)
         ans.retrieved = [p.passage_id for p in passages]
         if rq.is_followup:
@@ -149,6 +150,26 @@ class Pipeline:
         ans.timings_ms = {"load": (t1 - t0) * 1e3, "retrieval": (t2 - t1) * 1e3, "reading": (t3 - t2) * 1e3,
                           "assembly": (t4 - t3) * 1e3, "total": (t4 - t0) * 1e3}
         return ans
+
+    def _threshold_setting(self) -> float | None:
+        """Settings.threshold, else a threshold saved by ``statementqa review --recalibrate`` in the data
+        folder (for this reader), else None (the reader's calibrated one)."""
+        if self.settings.threshold is not None:
+            return float(self.settings.threshold)
+        path = Path(self.settings.data_dir) / "threshold.json"
+        try:
+            rec = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        thr = rec.get("threshold") if isinstance(rec, dict) else None
+        if isinstance(thr, (int, float)) and 0 <= thr <= 1 and rec.get("reader") in (None, self.reader_version()):
+            return float(thr)
+        return None
+
+    def threshold(self) -> float:
+        """The abstention threshold in use (confidence below it abstains)."""
+        t = self._threshold_setting()
+        return t if t is not None else float(self.reader.calibration.get("threshold", 0.5))
 
     def index_generation(self) -> str:
         """A short id of the index in use (its content key): changes whenever the corpus or the parameters do."""

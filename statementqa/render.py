@@ -28,6 +28,8 @@ CSS = """
 .sq-legend .cited { background: #fff3b0; color: #1f1f1f; }
 .sq-source .boilerplate { color: var(--body-text-color); opacity: 0.85; font-style: italic; }
 .sq-source .sq-flash { outline: 3px solid #1a56db; transition: outline-color 1.2s; }
+.sq-source .sq-picked { outline: 3px dashed #b3261e; }
+body:has(#sq-fb:not([style*="display: none"])) .sq-source .sent { cursor: pointer; }
 .sq-legend { font-size: 0.85rem; color: var(--body-text-color); }
 .sq-doc h2 { font-size: 1.05rem; margin: 0 0 0.25rem 0; }
 a.sq-cite, #sq-chat a.sq-cite { font-weight: 600; text-decoration: underline; color: #1a47b8; padding: 0 2px; }

@@ -21,6 +21,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import threading
 import time
 import uuid
@@ -51,6 +52,10 @@ EXAMPLES = [
 WELCOME = ("**Ask a question about the statement.** Every answer comes with the sentences it was taken from, "
            "highlighted on the right; if the statement does not say, I say so. Try one of these:")
 MAX_BODY_BYTES = 64 * 1024
+# Why an answer was disliked (value stored in the feedback log, label shown).
+FEEDBACK_REASONS = [("Wrong answer", "wrong_answer"), ("Wrong or missing sentence", "wrong_sentence"),
+                    ("Should have said “not stated”", "should_abstain"), ("Should have answered", "should_answer")]
+_PICKED = re.compile(r"^\s*\[?(?:([0-9a-f]{8,64})\s*)?#?\s*(\d+)\]?")
 
 
 def _message_id() -> str:
@@ -122,14 +127,17 @@ def _handlers(pl, feedback_log: Path, metrics=None):
         return (history, turns, source_html(pl.index), documents_md(pl), gr.update(visible=not compact),
                 gr.update(visible=compact))
 
+    closed = (gr.update(visible=False), None, gr.update(), gr.update(), gr.update(), gr.update())
+
     def on_like(turns, data: gr.LikeData):
+        """Log the like/dislike; a dislike opens the form that asks why (returns the form's updates)."""
         idx = data.index if isinstance(data.index, int) else data.index[0]
         # Keyed by the message's own id (its position when it was added), never by counting pairs:
         # warnings, clears and restored chats cannot shift it onto another answer.
         t = next((t for t in (turns or []) if t.get("msg") == idx), None)
         if t is None:
             gr.Info("Only answers can be rated.")
-            return
+            return closed
         try:
             append_feedback(feedback_log, {"liked": bool(data.liked), "message_id": t.get("id"), "question": t.get("question"),
                                            "answer": t.get("answer"), "abstained": t.get("abstained"),
@@ -141,6 +149,57 @@ def _handlers(pl, feedback_log: Path, metrics=None):
             gr.Info("Thanks for the feedback.")
         except FeedbackError as e:
             gr.Warning(str(e))
+            return closed
+        if data.liked:
+            return closed
+        shown = t.get("answer") or ("(not stated)" if t.get("abstained") else "")
+        title = (f"**What was wrong with this answer?** You asked “{esc(str(t.get('question', ''))[:200])}”, "
+                 f"the answer was “{esc(str(shown)[:200])}”. Pick a reason; click the right sentence in the source "
+                 f"panel (or type its number); optionally copy the right answer from it.")
+        return gr.update(visible=True), t.get("id"), gr.update(value=title), gr.update(value=None), gr.update(value=""), \
+            gr.update(value="")
+
+    def send_correction(target, reason, picked, right_answer, turns):
+        """Store the structured feedback for a disliked answer: reason, the right sentence, the right span."""
+        t = next((t for t in (turns or []) if t.get("id") == target), None)
+        if t is None:
+            gr.Warning("That answer is no longer in the chat.")
+            return closed
+        if reason not in {v for _, v in FEEDBACK_REASONS}:
+            gr.Warning("Pick what went wrong first.")
+            return (gr.update(),) * 6
+        sentence = None
+        m = _PICKED.match(picked or "")
+        if m:
+            doc_id = m.group(1) or (t["citations"][0]["doc_id"] if t.get("citations") else
+                                    (t.get("may_answer") or {}).get("doc_id") or next(iter(pl.index.docs)))
+            sents = pl.index.all_sentences.get(doc_id) or []
+            i = int(m.group(2))
+            if not 0 <= i < len(sents):
+                gr.Warning(f"There is no sentence {i} in that document; click the sentence in the source panel.")
+                return (gr.update(),) * 6
+            sentence = {"doc_id": doc_id, "sentence_index": i, "text": sents[i].text}
+        right = " ".join((right_answer or "").split())
+        if right and sentence is not None and right not in sentence["text"]:
+            gr.Warning("The right answer must be copied from the picked sentence.")
+            return (gr.update(),) * 6
+        if reason in ("wrong_answer", "should_answer") and sentence is None:
+            gr.Warning("Click the sentence that answers the question (or type its number).")
+            return (gr.update(),) * 6
+        try:
+            append_feedback(feedback_log, {"kind": "correction", "liked": False, "message_id": t.get("id"),
+                                           "question": t.get("question"), "answer": t.get("answer"),
+                                           "abstained": t.get("abstained"), "confidence": t.get("confidence"),
+                                           "citations": t.get("citations", []), "reason": reason, "sentence": sentence,
+                                           "correct_answer": right or None, "index_generation": t.get("index_generation"),
+                                           "reader": t.get("reader")})
+        except FeedbackError as e:
+            gr.Warning(str(e))
+            return (gr.update(),) * 6
+        if metrics is not None:
+            metrics.feedback_events.labels("correction").inc()
+        gr.Info("Thanks — your correction is saved for review.")
+        return closed
 
     def ask_api(question: str, k: int = 3) -> dict:
         """Answer a question about the documents; returns the same JSON as `statementqa ask --json`."""
@@ -160,14 +219,14 @@ def _handlers(pl, feedback_log: Path, metrics=None):
             metrics.observe(ans, "gradio_api")
         return ans.to_dict()
 
-    return respond, ask_example, clear, restore, on_like, ask_api
+    return respond, ask_example, clear, restore, on_like, send_correction, ask_api
 
 
 def build_ui(pl, feedback_log: Path | None = None, metrics=None):
     offline_environment()
     import gradio as gr
 
-    respond, ask_example, clear, restore, on_like, ask_api = _handlers(
+    respond, ask_example, clear, restore, on_like, send_correction, ask_api = _handlers(
         pl, Path(feedback_log or default_data_dir() / "feedback.jsonl"), metrics)
     with gr.Blocks(title="statementqa") as demo:
         gr.Markdown("# Ask the statement\nAnswers come with the sentences they were taken from. "
@@ -190,6 +249,17 @@ def build_ui(pl, feedback_log: Path | None = None, metrics=None):
                 with gr.Row():
                     gr.HTML(f'<div id="sq-counter">0 / {MAX_QUESTION_CHARS} characters</div>')
                     clear_btn = gr.Button("Clear", elem_id="sq-clear", size="sm")
+                fb_target = gr.State(None)
+                with gr.Group(visible=False, elem_id="sq-fb") as fb_group:
+                    fb_title = gr.Markdown(elem_id="sq-fb-title")
+                    fb_reason = gr.Radio(FEEDBACK_REASONS, label="What went wrong?", elem_id="sq-fb-reason")
+                    fb_sentence = gr.Textbox(label="The right sentence: click it in the source panel (or type its number)",
+                                             elem_id="sq-fb-sentence", max_length=2000)
+                    fb_answer = gr.Textbox(label="The right answer, copied from that sentence (optional)", elem_id="sq-fb-answer",
+                                           max_length=500)
+                    with gr.Row():
+                        fb_send = gr.Button("Send correction", variant="primary", elem_id="sq-fb-send", size="sm")
+                        fb_cancel = gr.Button("Cancel", elem_id="sq-fb-cancel", size="sm")
             with gr.Column(scale=4) as source_col:
                 src = gr.HTML(source_html(pl.index) if pl._index is not None else "<div class='sq-source'>Loading…</div>",
                               elem_id="sq-source-panel")
@@ -201,8 +271,13 @@ def build_ui(pl, feedback_log: Path | None = None, metrics=None):
             ev(respond, [box, chat, turns], outs, api_visibility="private").then(None, [info], None, js=answered)
         chat.example_select(ask_example, [chat, turns], outs, api_visibility="private").then(None, [info], None, js=answered)
         for ev in (clear_btn.click, chat.clear):
-            ev(clear, None, [chat, turns, src, box, saved], api_visibility="private")
-        chat.like(on_like, [turns], None, api_visibility="private")
+            ev(clear, None, [chat, turns, src, box, saved], api_visibility="private").then(
+                lambda: (gr.update(visible=False), None), None, [fb_group, fb_target], api_visibility="private")
+        fb_outs = [fb_group, fb_target, fb_title, fb_reason, fb_sentence, fb_answer]
+        chat.like(on_like, [turns], fb_outs, api_visibility="private")
+        fb_send.click(send_correction, [fb_target, fb_reason, fb_sentence, fb_answer, turns], fb_outs, api_visibility="private")
+        fb_cancel.click(lambda: (gr.update(visible=False), None, gr.update(), gr.update(), gr.update(), gr.update()),
+                        None, fb_outs, api_visibility="private")
         gr.api(ask_api, api_name="ask")
         demo.load(restore, [saved], [chat, turns, src, docs_md, source_col, open_full], api_visibility="private")
     return demo

@@ -352,3 +352,34 @@ def test_embed_kit_says_why_when_the_origin_is_not_allowed(browser, app_server):
         ctx.close()
     finally:
         httpd.shutdown()
+
+
+def test_dislike_with_reason_and_sentence_becomes_a_test_case(browser, app_server, tmp_path):
+    """Dislike -> why + the right sentence (clicked in the source panel) + the right span -> `review
+    --accept-all` -> a test case that `statementqa eval` counts."""
+    from statementqa.eval.dataset import load_dataset
+    from statementqa.eval.runner import run
+    from statementqa.review import run_review
+
+    ctx, page, _ = _open(browser, app_server["url"])
+    _ask(page, "What did Nielsen say about children?")
+    _answered(page)
+    page.locator("#sq-chat button[aria-label='Dislike']").last.click()
+    page.locator("#sq-fb-reason").first.wait_for(timeout=30_000)
+    page.locator("#sq-fb-reason label", has_text="Should have answered").click()
+    page.locator("#sq-source .sent", has_text="We cannot allow children").click()
+    page.wait_for_function("document.querySelector('#sq-fb-sentence textarea').value.includes('#6]')", timeout=10_000)
+    page.locator("#sq-fb-answer textarea").fill("We cannot allow children to be used as pawns")
+    page.screenshot(path=str(ARTEFACTS / "ui-feedback-form.png"))
+    page.locator("#sq-fb-send").click()
+    page.wait_for_function("document.body.innerText.includes('saved for review')", timeout=30_000)
+    ctx.close()
+    rec = [r for r in _feedback_lines(app_server) if r.get("kind") == "correction"][-1]
+    assert rec["reason"] == "should_answer" and rec["sentence"]["sentence_index"] == 6
+    assert rec["correct_answer"] == "We cannot allow children to be used as pawns" and rec["reader"].startswith("model@")
+    out = tmp_path / "feedback_qa.jsonl"
+    stats = run_review(app_server["feedback"], out, accept_all=True, say=lambda s: None)
+    assert stats["accepted"] >= 1
+    ds = load_dataset(out)
+    m = run(app_server["pipeline"], ds, tmp_path / "run", progress=False)
+    assert m["n"] == stats["accepted"] and m["f1_by_category"].get("feedback") is not None

@@ -5,6 +5,7 @@
 // * after an answer, the source panel scrolls itself to the first highlighted sentence;
 // * the question box: a character counter and an Ask button that is disabled while the box is
 //   empty or a question is pending;
+// * the dislike form: a click on a sentence in the source panel picks it as the right one;
 // * messages: copy buttons copy the text people see (not the Markdown/HTML source) and messages
 //   carry no aria-label with markup (screen readers read the text itself);
 // * postMessage events to a host page when embedded (only to an origin allowed with --cors): statementqa:answered, statementqa:citation,
@@ -75,6 +76,20 @@
       if (target) scrollPanelTo(target, true);
       const m = /^#sq-s-([0-9a-f]+)-(\d+)$/.exec(a.getAttribute("href") || "");
       post("citation", { doc_id: m ? m[1] : null, sentence_index: m ? Number(m[2]) : null, text: target ? target.innerText : null });
+      return;
+    }
+    // While the "what went wrong" form is open, a click on a sentence in the source panel picks it.
+    const sent = ev.composedPath().find((n) => n instanceof Element && n.matches && n.matches("#sq-source .sent"));
+    const form = q("#sq-fb");
+    if (sent && form && form.offsetParent !== null) {
+      const m = /^sq-s-([0-9a-f]+)-(\d+)$/.exec(sent.id || "");
+      const box = q("#sq-fb-sentence textarea, #sq-fb-sentence input");
+      if (m && box) {
+        box.value = `[${m[1]} #${m[2]}] ${sent.innerText.trim()}`;
+        box.dispatchEvent(new Event("input", { bubbles: true }));
+        qa("#sq-source .sq-picked").forEach((e) => e.classList.remove("sq-picked"));
+        sent.classList.add("sq-picked");
+      }
       return;
     }
     const ask = ev.composedPath().find((n) => n instanceof Element && n.id === "sq-ask");
