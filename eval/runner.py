@@ -19,6 +19,8 @@ from statementqa.retrieval.errors import UserError
 
 from .aggregate import compute_metrics
 from .dataset import Dataset, Item, load_dataset
+from .html_report import compare_runs, html_report, junit_xml, read_records
+from .metrics import score_answer
 from .report import HEADLINE, compare, fmt, gate, plots, report
 
 log = logging.getLogger(__name__)
@@ -66,7 +68,9 @@ def run(pl, ds: Dataset, out: Path, gold_context: bool = False, progress: bool =
     pred_path = out / "predictions.jsonl"
     tmp = out / "predictions.jsonl.partial"
     k_used = k or pl.settings.k
-    by_id = {} if gold_context else {p.passage_id: p for p in pl.index.passages}  # once, not per question
+    remote = getattr(pl, "remote", False)  # an app over HTTP (--endpoint): no local index
+    by_id = {} if gold_context or remote else {p.passage_id: p for p in pl.index.passages}  # once, not per question
+    records: list[dict] = []
     with open(tmp, "w", encoding="utf-8") as f:
         for item in tqdm(ds.items, desc="questions", unit="q", disable=not progress, file=sys.stderr):
             try:
@@ -78,12 +82,16 @@ def run(pl, ds: Dataset, out: Path, gold_context: bool = False, progress: bool =
 
                 ans = Answer(item.question, "", 0.0, True)
             retrieved_sents: list[list[str]] = []
-            if not gold_context:
+            if not gold_context and not remote:
                 for pid in ans.retrieved:
                     p = by_id[pid]
                     retrieved_sents.append([pl.index.sentence(p.doc_id, i).text for i in p.sentence_idxs])
+            em, f1 = score_answer(item.answers if item.answerable else [], "" if ans.abstained else ans.text)
             rec = {
                 "id": item.id, "question": item.question, "answer": ans.text, "abstained": ans.abstained,
+                "gold": list(item.answers), "answerable": item.answerable, "category": item.category,
+                "supporting": list(item.supporting), "em": em, "f1": f1,
+                "forced_f1": score_answer(item.answers, ans.candidate)[1] if item.answerable else 0.0,
                 "confidence": round(ans.confidence, 4),
                 "citations": [c.to_dict() for c in ans.citations], "related": [c.to_dict() for c in ans.related],
                 **({"may_answer": ans.maybe.to_dict()} if ans.maybe is not None else {}),
@@ -92,18 +100,21 @@ def run(pl, ds: Dataset, out: Path, gold_context: bool = False, progress: bool =
             }
             f.write(json.dumps(rec, ensure_ascii=False) + "\n")
             f.flush()
+            records.append(rec)
             doc_text = None
-            if ans.doc_id is not None:
+            if ans.doc_id is not None and (gold_context or not remote):
                 doc_text = item.context if gold_context else pl.index.docs[ans.doc_id].text
             rows.append((item, ans, retrieved_sents, doc_text))
     os.replace(tmp, pred_path)
-    metrics = compute_metrics(rows, k_used, gold_context)
+    metrics = compute_metrics(rows, k_used, gold_context or remote)
     metrics["dataset"] = {"kind": ds.kind, "questions": len(ds.items), "skipped_lines": len(ds.problems)}
     metrics["settings"] = {"reader": pl.settings.reader, "embedder": pl.settings.embedder, "k": k_used,
-                           "gold_context": gold_context, "threshold": pl.reader.calibration.get("threshold") if pl.settings.threshold is None else pl.settings.threshold}
+                           "gold_context": gold_context, "threshold": pl.threshold(),
+                           **({"endpoint": pl.url} if remote else {})}
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
     plots(rows, metrics, out)
     (out / "report.md").write_text(report(metrics, out), encoding="utf-8")
+    html_report(records, metrics, out, title=f"statementqa evaluation: {ds.kind} ({len(records)} questions)")
     return metrics
 
 
@@ -111,10 +122,23 @@ def main_eval(args) -> int:
     if args.compare:
         for p in args.compare:
             if not p.exists():
-                raise UserError(f"{p} does not exist; pass two metrics.json files written by `statementqa eval`")
-        print(compare(*args.compare))
+                raise UserError(f"{p} does not exist; pass two run folders (or their metrics.json) written by `statementqa eval`")
+        a, b = (p if p.is_dir() else p.parent for p in args.compare)
+        print(compare(a / "metrics.json", b / "metrics.json"))
+        try:
+            summary, path = compare_runs(a, b, args.out)
+            print(f"{summary}\nper-question diff: {path}")
+        except (FileNotFoundError, ValueError) as e:
+            print(f"(no per-question diff: {e})")
         return 0
     from statementqa.pipeline import pipeline_from_args as pipeline_from
+
+    endpoint = getattr(args, "endpoint", None)
+    if endpoint:
+        from .endpoint import EndpointPipeline
+
+        def pipeline_from(args):  # noqa: F811 - the app over HTTP instead of a local pipeline
+            return EndpointPipeline(endpoint, k=args.k or 3)
 
     dataset = args.dataset or DEFAULT_DATASET
     ds = load_dataset(dataset, args.on_error)
@@ -137,14 +161,20 @@ def main_eval(args) -> int:
     elif args.gold_context and ds.kind != "squad":
         raise UserError("--gold-context needs a SQuAD file (JSONL items carry no paragraph)")
     pl = pipeline_from(args)
+    if args.gold_context and endpoint:
+        raise UserError("--gold-context reads paragraphs locally; it does not combine with --endpoint")
     if ds.kind == "squad" and args.gold_context:
         pass  # no index needed
+    elif endpoint:
+        pl.check()
     else:
         pl.index  # noqa: B018 - build/load before timing questions
     t0 = time.perf_counter()
     m = run(pl, ds, out, gold_context=args.gold_context, k=args.k)
     dt = time.perf_counter() - t0
-    print(f"{m['n']} questions in {dt:.1f}s -> {out}/report.md")
+    print(f"{m['n']} questions in {dt:.1f}s -> {out}/report.md, {out}/report.html")
+    if getattr(args, "junit", None):
+        print(f"JUnit XML: {junit_xml(read_records(out), args.junit)}")
     for key, label in HEADLINE:
         print(f"  {label:28s} {fmt(m.get(key))}")
     if ds.problems:

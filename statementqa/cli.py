@@ -215,7 +215,12 @@ def _tool_commands(sub) -> None:
     p.add_argument("--part", choices=("all", "train", "calib", "test"), default="all",
                    help="SQuAD dev-v2.0-a: the article part (test = held out from training and calibration)")
     p.add_argument("--on-error", choices=("skip", "fail"), default="skip", help="malformed dataset lines: skip with a warning or reject the file")
-    p.add_argument("--compare", nargs=2, type=Path, metavar=("A", "B"), help="print two metrics.json files side by side and exit")
+    p.add_argument("--compare", nargs=2, type=Path, metavar=("A", "B"),
+                   help="two run folders (or their metrics.json): metrics side by side, and compare.html with the questions "
+                        "that got better or worse and a paired bootstrap interval on the F1 difference")
+    p.add_argument("--junit", type=Path, default=None, help="also write JUnit XML (one test case per question) here")
+    p.add_argument("--endpoint", default=None, metavar="URL",
+                   help="evaluate a running app through POST URL/api/v1/ask instead of a local pipeline")
     p.add_argument("--gate", type=Path, default=None, help="fail (exit 1) if metrics fall below the floors in this JSON file")
     p.set_defaults(fn=cmd_eval)
 

@@ -21,6 +21,7 @@ import threading
 
 from pydantic import BaseModel, Field
 
+from statementqa.followup import Turn as FollowupTurn
 from statementqa.retrieval.errors import UserError
 from statementqa.retrieval.search import MAX_QUESTION_CHARS
 from statementqa.settings import MAX_K
@@ -29,9 +30,16 @@ log = logging.getLogger(__name__)
 OPENAPI_URL = "/api/v1/openapi.json"
 
 
+class Turn(BaseModel):
+    question: str = Field(..., max_length=MAX_QUESTION_CHARS * 4)
+    answer: str = Field("", max_length=MAX_QUESTION_CHARS * 4)
+
+
 class AskRequest(BaseModel):
     question: str = Field(..., description="the question, in English", max_length=MAX_QUESTION_CHARS * 4)
     k: int = Field(3, ge=1, le=MAX_K, description="passages given to the reader")
+    history: list[Turn] = Field(default_factory=list, max_length=20,
+                                description="earlier turns, oldest first, for a follow-up question (the last one is used)")
 
 
 def is_ready(pl, state: dict) -> bool:
@@ -58,7 +66,8 @@ def rest_router(pl, state: dict, max_concurrency: int = 2, metrics=None):
     def ask(req: AskRequest):
         with metrics.track() if metrics is not None else contextlib.nullcontext(), slots:
             try:
-                ans = pl.ask(req.question, req.k)
+                hist = [FollowupTurn(t.question, t.answer) for t in req.history] or None
+                ans = pl.ask(req.question, req.k, history=hist)
             except UserError as e:
                 if metrics is not None:
                     metrics.question("rest", "refused")

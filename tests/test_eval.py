@@ -135,7 +135,8 @@ def test_statement_set_is_complete(statement_text):
 
 def _args(**kw):
     base = dict(corpus=None, data_dir=None, embedder=None, reader=None, index_type=None, chunk_size=None, chunk_overlap=None,
-                dataset=None, out=None, k=None, gold_context=False, limit=None, on_error="skip", compare=None, gate=None, part="all")
+                dataset=None, out=None, k=None, gold_context=False, limit=None, on_error="skip", compare=None, gate=None, part="all",
+                junit=None, endpoint=None)
     base.update(kw)
     return SimpleNamespace(**base)
 
@@ -282,3 +283,70 @@ def test_bad_history_is_rejected(tmp_path, history):
     p.write_text('{"id": "a", "question": "Where?", "answers": ["x"], "answerable": true, "history": %s}\n' % history)
     with pytest.raises(Exception, match="history"):
         load_dataset(p, on_error="fail")
+
+
+# -- report v2: HTML, bootstrap intervals, risk-coverage, run-vs-run diff, JUnit, --endpoint -----------
+
+def test_bootstrap_interval_against_the_normal_approximation():
+    import numpy as np
+
+    from statementqa.eval.html_report import bootstrap_ci
+
+    rng = np.random.default_rng(1)
+    x = rng.uniform(0, 100, 400)
+    lo, hi = bootstrap_ci(list(x))
+    half = 1.96 * x.std(ddof=1) / np.sqrt(len(x))
+    assert lo < x.mean() < hi
+    assert abs((hi - lo) / 2 - half) / half < 0.1  # within 10 % of the textbook interval
+    assert bootstrap_ci([42.0] * 50) == (42.0, 42.0)
+    assert bootstrap_ci(list(x)) == (lo, hi)  # seeded: reproducible
+
+
+def test_risk_coverage_table():
+    from statementqa.eval.html_report import risk_coverage
+
+    recs = [{"confidence": c, "answerable": a, "forced_f1": f} for c, a, f in
+            [(0.9, True, 1.0), (0.8, False, 0.0), (0.7, True, 0.6), (0.1, True, 0.0)]]
+    assert risk_coverage(recs) == [(0.25, 1.0), (0.5, 0.5), (0.75, 2 / 3), (1.0, 0.5)]
+
+
+@pytest.mark.slow
+def test_html_report_junit_and_run_diff(tmp_path, corpus_dir, capsys):
+    import xml.etree.ElementTree as ET
+
+    from statementqa.eval.html_report import read_records, verdict
+    from statementqa.eval.runner import main_eval
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert main_eval(_args(out=a, corpus=corpus_dir, data_dir=tmp_path / "d", limit=15, k=1, junit=tmp_path / "a.xml")) == 0
+    assert main_eval(_args(out=b, corpus=corpus_dir, data_dir=tmp_path / "d", limit=15, k=3)) == 0
+    page = (a / "report.html").read_text()
+    recs = read_records(a)
+    assert len(recs) == 15 and all({"gold", "f1", "em", "category", "supporting"} <= set(r) for r in recs)
+    assert page.count('<tr data-v="') == 15 and 'data-f="wrong"' in page and "95 % CI" in page
+    assert "data:image/png;base64," in page and 'src="http' not in page and "<link" not in page  # one file, no CDN
+    suite = ET.parse(tmp_path / "a.xml").getroot()
+    assert int(suite.get("tests")) == 15 and len(suite.findall("testcase")) == 15
+    assert len(suite.findall("testcase/failure")) == int(suite.get("failures")) == sum(verdict(r) != "correct" for r in recs)
+    capsys.readouterr()
+    assert main_eval(_args(compare=[a, b], out=tmp_path)) == 0
+    out = capsys.readouterr().out
+    assert "15 questions in both runs" in out and "paired bootstrap 95 % CI" in out
+    diff = (tmp_path / "compare.html").read_text()
+    assert "Better in B" in diff and "Worse in B" in diff
+
+
+@pytest.mark.slow
+def test_eval_against_a_running_app_matches_the_local_eval(tmp_path, app_server, corpus_dir):
+    from statementqa.eval.runner import main_eval
+
+    local, remote = tmp_path / "local", tmp_path / "remote"
+    ds = REPO / "eval" / "data" / "statement_qa_large.jsonl"
+    assert main_eval(_args(out=local, corpus=corpus_dir, data_dir=tmp_path / "d", dataset=ds, limit=12)) == 0
+    assert main_eval(_args(out=remote, dataset=ds, limit=12, endpoint=app_server["url"])) == 0
+    ml, mr = (json.loads((d / "metrics.json").read_text()) for d in (local, remote))
+    for key in ("f1", "exact", "abstention_accuracy", "citation_precision", "citation_recall", "answer_in_citation"):
+        assert mr[key] == pytest.approx(ml[key]), key
+    assert mr["settings"]["endpoint"] == app_server["url"].rstrip("/")
+    with pytest.raises(Exception, match="cannot reach the app"):
+        main_eval(_args(out=tmp_path / "x", limit=1, endpoint="http://127.0.0.1:9"))
