@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from statementqa.retrieval.formats import page_of
 from statementqa.retrieval.types import Answer, Citation, DocumentIndex, Passage, Sentence
 
 from .model import ReadOut
@@ -35,8 +36,10 @@ def confidence(score_diff: float, calib: dict) -> float:
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-def _cite(s: Sentence) -> Citation:
-    return Citation(s.doc_id, s.idx, s.start, s.end, s.text)
+def _cite(s: Sentence, index: DocumentIndex | None = None) -> Citation:
+    doc = index.docs.get(s.doc_id) if index is not None else None
+    page = page_of(doc.meta, s.start) if doc is not None else None
+    return Citation(s.doc_id, s.idx, s.start, s.end, s.text, page)
 
 
 def overlapping(sentences: list[Sentence], start: int, end: int) -> list[Sentence]:
@@ -95,7 +98,7 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
              related: list[Sentence] | None = None, threshold: float | None = None, may_answer: bool = True) -> Answer:
     calib = {**DEFAULT_CALIBRATION, **(calib or {})}
     thr = calib["threshold"] if threshold is None else threshold
-    related_c = [_cite(s) for s in (related or [])[:3]]
+    related_c = [_cite(s, index) for s in (related or [])[:3]]
     loc = locate(passages, out, index)
     if loc is None:
         return Answer(question, "", 0.0, True, [], related_c)
@@ -106,6 +109,6 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
         top = related[0] if related else None
         if may_answer and top is not None and conf >= MAYBE_SHARE * thr and loc.doc_id == top.doc_id \
                 and top.start <= loc.start < top.end:
-            maybe = _cite(top)
+            maybe = _cite(top, index)
         return Answer(question, "", conf, True, [], related_c, candidate=text, maybe=maybe)
-    return Answer(question, text, conf, False, [_cite(s) for s in loc.sentences], [], loc.doc_id, loc.start, loc.end, candidate=text)
+    return Answer(question, text, conf, False, [_cite(s, index) for s in loc.sentences], [], loc.doc_id, loc.start, loc.end, candidate=text)

@@ -1,4 +1,6 @@
-"""Corpus loading: every ``.txt``/``.md`` file under a directory becomes a Document.
+"""Corpus loading: every ``.txt``/``.md``/``.html``/``.pdf``/``.docx`` file under a directory becomes
+a Document (the formats are read by ``retrieval.formats``: plain text plus metadata and, for PDF,
+the page map).
 
 Optional metadata lives beside a document as ``<stem>.meta.json`` (title, publisher, date,
 source note, ...). Document ids are content hashes of the text, so renaming a file or
@@ -14,12 +16,14 @@ import time
 from pathlib import Path
 
 from .errors import CorpusError
+from .formats import FORMATS, read_formatted
 from .paths import DEFAULT_CORPUS
 from .types import Document, content_hash
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = (".txt", ".md")
+TEXT_SUFFIXES = (".txt", ".md")
+SUFFIXES = TEXT_SUFFIXES + FORMATS
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
@@ -67,20 +71,25 @@ def load_document(path: Path, root: Path | None = None) -> Document:
     if size > MAX_FILE_BYTES:
         raise CorpusError(f"{path}: {size / 1e6:.0f} MB is over the {MAX_FILE_BYTES // 2**20} MiB limit per document; split it into smaller files")
     raw = _read_stable(path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise CorpusError(
-            f"{path}: not valid UTF-8 (byte {e.start}: {raw[e.start:e.start + 1]!r}); "
-            f"re-save it as UTF-8, e.g. `iconv -f latin1 -t utf-8 {path.name} > fixed.txt`"
-        ) from None
-    meta: dict = {}
+    fmt_meta: dict = {}
+    if path.suffix.lower() in FORMATS:
+        text, fmt_meta = read_formatted(path, raw)
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise CorpusError(
+                f"{path}: not valid UTF-8 (byte {e.start}: {raw[e.start:e.start + 1]!r}); "
+                f"re-save it as UTF-8, e.g. `iconv -f latin1 -t utf-8 {path.name} > fixed.txt`"
+            ) from None
+    meta: dict = dict(fmt_meta)
     mpath = path.with_name(path.stem + ".meta.json")
     if mpath.exists():
         try:
-            meta = json.loads(mpath.read_text(encoding="utf-8"))
-            if not isinstance(meta, dict):
+            side = json.loads(mpath.read_text(encoding="utf-8"))
+            if not isinstance(side, dict):
                 raise ValueError("not a JSON object")
+            meta.update(side)  # the sidecar overrides what the file itself says
         except (ValueError, UnicodeDecodeError) as e:
             raise CorpusError(f"{mpath}: metadata is not a valid JSON object ({e}); fix or delete it") from None
     rel = str(path.resolve().relative_to(root.resolve())) if _inside(path, root) else path.name
@@ -94,7 +103,7 @@ def load_corpus(directory: str | Path | None = None) -> list[Document]:
         raise CorpusError(f"corpus directory {root} does not exist; pass an existing folder with --corpus")
     if root.is_file():
         if root.suffix.lower() not in SUFFIXES:
-            raise CorpusError(f"{root}: only .txt and .md files can be documents")
+            raise CorpusError(f"{root}: unsupported format; documents are .txt, .md, .html, .pdf or .docx files")
         docs = [load_document(root, root.parent)]
     else:
         files = sorted(p for p in root.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file() and not p.name.startswith("."))
@@ -109,7 +118,7 @@ def load_corpus(directory: str | Path | None = None) -> list[Document]:
             docs.append(d)
     docs = [d for d in docs if d.text.strip()]
     if not docs:
-        raise CorpusError(f"corpus {root} has no non-empty .txt or .md documents; add at least one")
+        raise CorpusError(f"corpus {root} has no non-empty documents (.txt, .md, .html, .pdf, .docx); add at least one")
     return docs
 
 

@@ -97,9 +97,13 @@ class Citation:
     start: int
     end: int
     text: str
+    page: int | None = None  # 1-based page of the sentence's start (PDF documents), else None
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        if d["page"] is None:
+            del d["page"]
+        return d
 
 
 @dataclass

@@ -37,6 +37,11 @@ a.sq-link { color: #1a47b8; }
 .dark #sq-chat a.sq-cite { color: #9ec1ff; }
 .dark a.sq-cite { color: #9ec1ff; }
 .dark a.sq-link { color: #9ec1ff; }
+.sq-page { margin: 0 0 0.5rem 0; } .sq-page-img { position: relative; max-width: 100%; border: 1px solid var(--border-color-primary); }
+.sq-page-img img { display: block; width: 100%; height: auto; }
+.sq-box-sentence { position: absolute; outline: 2px solid #b3261e; background: rgba(255, 243, 176, 0.35); }
+.sq-box-answer { position: absolute; background: rgba(255, 213, 74, 0.55); }
+.sq-page figcaption { font-size: 0.8rem; color: var(--body-text-color); }
 #sq-counter { font-size: 0.8rem; color: var(--body-text-color); text-align: right; }
 #sq-counter.over { color: #b3261e; font-weight: 600; }
 #sq-chat button, #sq-chat .icon-button { min-width: 24px; min-height: 24px; }
@@ -85,7 +90,7 @@ def headline(ans) -> str:
         return "The documents do not say."
     if is_yes_no(ans.question):
         return "This sentence decides it:"
-    return ans.text
+    return " ".join(ans.text.split())  # a span from a wrapped PDF line may hold double spaces
 
 
 def format_answer_md(ans) -> str:
@@ -106,7 +111,7 @@ def format_answer_md(ans) -> str:
     marks = " ".join(cite_link(i, c) for i, c in enumerate(ans.citations, 1))
     first = f"**{esc(headline(ans))}** {marks}"
     if is_yes_no(ans.question):
-        first += f" (the answer it points to: “{esc(ans.text)}”)"
+        first += f" (the answer it points to: “{esc(' '.join(ans.text.split()))}”)"
     lines = [first, "",
              f"Confidence: **{confidence_words(ans.confidence)}** ({ans.confidence:.2f})"
              + (f" · read as “{esc(ans.interpreted_as)}”" if ans.interpreted_as else ""), ""]
@@ -114,7 +119,7 @@ def format_answer_md(ans) -> str:
     return "\n".join(lines)
 
 
-def source_html(index, ans=None, doc_id: str | None = None) -> str:
+def source_html(index, ans=None, doc_id: str | None = None, page_view: str = "") -> str:
     """The document as HTML with cited sentences highlighted, the answer span marked, related and
     "may answer" sentences styled apart; every sentence has an anchor (``sentence_anchor``). All
     text is escaped."""
@@ -152,9 +157,28 @@ def source_html(index, ans=None, doc_id: str | None = None) -> str:
     legend = ('<span class="cited">cited sentence</span> <mark class="answer">answer</mark>' if cited else
               '<span class="maybe">may answer (not sure)</span>' if maybe is not None else
               '<span class="related">related sentence (not an answer)</span>' if related else "")
+    pages = doc.meta.get("page_count")
+    if pages:
+        meta += f" · PDF, {int(pages)} pages"
     return (f'<div class="sq-doc"><h2>{title}</h2><div class="sq-legend">{meta}{" · " if meta and legend else ""}{legend}</div>'
-            f'<div class="sq-source" id="sq-source" tabindex="0" role="region" aria-label="Source document: {title}">'
+            f'{page_view}<div class="sq-source" id="sq-source" tabindex="0" role="region" aria-label="Source document: {title}">'
             f'{"".join(out)}</div></div>')
+
+
+def page_view_html(png_uri: str, size: tuple[int, int], page: int, pages: int, sentence_boxes: list, answer_boxes: list,
+                   label: str) -> str:
+    """A PDF page image (rendered locally) with the cited sentence outlined and the answer marked;
+    boxes are (left, top, right, bottom) in image pixels."""
+    w, h = size
+
+    def boxes(bs, cls):
+        return "".join(f'<div class="{cls}" style="left:{100 * b[0] / w:.2f}%;top:{100 * b[1] / h:.2f}%;'
+                       f'width:{100 * (b[2] - b[0]) / w:.2f}%;height:{100 * (b[3] - b[1]) / h:.2f}%"></div>' for b in bs)
+
+    return (f'<figure class="sq-page" aria-label="{html.escape(label)}"><div class="sq-page-img">'
+            f'<img src="{png_uri}" alt="page {page} of {pages} of the PDF, {html.escape(label)}" width="{w}" height="{h}">'
+            f'{boxes(sentence_boxes, "sq-box-sentence")}{boxes(answer_boxes, "sq-box-answer")}</div>'
+            f'<figcaption>page {page} of {pages}: the cited sentence outlined, the answer marked</figcaption></figure>')
 
 
 def documents_md(pl) -> str:

@@ -58,6 +58,42 @@ FEEDBACK_REASONS = [("Wrong answer", "wrong_answer"), ("Wrong or missing sentenc
 _PICKED = re.compile(r"^\s*\[?(?:([0-9a-f]{8,64})\s*)?#?\s*(\d+)\]?")
 
 
+def pdf_page_view(pl, ans) -> str:
+    """For an answer from a PDF: the page image with the cited sentence outlined and the answer marked."""
+    import base64
+
+    from statementqa.render import page_view_html
+    from statementqa.retrieval.formats import pdf_boxes, render_pdf_page
+
+    if ans is None or ans.abstained or not ans.citations or ans.doc_id is None:
+        return ""
+    doc = pl.index.docs.get(ans.doc_id)
+    if doc is None or doc.meta.get("format") != "pdf" or not ans.citations[0].page:
+        return ""
+    root = pl.settings.corpus if pl.settings.corpus.is_dir() else pl.settings.corpus.parent
+    try:
+        raw = (root / doc.path).read_bytes()
+        c = ans.citations[-1] if ans.citations[-1].page == ans.citations[0].page else ans.citations[0]
+        page = c.page
+        p0, p1 = doc.meta["pages"][page - 1]
+        png, scale = render_pdf_page(raw, page - 1)
+        import io
+
+        from PIL import Image
+
+        w, h = Image.open(io.BytesIO(png)).size
+        sent = [b for c2 in ans.citations if c2.page == page
+                for b in pdf_boxes(raw, page - 1, max(c2.start, p0) - p0, min(c2.end, p1) - p0)]
+        answer = pdf_boxes(raw, page - 1, max(ans.start, p0) - p0, min(ans.end, p1) - p0) if ans.start < p1 else []
+        px = [tuple(v * scale for v in b) for b in sent]
+        apx = [tuple(v * scale for v in b) for b in answer]
+        uri = "data:image/png;base64," + base64.b64encode(png).decode()
+        return page_view_html(uri, (w, h), page, int(doc.meta.get("page_count") or len(doc.meta["pages"])), px, apx, doc.title)
+    except Exception:  # noqa: BLE001 - the text view below still shows the citation
+        log.exception("could not render the PDF page")
+        return ""
+
+
 def _message_id() -> str:
     return uuid.uuid4().hex[:12]
 
@@ -106,7 +142,8 @@ def _handlers(pl, feedback_log: Path, metrics=None):
         info = {"id": turn["id"], "question": message, "answer": ans.text, "abstained": ans.abstained,
                 "confidence": round(float(ans.confidence), 4), "citations": turn["citations"],
                 "may_answer": turn["may_answer"]}
-        return "", history, turns, source_html(pl.index, ans), {"history": history, "turns": turns}, info
+        return "", history, turns, source_html(pl.index, ans, page_view=pdf_page_view(pl, ans)), \
+            {"history": history, "turns": turns}, info
 
     def ask_example(history, turns, evt: gr.SelectData):
         value = evt.value

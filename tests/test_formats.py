@@ -1,0 +1,156 @@
+"""Documents as people publish them: the statement as an HTML page (with navigation, cookie banner
+and footer), as a PDF printed by Chromium (four A5 pages) and as a DOCX, all made here. The team's
+questions get the same answers and cited sentences as over the .txt; PDF citations carry the page
+where the sentence is; broken files get one clear line and leave the index as it was."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import REPO
+from tests.format_fixtures import make_format_corpora
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+QUESTIONS = [json.loads(x) for x in (REPO / "eval" / "data" / "statement_qa.jsonl").read_text().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def corpora(browser, tmp_path_factory):
+    return make_format_corpora(tmp_path_factory.mktemp("formats"), browser)
+
+
+@pytest.fixture(scope="module")
+def answers(corpora, tmp_path_factory):
+    from statementqa.pipeline import Pipeline
+
+    out = {}
+    for fmt, d in corpora.items():
+        pl = Pipeline(corpus=d, data_dir=tmp_path_factory.mktemp(f"idx-{fmt}"))
+        out[fmt] = (pl, [pl.ask(q["question"]) for q in QUESTIONS])
+    return out
+
+
+def _key(a):
+    norm = lambda t: " ".join(t.split())  # noqa: E731 - PDF lines keep double spaces where they wrapped
+    return a.abstained, norm(a.text), tuple(norm(c.text) for c in a.citations)
+
+
+def test_html_reader_keeps_the_article_and_its_metadata(corpora):
+    from statementqa.retrieval.corpus import load_corpus
+
+    doc = load_corpus(corpora["html"])[0]
+    for junk in ("cookies", "Privacy policy", "Home Topics", "analytics", "Share this page"):
+        assert junk not in doc.text, junk
+    assert doc.meta["title"].startswith("Secretary Nielsen Meets") and doc.meta["date"] == "2019-02-21"
+    assert doc.meta["publisher"] == "U.S. Department of Homeland Security" and doc.meta["format"] == "html"
+    assert "- Strengthening Border Security" in doc.text  # list items stay list items
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_same_answers_and_citations_as_the_text(answers, fmt):
+    txt, other = answers["txt"][1], answers[fmt][1]
+    diff = [(q["id"], _key(a)[:2], _key(b)[:2]) for q, a, b in zip(QUESTIONS, txt, other) if _key(a) != _key(b)]
+    assert diff == []
+
+
+def test_pdf_answers_and_pages(answers):
+    """Over the PDF, answers match the .txt for at least 90 % of the questions (the bullets of a printed
+    list have no text marker, so the list is read as plain lines), and every citation's page is the
+    page whose text holds that sentence."""
+    import pypdfium2 as pdfium
+
+    txt, (pl, pdf_answers) = answers["txt"][1], answers["pdf"]
+    same = sum(_key(a) == _key(b) for a, b in zip(txt, pdf_answers))
+    assert same >= 0.9 * len(QUESTIONS), f"{same} of {len(QUESTIONS)}"
+    doc = next(iter(pl.index.docs.values()))
+    root = pl.settings.corpus
+    pdf = pdfium.PdfDocument((root / doc.path).read_bytes())
+    pages = [" ".join(pdf[i].get_textpage().get_text_range().split()) for i in range(len(pdf))]
+    cited = [c for a in pdf_answers for c in a.citations]
+    assert cited and {c.page for c in cited} >= {1, 2}
+    for c in cited:
+        first_words = " ".join(c.text.split()[:3])
+        assert first_words in pages[c.page - 1], (c.page, c.text[:60])
+        assert c.to_dict()["page"] == c.page
+    where = pl.ask("In which city did Nielsen meet the ministers?")
+    assert "San Salvador" in " ".join(where.text.split()) and where.citations[0].page == 1
+
+
+def test_txt_citations_have_no_page(answers):
+    assert all("page" not in c.to_dict() for a in answers["txt"][1] for c in a.citations)
+
+
+def _scanned_pdf(path):
+    from PIL import Image
+
+    Image.new("RGB", (600, 800), "white").save(path, "PDF")
+    return path
+
+
+@pytest.mark.parametrize("name, make, message", [
+    ("empty.pdf", lambda p: p.write_bytes(b""), "the file is empty"),
+    ("notes.xlsx", lambda p: p.write_bytes(b"PK\x03\x04 not really"), None),  # not a document type: ignored
+    ("truncated.pdf", None, "not a readable PDF"),
+    ("scan.pdf", _scanned_pdf, "no text layer"),
+    ("nav-only.html", lambda p: p.write_text("<html><body><nav><a href='/'>Home</a></nav><script>x=1</script></body></html>"),
+     "no main text"),
+    ("broken.docx", lambda p: p.write_bytes(b"PK\x03\x04garbage"), "not a readable Word"),
+    ("huge.pdf", lambda p: p.write_bytes(b"%PDF-1.4\n" + b"0" * (50 * 1024 * 1024 + 10)), "MiB limit"),
+])
+def test_bad_files_get_one_line_and_the_index_stays(tmp_path, corpora, name, make, message):
+    import shutil
+
+    from statementqa.cli import main
+    from statementqa.pipeline import Pipeline
+    from statementqa.retrieval.errors import UserError
+
+    d = tmp_path / "c"
+    shutil.copytree(corpora["txt"], d)
+    pl = Pipeline(corpus=d, data_dir=tmp_path / "idx")
+    before = pl.ask("When will the final agreement be completed?")
+    bad = d / name
+    if make is None:
+        bad.write_bytes((corpora["pdf"] / "statement.pdf").read_bytes()[:3000])
+    else:
+        make(bad)
+    if message is None:
+        assert pl.refresh()["rebuilt"] is False  # an .xlsx is not a document: the corpus is unchanged
+        return
+    with pytest.raises(UserError) as e:
+        pl.refresh()
+    assert message in str(e.value) and "\n" not in str(e.value) and name in str(e.value)
+    after = pl.ask("When will the final agreement be completed?")  # the old index still answers
+    assert after.text == before.text == "next month"
+    assert main(["index", "--corpus", str(d), "--data-dir", str(tmp_path / "idx2")]) == 2
+
+
+def test_pdf_page_view_in_the_browser(browser, corpora, tmp_path):
+    """The source panel shows the PDF page (rendered locally) with the cited sentence outlined and
+    the answer marked, the boxes lying over the words on the page image."""
+    from statementqa.pipeline import Pipeline
+    from statementqa.webapp import create_app, start_in_thread
+    from tests.conftest import ARTEFACTS
+    from tests.test_browser import _ask, _page
+
+    pl = Pipeline(corpus=corpora["pdf"], data_dir=tmp_path / "idx")
+    server, url = start_in_thread(create_app(pl, warm=False, refresh_every=0, feedback_log=tmp_path / "fb.jsonl"))
+    try:
+        ctx, page, outside, _ = _page(browser)
+        page.goto(url)
+        _ask(page, "In which city did Nielsen meet the ministers?")
+        page.wait_for_selector(".sq-page img", timeout=90_000)
+        assert "page 1 of 4" in page.locator(".sq-page figcaption").inner_text()
+        img = page.locator(".sq-page img").bounding_box()
+        boxes = page.locator(".sq-box-sentence").evaluate_all("bs => bs.map(b => b.getBoundingClientRect().toJSON())")
+        answer = page.locator(".sq-box-answer").evaluate_all("bs => bs.map(b => b.getBoundingClientRect().toJSON())")
+        assert len(boxes) >= 3 and answer, "sentence outlined over several lines, the answer marked"
+        for b in boxes + answer:
+            assert img["x"] <= b["x"] and b["x"] + b["width"] <= img["x"] + img["width"] + 1
+            assert img["y"] <= b["y"] and b["y"] + b["height"] <= img["y"] + img["height"] + 1
+        assert "San Salvador" in page.locator("#sq-chat").inner_text()
+        page.screenshot(path=str(ARTEFACTS / "pdf-page-view.png"), full_page=True)
+        assert outside == []
+        ctx.close()
+    finally:
+        server.should_exit = True
