@@ -28,6 +28,7 @@ CSS = """
 .sq-legend .cited { background: #fff3b0; color: #1f1f1f; }
 .sq-source .boilerplate { color: var(--body-text-color); opacity: 0.85; font-style: italic; }
 .sq-source .sq-flash { outline: 3px solid #1a56db; transition: outline-color 1.2s; }
+.sq-source .linked { background: #e3ecff; color: #1f1f1f; outline: 2px solid #1a47b8; }
 .sq-source .sq-picked { outline: 3px dashed #b3261e; }
 body:has(#sq-fb:not([style*="display: none"])) .sq-source .sent { cursor: pointer; }
 .sq-legend { font-size: 0.85rem; color: var(--body-text-color); }
@@ -79,6 +80,17 @@ def cite_link(n: int | str, c) -> str:
             f'data-idx="{c.sentence_index}" title="sentence {c.sentence_index + 1}">[{n}]</a>')
 
 
+def permalink(doc_id: str, idx: int) -> str:
+    """A stable, shareable link to a sentence (relative to the app's page): opens the source panel there."""
+    return f"?doc={doc_id}&s={idx}"
+
+
+def _links(c) -> str:
+    href = html.escape(permalink(c.doc_id, c.sentence_index))
+    return (f' · <a class="sq-permalink" href="{href}" target="_blank" rel="noopener" title="permalink to this sentence">link</a>'
+            f' · <a class="sq-copycite" href="{href}" title="copy the quote with title, publisher, date and link">copy citation</a>')
+
+
 def headline(ans) -> str:
     """The first line of an answer in plain words (shared by the chat and the command line)."""
     if ans.abstained and ans.language:
@@ -115,11 +127,12 @@ def format_answer_md(ans) -> str:
     lines = [first, "",
              f"Confidence: **{confidence_words(ans.confidence)}** ({ans.confidence:.2f})"
              + (f" · read as “{esc(ans.interpreted_as)}”" if ans.interpreted_as else ""), ""]
-    lines += [f"{cite_link(i, c)} {esc(c.text)} _(sentence {c.sentence_index + 1})_" for i, c in enumerate(ans.citations, 1)]
+    lines += [f"{cite_link(i, c)} {esc(c.text)} _(sentence {c.sentence_index + 1}"
+              + (f", page {c.page}" if c.page else "") + f")_{_links(c)}" for i, c in enumerate(ans.citations, 1)]
     return "\n".join(lines)
 
 
-def source_html(index, ans=None, doc_id: str | None = None, page_view: str = "") -> str:
+def source_html(index, ans=None, doc_id: str | None = None, page_view: str = "", linked: int | None = None) -> str:
     """The document as HTML with cited sentences highlighted, the answer span marked, related and
     "may answer" sentences styled apart; every sentence has an anchor (``sentence_anchor``). All
     text is escaped."""
@@ -137,7 +150,7 @@ def source_html(index, ans=None, doc_id: str | None = None, page_view: str = "")
     for s in index.all_sentences[doc_id]:
         out.append(html.escape(text[pos : s.start]))
         cls = ("cited" if s.idx in cited else "maybe" if s.idx == maybe else "related" if s.idx in related
-               else "boilerplate" if s.boilerplate else "")
+               else "linked" if s.idx == linked else "boilerplate" if s.boilerplate else "")
         inner = s.text
         if cls == "cited" and a0 < s.end and s.start < a1:
             x, y = max(a0, s.start) - s.start, min(a1, s.end) - s.start

@@ -30,7 +30,7 @@ from pathlib import Path
 import statementqa
 from statementqa.feedback import FeedbackError, append_feedback
 from statementqa.followup import Turn
-from statementqa.render import CSS, documents_md, esc, format_answer_md, source_html
+from statementqa.render import CSS, documents_md, esc, format_answer_md, permalink, source_html
 from statementqa.retrieval.errors import UserError
 from statementqa.retrieval.offline import offline_environment
 from statementqa.retrieval.paths import EXAMPLES_DIR, default_data_dir
@@ -161,8 +161,36 @@ def _handlers(pl, feedback_log: Path, metrics=None):
         turns = saved.get("turns") if isinstance(saved.get("turns"), list) else []
         params = dict(request.query_params) if request is not None else {}
         compact = params.get("view") == "compact" or params.get("compact") in ("1", "true")
-        return (history, turns, source_html(pl.index), documents_md(pl), gr.update(visible=not compact),
-                gr.update(visible=compact))
+        # A sentence permalink (?doc=<doc_id>&s=<sentence index>) opens the panel at that sentence.
+        doc, linked = params.get("doc"), params.get("s", "")
+        if doc in pl.index.docs and linked.isdigit() and int(linked) < len(pl.index.all_sentences[doc]):
+            panel = source_html(pl.index, doc_id=doc, linked=int(linked))
+        else:
+            panel = source_html(pl.index)
+        return (history, turns, panel, documents_md(pl), gr.update(visible=not compact), gr.update(visible=compact))
+
+    def export(turns):
+        """The conversation as Markdown and as JSON files (questions, answers, citations, confidence)."""
+        import tempfile
+
+        turns = turns or []
+        d = Path(tempfile.mkdtemp(prefix="statementqa-export-"))
+        md = ["# statementqa conversation", ""]
+        for t in turns:
+            md += [f"**Q:** {t.get('question', '')}", ""]
+            if t.get("abstained"):
+                maybe = t.get("may_answer")
+                md += ["**A:** not stated in the documents" + (f" (may answer: “{maybe['text']}”)" if maybe else ""), ""]
+            else:
+                md += [f"**A:** {' '.join(str(t.get('answer', '')).split())} (confidence {float(t.get('confidence') or 0):.2f})", ""]
+                md += [f"> [{i}] {c['text']} (sentence {c['sentence_index'] + 1}" + (f", page {c['page']}" if c.get("page") else "")
+                       + f"; {permalink(c['doc_id'], c['sentence_index'])})" for i, c in enumerate(t.get("citations", []), 1)]
+                md.append("")
+        (d / "statementqa-conversation.md").write_text("\n".join(md), encoding="utf-8")
+        keep = ("question", "answer", "abstained", "confidence", "citations", "may_answer", "id")
+        (d / "statementqa-conversation.json").write_text(
+            json.dumps([{k: t.get(k) for k in keep} for t in turns], ensure_ascii=False, indent=2), encoding="utf-8")
+        return str(d / "statementqa-conversation.md"), str(d / "statementqa-conversation.json")
 
     closed = (gr.update(visible=False), None, gr.update(), gr.update(), gr.update(), gr.update())
 
@@ -256,14 +284,14 @@ def _handlers(pl, feedback_log: Path, metrics=None):
             metrics.observe(ans, "gradio_api")
         return ans.to_dict()
 
-    return respond, ask_example, clear, restore, on_like, send_correction, ask_api
+    return respond, ask_example, clear, restore, on_like, send_correction, ask_api, export
 
 
 def build_ui(pl, feedback_log: Path | None = None, metrics=None):
     offline_environment()
     import gradio as gr
 
-    respond, ask_example, clear, restore, on_like, send_correction, ask_api = _handlers(
+    respond, ask_example, clear, restore, on_like, send_correction, ask_api, export = _handlers(
         pl, Path(feedback_log or default_data_dir() / "feedback.jsonl"), metrics)
     with gr.Blocks(title="statementqa") as demo:
         gr.Markdown("# Ask the statement\nAnswers come with the sentences they were taken from. "
@@ -286,6 +314,9 @@ def build_ui(pl, feedback_log: Path | None = None, metrics=None):
                 with gr.Row():
                     gr.HTML(f'<div id="sq-counter">0 / {MAX_QUESTION_CHARS} characters</div>')
                     clear_btn = gr.Button("Clear", elem_id="sq-clear", size="sm")
+                with gr.Row():
+                    export_md = gr.DownloadButton("Export Markdown", elem_id="sq-export-md", size="sm", value=None)
+                    export_json = gr.DownloadButton("Export JSON", elem_id="sq-export-json", size="sm", value=None)
                 fb_target = gr.State(None)
                 with gr.Group(visible=False, elem_id="sq-fb") as fb_group:
                     fb_title = gr.Markdown(elem_id="sq-fb-title")
@@ -307,6 +338,7 @@ def build_ui(pl, feedback_log: Path | None = None, metrics=None):
         for ev in (send.click, box.submit):
             ev(respond, [box, chat, turns], outs, api_visibility="private").then(None, [info], None, js=answered)
         chat.example_select(ask_example, [chat, turns], outs, api_visibility="private").then(None, [info], None, js=answered)
+        turns.change(export, [turns], [export_md, export_json], api_visibility="private")
         for ev in (clear_btn.click, chat.clear):
             ev(clear, None, [chat, turns, src, box, saved], api_visibility="private").then(
                 lambda: (gr.update(visible=False), None), None, [fb_group, fb_target], api_visibility="private")

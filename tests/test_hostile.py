@@ -15,7 +15,8 @@ from statementqa.render import esc, format_answer_md, source_html
 from statementqa.retrieval.errors import QueryError
 from statementqa.retrieval.segment import segment
 
-CITE_LINK = re.compile(r'<a class="sq-cite" href="#sq-s-[0-9a-f]+-\d+" data-doc="[0-9a-f]+" data-idx="\d+" title="sentence \d+">\[(?:\d+|sentence \d+)\]</a>')
+CITE_LINK = re.compile(r'<a class="sq-cite" href="#sq-s-[0-9a-f]+-\d+" data-doc="[0-9a-f]+" data-idx="\d+" title="sentence \d+">\[(?:\d+|sentence \d+)\]</a>'
+                       r'|<a class="sq-(?:permalink|copycite)" href="\?doc=[0-9a-f]+&amp;s=\d+"[^<>]*>(?:link|copy citation)</a>')
 
 pytestmark = pytest.mark.slow
 COUNT = {"n": 0}

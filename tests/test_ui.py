@@ -383,3 +383,37 @@ def test_dislike_with_reason_and_sentence_becomes_a_test_case(browser, app_serve
     ds = load_dataset(out)
     m = run(app_server["pipeline"], ds, tmp_path / "run", progress=False)
     assert m["n"] == stats["accepted"] and m["f1_by_category"].get("feedback") is not None
+
+
+def test_permalink_copy_citation_and_export(browser, app_server):
+    ctx, page, _ = _open(browser, app_server["url"])
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"])
+    _ask(page, "When will the final agreement be completed?")
+    _answered(page)
+    link = page.locator("#sq-chat a.sq-permalink").first
+    href = link.get_attribute("href")
+    assert href.startswith("?doc=") and href.endswith("&s=18")
+    page.locator("#sq-chat a.sq-copycite").first.click()
+    page.wait_for_timeout(400)
+    clip = page.evaluate("navigator.clipboard.readText()")
+    assert clip.startswith("“Ministers agreed to complete the final agreement next month")
+    assert "Secretary Nielsen Meets Northern Triangle" in clip and "2019-02-21" in clip and href in clip
+    with page.expect_download() as dl:
+        page.locator("#sq-export-md").click()
+    md = Path(dl.value.path()).read_text()
+    assert "**Q:** When will the final agreement be completed?" in md and "**A:** next month" in md and href in md
+    with page.expect_download() as dl:
+        page.locator("#sq-export-json").click()
+    data = json.loads(Path(dl.value.path()).read_text())
+    assert data[0]["answer"] == "next month" and data[0]["citations"][0]["sentence_index"] == 18
+    # the permalink opens the app with the panel at that sentence, in a new page
+    other = ctx.new_page()
+    other.goto(app_server["url"] + href)
+    other.wait_for_selector("#sq-source .sent.linked", timeout=60_000)
+    assert other.locator("#sq-source .sent.linked").inner_text().startswith("Ministers agreed to complete")
+    other.wait_for_function("document.activeElement && document.activeElement.classList.contains('linked')", timeout=10_000)
+    inside = other.locator("#sq-source .sent.linked").evaluate(
+        "el => { const p = el.closest('.sq-source').getBoundingClientRect(), r = el.getBoundingClientRect();"
+        " return r.top >= p.top - 1 && r.top <= p.bottom; }")
+    assert inside
+    ctx.close()

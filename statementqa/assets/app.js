@@ -92,6 +92,23 @@
       }
       return;
     }
+    const copy = ev.composedPath().find((n) => n instanceof Element && n.matches && n.matches("a.sq-copycite"));
+    if (copy) {
+      ev.preventDefault();
+      const url = new URL(copy.getAttribute("href"), location.href).href;
+      const m = /doc=([0-9a-f]+)&s=(\d+)/.exec(url);
+      const el = m ? q("#" + CSS.escape(`sq-s-${m[1]}-${m[2]}`)) : null;
+      const row = copy.closest("p, li");
+      const quote = el ? el.innerText.trim() : (row ? row.innerText.replace(/\s*·\s*link\s*·\s*copy citation\s*$/, "").trim() : "");
+      const title = (q(".sq-doc h2") || {}).innerText || "";
+      const legend = ((q(".sq-legend") || {}).innerText || "").split("·").map((x) => x.trim())
+        .filter((x) => x && !/sentence|answer|original source|PDF,/.test(x)).join(", ");
+      const text = `“${quote}” — ${[title, legend].filter(Boolean).join(", ")}. ${url}`;
+      if (navigator.clipboard) navigator.clipboard.writeText(text).catch(() => {});
+      copy.textContent = "copied";
+      setTimeout(() => { copy.textContent = "copy citation"; }, 1500);
+      return;
+    }
     const ask = ev.composedPath().find((n) => n instanceof Element && n.id === "sq-ask");
     if (ask) {
       if (!ask.disabled) { state.pending = true; setTimeout(sync, 0); }
@@ -148,6 +165,9 @@
       if (ask.disabled !== off) ask.disabled = off;
       ask.setAttribute("aria-disabled", String(off));
     }
+    // A sentence permalink (?doc=&s=) opened the page: bring that sentence into view once.
+    const linked = q("#sq-source .sent.linked");
+    if (linked && !linked.dataset.sqShown) { linked.dataset.sqShown = "1"; scrollPanelTo(linked, true); }
     // Example questions: Gradio marks their box role=list around plain buttons (axe: critical).
     qa("#sq-chat .examples[role='list']").forEach((e) => { e.setAttribute("role", "group"); e.setAttribute("aria-label", "Example questions"); });
     // Messages: no aria-label holding the Markdown/HTML source.
