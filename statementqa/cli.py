@@ -245,6 +245,8 @@ def _tool_commands(sub) -> None:
                    help="questions per minute per client (bursts up to --rate-burst); beyond it: 429. 0 = off")
     p.add_argument("--rate-burst", type=int, default=30, help="questions a client may ask at once before the rate applies")
     p.add_argument("--access-log", choices=["on", "off"], default="on", help="one JSON line per request on stderr")
+    p.add_argument("--uploads", action="store_true",
+                   help="let users add and remove documents in the browser (off by default; needs --corpus FOLDER)")
     p.add_argument("--log-questions", action="store_true",
                    help="include the question text in the access log (off by default: questions may be sensitive)")
     p.set_defaults(fn=cmd_serve)

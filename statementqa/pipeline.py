@@ -186,8 +186,13 @@ class Pipeline:
         return self._reader_version
 
     def documents(self) -> list[dict]:
-        return [{"doc_id": d.doc_id, "path": d.path, "title": d.title, "chars": len(d.text), **{k: v for k, v in d.meta.items() if k in ("publisher", "date")}}
-                for d in self.index.docs.values()]
+        idx = self.index
+        return [{"doc_id": d.doc_id, "path": d.path, "title": d.title, "chars": len(d.text),
+                 "sentences": sum(not s.boilerplate for s in idx.all_sentences.get(d.doc_id, [])),
+                 "format": d.meta.get("format") or Path(d.path).suffix.lstrip(".") or "txt",
+                 **({"pages": d.meta["page_count"]} if d.meta.get("page_count") else {}),
+                 **{k: v for k, v in d.meta.items() if k in ("publisher", "date")}}
+                for d in idx.docs.values()]
 
 
 def pipeline_from_args(args) -> Pipeline:

@@ -195,7 +195,8 @@ def page_view_html(png_uri: str, size: tuple[int, int], page: int, pages: int, s
 
 
 def documents_md(pl) -> str:
-    rows = ["| document | publisher | date | characters |", "|---|---|---|---|"]
+    rows = ["| document | format | pages | sentences | publisher | date |", "|---|---|---|---|---|---|"]
     for d in pl.documents():
-        rows.append(f"| {esc(d['title'])} | {esc(str(d.get('publisher', '')))} | {esc(str(d.get('date', '')))} | {d['chars']:,} |")
+        rows.append(f"| {esc(d['title'])} | {esc(str(d.get('format', '')))} | {d.get('pages', '–')} | {d.get('sentences', '')} | "
+                    f"{esc(str(d.get('publisher', '')))} | {esc(str(d.get('date', '')))} |")
     return "\n".join(rows)

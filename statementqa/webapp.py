@@ -287,7 +287,39 @@ def _handlers(pl, feedback_log: Path, metrics=None):
     return respond, ask_example, clear, restore, on_like, send_correction, ask_api, export
 
 
-def build_ui(pl, feedback_log: Path | None = None, metrics=None):
+def _upload_handlers(pl):
+    import gradio as gr
+
+    from statementqa.uploads import add_files, remove_document
+
+    def choices():
+        return [(f"{d['title']} ({d['path']})", d["doc_id"]) for d in pl.documents()]
+
+    def on_upload(files, progress=gr.Progress()):
+        items = []
+        for f in files or []:
+            path = Path(getattr(f, "name", f))
+            items.append((path, path.name))
+        try:
+            msgs = add_files(pl, items, lambda frac, msg: progress(frac, desc=msg))
+        except UserError as e:
+            msgs = [f"✗ {e}"]
+        return ("\n".join(f"- {esc(m)}" for m in msgs), documents_md(pl), gr.update(choices=choices(), value=None),
+                source_html(pl.index), None)
+
+    def on_remove(doc_id):
+        if not doc_id:
+            return "- pick a document to remove first", gr.update(), gr.update(), gr.update()
+        try:
+            msg = remove_document(pl, doc_id)
+        except UserError as e:
+            msg = f"✗ {e}"
+        return f"- {esc(msg)}", documents_md(pl), gr.update(choices=choices(), value=None), source_html(pl.index)
+
+    return choices, on_upload, on_remove
+
+
+def build_ui(pl, feedback_log: Path | None = None, metrics=None, uploads: bool = False):
     offline_environment()
     import gradio as gr
 
@@ -331,8 +363,18 @@ def build_ui(pl, feedback_log: Path | None = None, metrics=None):
             with gr.Column(scale=4) as source_col:
                 src = gr.HTML(source_html(pl.index) if pl._index is not None else "<div class='sq-source'>Loading…</div>",
                               elem_id="sq-source-panel")
-                with gr.Accordion("Documents this assistant knows", open=False):
+                with gr.Accordion("Documents this assistant knows", open=uploads):
                     docs_md = gr.Markdown(documents_md(pl) if pl._index is not None else "", elem_id="sq-documents")
+                    if uploads:
+                        choices, on_upload, on_remove = _upload_handlers(pl)
+                        up = gr.File(label="Add documents: drop .txt .md .html .pdf .docx files here (up to 50 MB each)",
+                                     file_count="multiple", file_types=[".txt", ".md", ".html", ".htm", ".pdf", ".docx"],
+                                     elem_id="sq-upload")
+                        up_status = gr.Markdown(elem_id="sq-upload-status")
+                        with gr.Row():
+                            rm_pick = gr.Dropdown(choices=choices() if pl._index is not None else [], label="Remove a document",
+                                                  elem_id="sq-remove-pick", scale=4)
+                            rm_btn = gr.Button("Remove", elem_id="sq-remove", size="sm", variant="stop", scale=1)
         outs = [box, chat, turns, src, saved, info]
         answered = "(x) => { if (window.sqAnswered) window.sqAnswered(x); }"
         for ev in (send.click, box.submit):
@@ -349,6 +391,10 @@ def build_ui(pl, feedback_log: Path | None = None, metrics=None):
                         None, fb_outs, api_visibility="private")
         gr.api(ask_api, api_name="ask")
         demo.load(restore, [saved], [chat, turns, src, docs_md, source_col, open_full], api_visibility="private")
+        if uploads:
+            up.upload(on_upload, [up], [up_status, docs_md, rm_pick, src, up], api_visibility="private")
+            rm_btn.click(on_remove, [rm_pick], [up_status, docs_md, rm_pick, src], api_visibility="private")
+            demo.load(lambda: gr.update(choices=choices()), None, [rm_pick], api_visibility="private")
     return demo
 
 
@@ -402,7 +448,8 @@ def _watch(pl, refresh_every: float) -> None:
 
 def create_app(pl, cors: list[str] | None = None, root_path: str = "", auth=None, feedback_log: Path | None = None,
                warm: bool = True, max_concurrency: int = 2, max_queue: int = 256, refresh_every: float = 10.0,
-               rate_limit: float = 120, rate_burst: int = 30, max_body: int = MAX_BODY_BYTES, log_questions: bool = False):
+               rate_limit: float = 120, rate_burst: int = 30, max_body: int = MAX_BODY_BYTES, log_questions: bool = False,
+               uploads: bool = False):
     """The app: chat UI at ``/``, ``/healthz``, ``/readyz``, ``/metrics``, ``POST /api/v1/ask``, ``/gradio.js`` and
     ``/embed.js`` for embedding, ``/examples``. ``rate_limit``: questions per minute per client (0 = off)."""
     offline_environment()
@@ -465,11 +512,12 @@ def create_app(pl, cors: list[str] | None = None, root_path: str = "", auth=None
         threading.Thread(target=_warm, args=(pl, state), name="warm-up", daemon=True).start()
     if refresh_every:
         threading.Thread(target=_watch, args=(pl, refresh_every), name="corpus-watch", daemon=True).start()
-    demo = build_ui(pl, feedback_log, metrics)
+    demo = build_ui(pl, feedback_log, metrics, uploads=uploads)
     demo.queue(default_concurrency_limit=max_concurrency, max_size=max_queue)
     metrics.ui_queue.set_function(lambda: float(len(demo._queue)))
     gr.mount_gradio_app(app, demo, path="/", root_path=root_path or None, auth=auth, show_error=False,
-                        theme=theme(), css=CSS, js=page_script(cors), footer_links=["api"], ssr_mode=False, mcp_server=False)
+                        theme=theme(), css=CSS, js=page_script(cors), footer_links=["api"], ssr_mode=False, mcp_server=False,
+                        max_file_size="50mb")
     app.state.pipeline = pl
     app.state.health = state
     app.state.metrics = metrics
@@ -524,7 +572,8 @@ def serve(args) -> int:
         access.addHandler(handler)
         access.setLevel(logging.INFO)
     app = create_app(pl, cors=cors, root_path=args.root_path, auth=auth_t, feedback_log=args.feedback_log,
-                     rate_limit=rate, rate_burst=burst, log_questions=getattr(args, "log_questions", False))
+                     rate_limit=rate, rate_burst=burst, log_questions=getattr(args, "log_questions", False),
+                     uploads=getattr(args, "uploads", False))
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("listening on %s: reachable from other machines%s", args.host, "" if auth_t else " without a login (use --auth)")
     print(f"statementqa: http://{args.host}:{args.port}{args.root_path or ''}/  (Ctrl+C to stop)", flush=True)

@@ -154,3 +154,49 @@ def test_pdf_page_view_in_the_browser(browser, corpora, tmp_path):
         ctx.close()
     finally:
         server.should_exit = True
+
+
+def test_upload_ask_remove_in_the_browser(browser, corpora, tmp_path):
+    """--uploads: add the PDF (and two broken files) by the file input, ask, see the page view, remove it."""
+    from statementqa.pipeline import Pipeline
+    from statementqa.webapp import create_app, start_in_thread
+    from tests.conftest import ARTEFACTS
+    from tests.test_browser import _ask, _page
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "weather.txt").write_text("The weather in Lisbon was sunny in May. The port handled more ships than in April.\n")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.pdf").write_bytes(b"")
+    (bad / "truncated.pdf").write_bytes((corpora["pdf"] / "statement.pdf").read_bytes()[:2000])
+    pl = Pipeline(corpus=corpus, data_dir=tmp_path / "idx")
+    server, url = start_in_thread(create_app(pl, warm=False, refresh_every=0, uploads=True, feedback_log=tmp_path / "fb.jsonl"))
+    try:
+        ctx, page, outside, _ = _page(browser)
+        page.goto(url)
+        page.locator("#sq-upload input[type=file]").first.wait_for(state="attached", timeout=60_000)
+        page.locator("#sq-upload input[type=file]").first.set_input_files(
+            [str(corpora["pdf"] / "statement.pdf"), str(bad / "empty.pdf"), str(bad / "truncated.pdf")])
+        page.wait_for_function("document.querySelector('#sq-upload-status').innerText.includes('index rebuilt')", timeout=120_000)
+        status = page.locator("#sq-upload-status").inner_text()
+        assert "statement.pdf added" in status and "empty.pdf: the file is empty" in status
+        assert "truncated.pdf: not a readable PDF" in status
+        assert "pdf" in page.locator("#sq-documents").inner_text() and len(pl.index.docs) == 2
+        _ask(page, "In which city did Nielsen meet the ministers?")
+        page.wait_for_selector(".sq-page img", timeout=90_000)
+        assert "San Salvador" in page.locator("#sq-chat").inner_text()
+        page.screenshot(path=str(ARTEFACTS / "upload-pdf.png"), full_page=True)
+        page.locator("#sq-remove-pick input").first.click()
+        page.locator("[data-testid='dropdown-option'][aria-label*='statement.pdf']").first.click(timeout=30_000)
+        page.locator("#sq-remove").click()
+        page.wait_for_function("document.querySelector('#sq-upload-status').innerText.includes('removed')", timeout=120_000)
+        assert len(pl.index.docs) == 1 and not (corpus / "statement.pdf").exists()
+        _ask(page, "In which city did Nielsen meet the ministers?")
+        page.wait_for_function("document.querySelectorAll('#sq-chat [data-testid=\"bot\"]').length >= 2", timeout=60_000)
+        last = page.locator("#sq-chat [data-testid='bot']").last.inner_text()
+        assert "San Salvador" not in last
+        assert outside == []
+        ctx.close()
+    finally:
+        server.should_exit = True
