@@ -73,11 +73,14 @@ class Retriever:
         self.embedder = embedder or Embedder(index.manifest.get("embedder"))
         self.depth = depth
 
-    def rank_sentences(self, question: str, mode: str = "hybrid", qvec: np.ndarray | None = None) -> list[SentenceHit]:
+    def rank_sentences(self, question: str, mode: str = "hybrid", qvec: np.ndarray | None = None,
+                       docs: frozenset[str] | None = None) -> list[SentenceHit]:
+        """Sentences ranked by fused score; ``docs``: only sentences of these documents (a deeper search
+        first, so that a small selected document still gets its best sentences)."""
         if mode not in MODES:
             raise QueryError(f"mode must be one of {MODES} (got {mode!r})")
         n = len(self.index.sentences)
-        depth = min(n, self.depth)
+        depth = min(n, self.depth if not docs else max(self.depth, min(n, 20_000)))
         dense_ids: list[int] = []
         dense_sc: dict[int, float] = {}
         bm_ids: list[int] = []
@@ -99,14 +102,20 @@ class Retriever:
         drank = {d: r for r, d in enumerate(dense_ids, 1)}
         brank = {d: r for r, d in enumerate(bm_ids, 1)}
         order = sorted(fused, key=lambda d: (-fused[d], d))
+        if docs:
+            order = [d for d in order if self.index.sentences[d].doc_id in docs]
         return [SentenceHit(self.index.sentences[d], fused[d], drank.get(d), brank.get(d), dense_sc.get(d), bm_sc.get(d)) for d in order]
 
     def search(self, question: str, k: int = 5, mode: str = "hybrid", qvec: np.ndarray | None = None,
-               max_chars: int = MAX_QUESTION_CHARS) -> SearchResult:
-        """Top-k passages for ``question`` (fewer if the corpus has fewer)."""
+               max_chars: int = MAX_QUESTION_CHARS, docs: frozenset[str] | None = None) -> SearchResult:
+        """Top-k passages for ``question`` (fewer if the corpus has fewer); ``docs``: within these documents only."""
         question = check_question(question, max_chars)
         k = check_k(k)
-        shits = self.rank_sentences(question, mode, qvec)
+        if docs is not None:
+            unknown = sorted(set(docs) - set(self.index.docs))
+            if unknown:
+                raise QueryError(f"unknown document id {unknown[0]!r}; the documents list (or /api/v1/documents) gives the ids")
+        shits = self.rank_sentences(question, mode, qvec, docs)
         cand: dict[int, list[SentenceHit]] = {}
         for h in shits:
             for pi in self.index.sent_to_passages.get((h.sentence.doc_id, h.sentence.idx), []):

@@ -124,8 +124,10 @@ class Pipeline:
         qv = self._qvec(question) if mode != "bm25" else None
         return r.search(question, k, mode, qvec=qv)
 
-    def ask(self, question: str, k: int | None = None, history: list[Turn] | None = None) -> Answer:
-        """Answer ``question``; ``history`` (earlier turns, oldest first) resolves follow-ups."""
+    def ask(self, question: str, k: int | None = None, history: list[Turn] | None = None,
+            docs: list[str] | None = None) -> Answer:
+        """Answer ``question``; ``history`` (earlier turns, oldest first) resolves follow-ups; ``docs``
+        (document ids) restricts retrieval to those documents (None or empty: all)."""
         t0 = time.perf_counter()
         question = check_question(question)
         k = check_k(k if k is not None else self.settings.k)
@@ -133,7 +135,8 @@ class Pipeline:
         t1 = time.perf_counter()
         rq = resolve(question, history[-1] if history else None)
         query = rq.retrieval_query[:FOLLOWUP_QUERY_CHARS]
-        res = self.retriever.search(query, k, "hybrid", qvec=self._qvec(query), max_chars=FOLLOWUP_QUERY_CHARS)
+        res = self.retriever.search(query, k, "hybrid", qvec=self._qvec(query), max_chars=FOLLOWUP_QUERY_CHARS,
+                                    docs=frozenset(docs) if docs else None)
         t2 = time.perf_counter()
         passages = [h.passage for h in res.hits]
         out = self.reader.read(rq.reader_question, passages)

@@ -38,6 +38,8 @@ class Turn(BaseModel):
 class AskRequest(BaseModel):
     question: str = Field(..., description="the question, in English", max_length=MAX_QUESTION_CHARS * 4)
     k: int = Field(3, ge=1, le=MAX_K, description="passages given to the reader")
+    docs: list[str] = Field(default_factory=list, max_length=1000,
+                            description="document ids to search within (empty: all documents)")
     history: list[Turn] = Field(default_factory=list, max_length=20,
                                 description="earlier turns, oldest first, for a follow-up question (the last one is used)")
 
@@ -62,12 +64,16 @@ def rest_router(pl, state: dict, max_concurrency: int = 2, metrics=None):
         body = {"ready": ready, "warm_s": state.get("warm_s"), "error": state.get("error")}
         return JSONResponse(body, status_code=200 if ready else 503)
 
+    @router.get("/api/v1/documents", summary="The documents the assistant knows (ids for the `docs` filter of /api/v1/ask)")
+    def documents():
+        return {"documents": pl.documents()}
+
     @router.post("/api/v1/ask", summary="Answer a question with cited sentences (same JSON as `statementqa ask --json`)")
     def ask(req: AskRequest):
         with metrics.track() if metrics is not None else contextlib.nullcontext(), slots:
             try:
                 hist = [FollowupTurn(t.question, t.answer) for t in req.history] or None
-                ans = pl.ask(req.question, req.k, history=hist)
+                ans = pl.ask(req.question, req.k, history=hist, docs=req.docs or None)
             except UserError as e:
                 if metrics is not None:
                     metrics.question("rest", "refused")

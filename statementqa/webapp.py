@@ -105,7 +105,7 @@ def _handlers(pl, feedback_log: Path, metrics=None):
     def tracked():
         return metrics.track() if metrics is not None else contextlib.nullcontext()
 
-    def respond(message, history, turns):
+    def respond(message, history, turns, within=None):
         """One chat turn. Returns (box, chat, turns, source panel, saved chat, answer info)."""
         history = list(history or [])
         turns = list(turns or [])
@@ -115,8 +115,10 @@ def _handlers(pl, feedback_log: Path, metrics=None):
             return message, gr.update(), turns, gr.update(), gr.update(), None
         shown = esc(message[:MAX_QUESTION_CHARS]) + ("…" if len(message) > MAX_QUESTION_CHARS else "")
         try:
+            known = set(pl.index.docs)
+            within = [d for d in (within or []) if d in known] or None
             with tracked():
-                ans = pl.ask(message, history=[Turn(t["question"], t["answer"]) for t in turns[-1:]])
+                ans = pl.ask(message, history=[Turn(t["question"], t["answer"]) for t in turns[-1:]], docs=within)
         except UserError as e:
             # The question stays in the box so that it can be fixed; the chat shows why.
             gr.Warning(str(e))
@@ -145,10 +147,10 @@ def _handlers(pl, feedback_log: Path, metrics=None):
         return "", history, turns, source_html(pl.index, ans, page_view=pdf_page_view(pl, ans)), \
             {"history": history, "turns": turns}, info
 
-    def ask_example(history, turns, evt: gr.SelectData):
+    def ask_example(history, turns, within, evt: gr.SelectData):
         value = evt.value
         text = value.get("text", "") if isinstance(value, dict) else str(value or "")
-        return respond(text, history, turns)
+        return respond(text, history, turns, within)
 
     def clear():
         """Clear everything a question leaves behind: messages, conversation state, highlight, saved chat."""
@@ -343,6 +345,8 @@ def build_ui(pl, feedback_log: Path | None = None, metrics=None, uploads: bool =
                                      max_length=MAX_QUESTION_CHARS, elem_id="sq-question", submit_btn=False,
                                      label="Your question")
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="sq-ask")
+                within = gr.Dropdown(choices=[], multiselect=True, label="Ask within (empty: all documents)", elem_id="sq-within",
+                                     visible=False)
                 with gr.Row():
                     gr.HTML(f'<div id="sq-counter">0 / {MAX_QUESTION_CHARS} characters</div>')
                     clear_btn = gr.Button("Clear", elem_id="sq-clear", size="sm")
@@ -378,8 +382,8 @@ def build_ui(pl, feedback_log: Path | None = None, metrics=None, uploads: bool =
         outs = [box, chat, turns, src, saved, info]
         answered = "(x) => { if (window.sqAnswered) window.sqAnswered(x); }"
         for ev in (send.click, box.submit):
-            ev(respond, [box, chat, turns], outs, api_visibility="private").then(None, [info], None, js=answered)
-        chat.example_select(ask_example, [chat, turns], outs, api_visibility="private").then(None, [info], None, js=answered)
+            ev(respond, [box, chat, turns, within], outs, api_visibility="private").then(None, [info], None, js=answered)
+        chat.example_select(ask_example, [chat, turns, within], outs, api_visibility="private").then(None, [info], None, js=answered)
         turns.change(export, [turns], [export_md, export_json], api_visibility="private")
         for ev in (clear_btn.click, chat.clear):
             ev(clear, None, [chat, turns, src, box, saved], api_visibility="private").then(
@@ -391,9 +395,17 @@ def build_ui(pl, feedback_log: Path | None = None, metrics=None, uploads: bool =
                         None, fb_outs, api_visibility="private")
         gr.api(ask_api, api_name="ask")
         demo.load(restore, [saved], [chat, turns, src, docs_md, source_col, open_full], api_visibility="private")
+
+        def within_choices():
+            docs = pl.documents()
+            return gr.update(choices=[(d["title"], d["doc_id"]) for d in docs], visible=len(docs) > 1)
+
+        demo.load(within_choices, None, [within], api_visibility="private")
         if uploads:
-            up.upload(on_upload, [up], [up_status, docs_md, rm_pick, src, up], api_visibility="private")
-            rm_btn.click(on_remove, [rm_pick], [up_status, docs_md, rm_pick, src], api_visibility="private")
+            up.upload(on_upload, [up], [up_status, docs_md, rm_pick, src, up], api_visibility="private").then(
+                within_choices, None, [within], api_visibility="private")
+            rm_btn.click(on_remove, [rm_pick], [up_status, docs_md, rm_pick, src], api_visibility="private").then(
+                within_choices, None, [within], api_visibility="private")
             demo.load(lambda: gr.update(choices=choices()), None, [rm_pick], api_visibility="private")
     return demo
 

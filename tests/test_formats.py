@@ -200,3 +200,37 @@ def test_upload_ask_remove_in_the_browser(browser, corpora, tmp_path):
         ctx.close()
     finally:
         server.should_exit = True
+
+
+def test_ask_within_selected_documents(tmp_path, corpora):
+    """The retrieval filter: a question asked within one document is answered from it only, through
+    the library and through POST /api/v1/ask; an unknown id is a one-line error."""
+    import shutil
+
+    import httpx
+
+    from statementqa.pipeline import Pipeline
+    from statementqa.retrieval.errors import UserError
+    from statementqa.webapp import create_app, start_in_thread
+
+    corpus = tmp_path / "c"
+    shutil.copytree(corpora["docx"], corpus)
+    (corpus / "weather.txt").write_text("The weather in Lisbon was sunny in May. Ministers met in the port of Lisbon.\n")
+    pl = Pipeline(corpus=corpus, data_dir=tmp_path / "idx")
+    ids = {d["path"]: d["doc_id"] for d in pl.documents()}
+    q = "In which city did Nielsen meet the ministers?"
+    assert "San Salvador" in pl.ask(q, docs=[ids["statement.docx"]]).text
+    other = pl.ask(q, docs=[ids["weather.txt"]])
+    assert "San Salvador" not in other.text and {c.doc_id for c in other.citations + other.related} <= {ids["weather.txt"]}
+    with pytest.raises(UserError, match="unknown document id"):
+        pl.ask(q, docs=["0000"])
+    server, url = start_in_thread(create_app(pl, warm=False, refresh_every=0))
+    try:
+        docs = httpx.get(url + "api/v1/documents", timeout=30).json()["documents"]
+        assert {d["doc_id"] for d in docs} == set(ids.values()) and {d["format"] for d in docs} == {"docx", "txt"}
+        r = httpx.post(url + "api/v1/ask", json={"question": q, "docs": [ids["weather.txt"]]}, timeout=120).json()
+        assert "San Salvador" not in r["answer"]
+        bad = httpx.post(url + "api/v1/ask", json={"question": q, "docs": ["0000"]}, timeout=60)
+        assert bad.status_code == 400 and "unknown document id" in bad.json()["error"]
+    finally:
+        server.should_exit = True
