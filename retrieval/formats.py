@@ -5,8 +5,10 @@ for PDF, a map from text offsets back to pages.
 * HTML: the main content only (trafilatura: navigation, footers, scripts and boilerplate dropped),
   title/date/site name/URL from the page's metadata when present;
 * PDF (pypdfium2, Apache-2.0/BSD): the text of each page as PDFium extracts it, pages joined by
-  two characters (a line break when the page ended a paragraph, else two spaces); line breaks inside a paragraph become spaces and those before a list item or after a
-  blank line stay, all *without changing the length*, so a character of the text is the
+  two characters; each line break (two characters, "\\r\\n") becomes two spaces inside a paragraph, a
+  line break where a paragraph ends (the next word would have fitted on the line, the indentation
+  changes, a colon) and "\\n•" where an indented list item starts whose bullet is drawn rather
+  than written, all *without changing the length*, so a character of the text is the
   character of the same index on its page (``meta["pages"]``: ``[start, end)`` per page) and PDFium
   can give its box (``pdf_boxes``); a PDF without any text (a scan) is refused with a clear message;
 * DOCX (python-docx): paragraphs in order, list paragraphs (a "List" style or numbering) as
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CorpusError
@@ -46,63 +49,93 @@ def read_html(raw: bytes, name: str) -> tuple[str, dict]:
     return text.strip() + "\n", meta
 
 
-def _pdf_lines(tp):
-    """(raw text, char boxes or None, [(start, end)] per line, right edge per line) of a page."""
+@dataclass
+class _Line:
+    page: int
+    start: int  # offsets in the page's text
+    end: int
+    text: str
+    left: float | None
+    right: float | None
+    first_word: float  # width of the first word
+    em: float  # about the font size of its first word
+
+
+def _pdf_lines(tp, page_no: int) -> tuple[str, list[_Line]]:
+    """A page's raw text (PDFium's, hyphen marks made "-") and its lines with their geometry."""
     raw = tp.get_text_range()
     n = min(len(raw), tp.count_chars())
     boxes = [tp.get_charbox(i) if i < n and not raw[i].isspace() else None for i in range(len(raw))]
-    lines, pos = [], 0
-    for line in raw.split("\r\n"):
-        lines.append((pos, pos + len(line)))
-        pos += len(line) + 2
-    rights = [max((boxes[i][2] for i in range(a, b) if boxes[i]), default=None) for a, b in lines]
-    return raw, boxes, lines, rights
-
-
-def _pdf_page_text(page, margin: float) -> tuple[str, bool]:
-    """A page's text from PDFium with the same length as PDFium's (so index i is char i of the page).
-    A line break ("\\r\\n") ends a paragraph when the next line's first word would have fitted on
-    this line with room to spare (the writer broke the line on purpose: the last line of a paragraph, a heading, a list
-    item whose bullet is drawn rather than text; ``margin`` is the document's right text edge), when the
-    indentation changes, before a list marker or an empty line, or after a colon: it becomes " \\n"; otherwise the line was wrapped and it becomes two spaces. PDFium's mark
-    for a hyphen at a line end (U+FFFE) becomes "-"; a lone "\\r" a space."""
-    raw, boxes, lines, rights = page
-    lefts = [min((boxes[i][0] for i in range(a, b) if boxes[i]), default=None) for a, b in lines]
-    left = min((bx[0] for bx in boxes if bx), default=0.0)
     text = raw.replace("\ufffe", "-")
-    last = max((k for k, (a, b) in enumerate(lines) if text[a:b].strip()), default=-1)
-    out = []
-    for k, (a, b) in enumerate(lines):
-        out.append(text[a:b].replace("\r", " "))
-        if k == len(lines) - 1:
-            break
-        if k >= last:  # the page's trailing breaks: the join with the next page decides
-            out.append("  ")
-            continue
-        line, nxt = text[a:b], text[lines[k + 1][0]:lines[k + 1][1]]
-        keep = (not line.strip()) or (not nxt.strip()) or bool(_BULLET_START.match(nxt)) or line.rstrip().endswith(":")
-        if not keep and rights[k] is not None:
-            na = lines[k + 1][0]
-            word = [boxes[i] for i in range(na, lines[k + 1][1]) if boxes[i]]
-            first = []
-            for i in range(na, lines[k + 1][1]):
-                if text[i].isspace():
-                    break
-                if boxes[i]:
-                    first.append(boxes[i])
-            if first and word and lefts[k] is not None and lefts[k + 1] is not None \
-                    and abs(lefts[k] - lefts[k + 1]) > 0.7 * (first[0][3] - first[0][1]):
-                keep = True  # the indentation changes: a list ends or a paragraph starts
-            elif first and word:
-                width = max(x[2] for x in first) - min(x[0] for x in first)
-                em = 1.4 * (first[0][3] - first[0][1])  # about the font size (a glyph box is ~0.7 em high)
-                # Generous slack: merging two paragraphs costs nothing (sentences still end at their
-                # full stops), splitting a sentence at a wrapped line would cut it in two.
-                keep = margin - rights[k] > width + 1.25 * em
-        out.append(" \n" if keep else "  ")
-    # Does the page end a paragraph? Its last line stops well short of the margin (or there is no text).
-    ends = last < 0 or rights[last] is None or (margin - rights[last]) > 0.15 * max(1.0, margin - left)
-    return "".join(out), ends
+    lines, pos = [], 0
+    for part in raw.split("\r\n"):
+        a, b = pos, pos + len(part)
+        pos = b + 2
+        bx = [boxes[i] for i in range(a, b) if boxes[i]]
+        first = []
+        for i in range(a, b):
+            if text[i].isspace() and first:
+                break
+            if boxes[i]:
+                first.append(boxes[i])
+        lines.append(_Line(page_no, a, b, text[a:b], min((x[0] for x in bx), default=None), max((x[2] for x in bx), default=None),
+                           (max(x[2] for x in first) - min(x[0] for x in first)) if first else 0.0,
+                           1.4 * (first[0][3] - first[0][1]) if first else 0.0))
+    return text, lines
+
+
+def _break(line: _Line, nxt: _Line, margin: float, list_left: float | None) -> str:
+    """What a line break between two lines becomes (2 characters): "  " (a wrapped line), " \\n" (a
+    paragraph ends) or "\\n•" (a list item starts whose bullet was drawn, not written)."""
+    if not line.text.strip() or not nxt.text.strip() or _BULLET_START.match(nxt.text):
+        return " \n"
+    if line.left is None or nxt.left is None or line.right is None:
+        return " \n"
+    indent = 0.5 * max(nxt.em, 1.0)
+    fits = margin - line.right > nxt.first_word + 0.9 * max(nxt.em, 1.0)  # the next word would have fitted here
+    if list_left is not None and abs(nxt.left - list_left) < indent and (fits or line.text.rstrip().endswith(":")):
+        return "\n•"  # another item of an indented list
+    if line.text.rstrip().endswith(":") and nxt.left > line.left + indent:
+        return "\n•"  # an indented list after its lead-in
+    if abs(line.left - nxt.left) > indent or line.text.rstrip().endswith(":") or fits:
+        return " \n"
+    return "  "
+
+
+def _pdf_text(pages: list[tuple[str, list[_Line]]]) -> tuple[str, list[list[int]]]:
+    """The document's text: every page's text at its own length (so index i of a page's part is PDFium's
+    char i of that page), line breaks decided by ``_break`` across the whole document (a paragraph
+    or a list may run on over a page break), pages joined by two characters."""
+    all_lines = [ln for _, lines in pages for ln in lines if ln.text.strip()]
+    margin = max((ln.right for ln in all_lines if ln.right is not None), default=0.0)
+    seps: dict[tuple[int, int], str] = {}  # (page, line end) -> separator after that line
+    list_left: float | None = None
+    for ln, nxt in zip(all_lines, all_lines[1:]):
+        sep = _break(ln, nxt, margin, list_left)
+        if sep == "\n•":
+            list_left = nxt.left
+        elif list_left is not None and (nxt.left is None or abs(nxt.left - list_left) >= 0.5 * max(nxt.em, 1.0)):
+            list_left = None
+        seps[(ln.page, ln.end)] = sep
+    out, spans, pos = [], [], 0
+    for p, (text, lines) in enumerate(pages):
+        if p:
+            prev = next((ln for ln in reversed(pages[p - 1][1]) if ln.text.strip()), None)
+            out.append(seps.get((prev.page, prev.end), " \n") if prev is not None else " \n")
+            pos += 2
+        body = []
+        last = max((k for k, ln in enumerate(lines) if ln.text.strip()), default=-1)
+        for k, ln in enumerate(lines):
+            body.append(ln.text.replace("\r", " "))
+            if k < len(lines) - 1:
+                # inside the page: the decided separator; after its last text line, the page join decides
+                body.append(seps.get((p, ln.end), " \n") if k < last else "  ")
+        t = "".join(body)
+        assert len(t) == len(text), "PDF page text must keep PDFium's length"
+        out.append(t)
+        spans.append([pos, pos + len(t)])
+        pos += len(t)
+    return "".join(out), spans
 
 
 def read_pdf(raw: bytes, name: str) -> tuple[str, dict]:
@@ -113,20 +146,7 @@ def read_pdf(raw: bytes, name: str) -> tuple[str, dict]:
     except Exception as e:  # noqa: BLE001 - pypdfium2 raises its own error types for broken files
         raise CorpusError(f"{name}: not a readable PDF ({str(e)[:80]}); re-export or re-download it") from None
     try:
-        parts, pages, pos, prev_ends = [], [], 0, True
-        layouts = [_pdf_lines(pdf[i].get_textpage()) for i in range(len(pdf))]
-        margin = max((r for lay in layouts for r in lay[3] if r is not None), default=0.0)
-        for i in range(len(pdf)):
-            t, ends = _pdf_page_text(layouts[i], margin)
-            if parts:
-                # A paragraph may run on across the page break: join with spaces unless the page ended one.
-                parts.append(" \n" if prev_ends else "  ")
-                pos += 2
-            prev_ends = ends
-            parts.append(t)
-            pages.append([pos, pos + len(t)])
-            pos += len(t)
-        text = "".join(parts)
+        text, pages = _pdf_text([_pdf_lines(pdf[i].get_textpage(), i) for i in range(len(pdf))])
         meta: dict = {"format": "pdf", "pages": pages, "page_count": len(pdf)}
         info = pdf.get_metadata_dict(skip_empty=True)
         if info.get("Title"):

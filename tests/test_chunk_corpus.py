@@ -64,7 +64,7 @@ def test_more_documents_and_meta(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "b.md").write_text("# Beta\nBeta text.", encoding="utf-8")
     (tmp_path / "sub" / "b.meta.json").write_text(json.dumps({"title": "Beta doc"}))
-    (tmp_path / "ignored.pdf").write_bytes(b"%PDF")
+    (tmp_path / "ignored.xlsx").write_bytes(b"PK")  # not a document type (a broken .pdf is an error: tests/test_formats.py)
     (tmp_path / "dup.txt").write_text("Alpha text.", encoding="utf-8")
     docs = load_corpus(tmp_path)
     assert sorted(d.path for d in docs) == ["a.txt", "sub/b.md"]

@@ -47,6 +47,24 @@ def test_html_reader_keeps_the_article_and_its_metadata(corpora):
     assert "- Strengthening Border Security" in doc.text  # list items stay list items
 
 
+def test_pdf_reader_rebuilds_paragraphs_and_the_drawn_list(corpora):
+    """Wrapped lines are re-joined (also across pages), the printed list's items become items, the
+    title is metadata, and the text keeps PDFium's length page by page."""
+    import pypdfium2 as pdfium
+
+    from statementqa.retrieval.corpus import load_corpus
+    from statementqa.retrieval.segment import segment
+
+    doc = load_corpus(corpora["pdf"])[0]
+    txt = load_corpus(corpora["txt"])[0]
+    norm = lambda t: " ".join(t.split())  # noqa: E731
+    ours = [(norm(s.text), s.list_item) for s in segment(doc.text, doc.doc_id)]
+    ref = [(norm(s.text), s.list_item) for s in segment(txt.text, txt.doc_id) if not s.boilerplate]
+    assert ours == ref
+    pdf = pdfium.PdfDocument((corpora["pdf"] / "statement.pdf").read_bytes())
+    assert [b - a for a, b in doc.meta["pages"]] == [len(pdf[i].get_textpage().get_text_range()) for i in range(len(pdf))]
+
+
 @pytest.mark.parametrize("fmt", ["html", "docx"])
 def test_same_answers_and_citations_as_the_text(answers, fmt):
     txt, other = answers["txt"][1], answers[fmt][1]
@@ -55,14 +73,14 @@ def test_same_answers_and_citations_as_the_text(answers, fmt):
 
 
 def test_pdf_answers_and_pages(answers):
-    """Over the PDF, answers match the .txt for at least 90 % of the questions (the bullets of a printed
-    list have no text marker, so the list is read as plain lines), and every citation's page is the
-    page whose text holds that sentence."""
+    """Over the PDF, answers match the .txt for all but at most two questions (70 of 71 when measured:
+    an answer across the printed list shows "•" where the .txt has "- ", and stops one item earlier),
+    and every citation's page is the page whose text holds that sentence."""
     import pypdfium2 as pdfium
 
     txt, (pl, pdf_answers) = answers["txt"][1], answers["pdf"]
     same = sum(_key(a) == _key(b) for a, b in zip(txt, pdf_answers))
-    assert same >= 0.9 * len(QUESTIONS), f"{same} of {len(QUESTIONS)}"
+    assert same >= len(QUESTIONS) - 2, f"{same} of {len(QUESTIONS)}"
     doc = next(iter(pl.index.docs.values()))
     root = pl.settings.corpus
     pdf = pdfium.PdfDocument((root / doc.path).read_bytes())
