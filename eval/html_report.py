@@ -148,7 +148,15 @@ def html_report(records: list[dict], metrics: dict, out: Path, title: str = "sta
                      f'<td>{pred}</td><td>{r["confidence"]:.2f}</td><td>{100 * r["f1"]:.0f}</td><td class="v-{v}">{v}</td>'
                      f'<td>{_sentences_cell(r)}</td></tr>')
     counts = {v: sum(verdict(r) == v for r in records) for v in ("correct", "wrong", "abstained")}
-    body = (f"<h1>{html.escape(title)}</h1>" + _table(head, ["metric", "value"])
+    rec = (metrics.get("settings") or {}).get("threshold_recalibrated")
+    recal = ""
+    if rec:
+        recal = (f"<p>Abstention threshold {rec['threshold']:.3f}, recalibrated on {html.escape(str(rec.get('date')))} by "
+                 f"<code>statementqa review --recalibrate</code> on {rec['n']} questions ({rec.get('n_feedback', 0)} from users' "
+                 f"corrections): F1 {rec['f1_before']:.1f} → {rec['f1_after']:.1f}, abstention accuracy "
+                 f"{rec['abstention_accuracy_before']:.1f} → {rec['abstention_accuracy_after']:.1f} (before: the reader's "
+                 f"threshold {rec['previous']:.3f}).</p>")
+    body = (f"<h1>{html.escape(title)}</h1>" + recal + _table(head, ["metric", "value"])
             + "<h2>By category and answerability</h2>" + _table(per, ["group", "n", "F1", "95 % CI", "correct", "wrong", "abstained"])
             + f'<h2>Risk–coverage</h2><img alt="accuracy among answered questions against the share answered" src="{_risk_plot(records)}">'
             + "<h2>Questions</h2><p>"

@@ -33,8 +33,14 @@ def report(m: dict, out: Path) -> str:
     lines = ["# Evaluation report", "", f"Dataset: {m['dataset']['kind']}, {m['n']} questions "
              f"({m['n_has_ans']} answerable, {m['n_no_ans']} unanswerable); reader `{m['settings']['reader']}`; "
              f"k = {m['settings']['k']}; {'gold paragraph given to the reader' if m['settings']['gold_context'] else 'retrieval then reader'}; "
-             f"abstention threshold (confidence) {fmt(m['settings']['threshold'])}.", "",
-             "| metric | value |", "|---|---|"]
+             f"abstention threshold (confidence) {fmt(m['settings']['threshold'])}.", ""]
+    rec = m["settings"].get("threshold_recalibrated")
+    if rec:
+        lines += [f"The threshold was recalibrated on {rec.get('date')} by `statementqa review --recalibrate` on {rec['n']} "
+                  f"questions ({rec.get('n_feedback', 0)} from users' corrections): before {rec['previous']:.3f} / after "
+                  f"{rec['threshold']:.3f}; F1 {rec['f1_before']:.1f} -> {rec['f1_after']:.1f}, abstention accuracy "
+                  f"{rec['abstention_accuracy_before']:.1f} -> {rec['abstention_accuracy_after']:.1f}.", ""]
+    lines += ["| metric | value |", "|---|---|"]
     lines += [f"| {label} | {fmt(m.get(key))} |" for key, label in HEADLINE]
     lines += ["", "EM/F1 in %, official SQuAD v2 definitions (normalised answers, max over gold answers, "
               "unanswerable questions score 1 only when the system abstains). Citation P/R at sentence level against "

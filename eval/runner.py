@@ -110,7 +110,9 @@ def run(pl, ds: Dataset, out: Path, gold_context: bool = False, progress: bool =
     metrics["dataset"] = {"kind": ds.kind, "questions": len(ds.items), "skipped_lines": len(ds.problems)}
     metrics["settings"] = {"reader": pl.settings.reader, "embedder": pl.settings.embedder, "k": k_used,
                            "gold_context": gold_context, "threshold": pl.threshold(),
-                           **({"endpoint": pl.url} if remote else {})}
+                           **({"endpoint": pl.url} if remote else {}),
+                           **({"threshold_recalibrated": pl.threshold_record()}
+                              if not remote and pl.threshold_record() is not None else {})}
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
     plots(rows, metrics, out)
     (out / "report.md").write_text(report(metrics, out), encoding="utf-8")

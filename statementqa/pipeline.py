@@ -169,6 +169,16 @@ class Pipeline:
             return float(thr)
         return None
 
+    def threshold_record(self) -> dict | None:
+        """The record of ``statementqa review --recalibrate`` when its threshold is the one in use."""
+        if self.settings.threshold is not None:
+            return None
+        try:
+            rec = json.loads((Path(self.settings.data_dir) / "threshold.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return rec if isinstance(rec, dict) and self._threshold_setting() is not None else None
+
     def threshold(self) -> float:
         """The abstention threshold in use (confidence below it abstains)."""
         t = self._threshold_setting()

@@ -79,3 +79,36 @@ def test_review_command_line(tmp_path, capsys):
     assert "question c1?" in capsys.readouterr().out and not out.exists()
     assert main(["review", "--feedback-log", str(log), "--out", str(out), "--accept-all"]) == 0
     assert "1 accepted" in capsys.readouterr().out and json.loads(out.read_text())["id"] == "fb-c1"
+
+
+@pytest.mark.slow
+def test_recalibrate_writes_the_threshold_and_the_report_shows_it(tmp_path, corpus_dir):
+    from types import SimpleNamespace
+
+    from statementqa.eval.runner import main_eval
+    from statementqa.pipeline import Pipeline
+    from statementqa.review import recalibrate
+    from tests.conftest import REPO
+
+    lines = (REPO / "eval" / "data" / "statement_qa.jsonl").read_text().splitlines()
+    small = tmp_path / "small.jsonl"
+    small.write_text("\n".join(lines[:8] + lines[-4:]) + "\n")
+    fb = tmp_path / "fb_qa.jsonl"
+    fb.write_text(json.dumps({"id": "fb-x", "question": "What did Nielsen say about children?", "category": "feedback",
+                              "source": "feedback", "answers": ["We cannot allow children to be used as pawns"],
+                              "answerable": True, "supporting": []}) + "\n")
+    pl = Pipeline(corpus=corpus_dir, data_dir=tmp_path / "d")
+    before = pl.threshold()
+    shown: list[str] = []
+    rec = recalibrate(pl, [small, fb], say=shown.append)
+    assert rec["n"] == 13 and rec["n_feedback"] == 1 and rec["previous"] == pytest.approx(before, abs=1e-4)
+    assert rec["f1_after"] >= rec["f1_before"]  # the best threshold on these questions is at least as good
+    assert pl.threshold() == pytest.approx(rec["threshold"]) and "| before |" in shown[0]
+    args = SimpleNamespace(corpus=corpus_dir, data_dir=tmp_path / "d", embedder=None, reader=None, index_type=None, chunk_size=None,
+                           chunk_overlap=None, dataset=small, out=tmp_path / "run", k=None, gold_context=False, limit=None,
+                           on_error="skip", compare=None, gate=None, part="all", junit=None, endpoint=None)
+    assert main_eval(args) == 0
+    assert "recalibrated on" in (tmp_path / "run" / "report.md").read_text()
+    assert "recalibrated on" in (tmp_path / "run" / "report.html").read_text()
+    (tmp_path / "d" / "threshold.json").unlink()
+    assert pl.threshold() == pytest.approx(before)
