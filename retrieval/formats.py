@@ -7,7 +7,7 @@ for PDF, a map from text offsets back to pages.
 * PDF (pypdfium2, Apache-2.0/BSD): the text of each page as PDFium extracts it, pages joined by
   two characters; each line break (two characters, "\\r\\n") becomes two spaces inside a paragraph, a
   line break where a paragraph ends (the next word would have fitted on the line, the indentation
-  changes, a colon) and "\\n•" where an indented list item starts whose bullet is drawn rather
+  changes, a colon) and "\\n-" where an indented list item starts whose bullet is drawn rather
   than written, all *without changing the length*, so a character of the text is the
   character of the same index on its page (``meta["pages"]``: ``[start, end)`` per page) and PDFium
   can give its box (``pdf_boxes``); a PDF without any text (a scan) is refused with a clear message;
@@ -86,7 +86,7 @@ def _pdf_lines(tp, page_no: int) -> tuple[str, list[_Line]]:
 
 def _break(line: _Line, nxt: _Line, margin: float, list_left: float | None) -> str:
     """What a line break between two lines becomes (2 characters): "  " (a wrapped line), " \\n" (a
-    paragraph ends) or "\\n•" (a list item starts whose bullet was drawn, not written)."""
+    paragraph ends) or "\\n-" (a list item starts whose bullet was drawn, not written)."""
     if not line.text.strip() or not nxt.text.strip() or _BULLET_START.match(nxt.text):
         return " \n"
     if line.left is None or nxt.left is None or line.right is None:
@@ -94,9 +94,9 @@ def _break(line: _Line, nxt: _Line, margin: float, list_left: float | None) -> s
     indent = 0.5 * max(nxt.em, 1.0)
     fits = margin - line.right > nxt.first_word + 0.9 * max(nxt.em, 1.0)  # the next word would have fitted here
     if list_left is not None and abs(nxt.left - list_left) < indent and (fits or line.text.rstrip().endswith(":")):
-        return "\n•"  # another item of an indented list
+        return "\n-"  # another item of an indented list
     if line.text.rstrip().endswith(":") and nxt.left > line.left + indent:
-        return "\n•"  # an indented list after its lead-in
+        return "\n-"  # an indented list after its lead-in
     if abs(line.left - nxt.left) > indent or line.text.rstrip().endswith(":") or fits:
         return " \n"
     return "  "
@@ -112,7 +112,7 @@ def _pdf_text(pages: list[tuple[str, list[_Line]]]) -> tuple[str, list[list[int]
     list_left: float | None = None
     for ln, nxt in zip(all_lines, all_lines[1:]):
         sep = _break(ln, nxt, margin, list_left)
-        if sep == "\n•":
+        if sep == "\n-":
             list_left = nxt.left
         elif list_left is not None and (nxt.left is None or abs(nxt.left - list_left) >= 0.5 * max(nxt.em, 1.0)):
             list_left = None

@@ -22,8 +22,8 @@ import blingfire
 from .types import Sentence
 
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•‣◦–—]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)])\s+")
-# "•" straight before a word also opens an item: PDF reading writes it where a bullet was drawn.
-_BULLET_ONLY = re.compile(r"^\s*(?:[-*•‣◦–—]\s+|•(?=\w))")
+# "-" or "•" straight before a letter also opens an item: PDF reading writes "-" where a bullet was drawn.
+_BULLET_ONLY = re.compile(r"^\s*(?:[-*•‣◦–—]\s+|[-•](?=[^\W\d_]))")
 _BOILERPLATE = [
     re.compile(p, re.IGNORECASE)
     for p in (
