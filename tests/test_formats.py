@@ -5,6 +5,7 @@ where the sentence is; broken files get one clear line and leave the index as it
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -207,7 +208,23 @@ def test_upload_ask_remove_in_the_browser(browser, corpora, tmp_path):
         _ask(page, "In which city did Nielsen meet the ministers?")
         page.wait_for_selector(".sq-page img", timeout=90_000)
         assert "San Salvador" in page.locator("#sq-chat").inner_text()
+        assert "page 1" in page.locator("#sq-chat").inner_text()  # the citation names its PDF page
         page.screenshot(path=str(ARTEFACTS / "upload-pdf.png"), full_page=True)
+        # a sentence permalink opens the app at that sentence in a new page
+        href = page.locator("#sq-chat a.sq-permalink").first.get_attribute("href")
+        other = ctx.new_page()
+        other.goto(url + href)
+        other.wait_for_selector("#sq-source .sent.linked", timeout=60_000)
+        assert "San" in other.locator("#sq-source .sent.linked").inner_text()
+        other.close()
+        # the conversation exports with the PDF page and the permalink
+        with page.expect_download() as dl:
+            page.locator("#sq-export-json").click()
+        exported = json.loads(Path(dl.value.path()).read_text())
+        assert exported[-1]["citations"][0]["page"] == 1 and "San" in exported[-1]["answer"]
+        with page.expect_download() as dl:
+            page.locator("#sq-export-md").click()
+        assert "page 1" in Path(dl.value.path()).read_text() and href in Path(dl.value.path()).read_text()
         page.locator("#sq-remove-pick input").first.click()
         page.locator("[data-testid='dropdown-option'][aria-label*='statement.pdf']").first.click(timeout=30_000)
         page.locator("#sq-remove").click()
