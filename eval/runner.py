@@ -26,6 +26,7 @@ from .report import HEADLINE, compare, fmt, gate, plots, report
 log = logging.getLogger(__name__)
 DEFAULT_DATASET = Path(__file__).resolve().parent / "data" / "statement_qa.jsonl"
 DEFAULT_FLOORS = Path(__file__).resolve().parent / "floors.json"
+LARGE_DATASET = DEFAULT_DATASET.with_name("statement_qa_large.jsonl")
 # Test cases accepted by `statementqa review` from the app's feedback (counted by a plain `statementqa eval`).
 FEEDBACK_SET = Path(__file__).resolve().parent / "data" / "feedback_qa.jsonl"
 
@@ -108,11 +109,11 @@ def run(pl, ds: Dataset, out: Path, gold_context: bool = False, progress: bool =
     os.replace(tmp, pred_path)
     metrics = compute_metrics(rows, k_used, gold_context or remote)
     metrics["dataset"] = {"kind": ds.kind, "questions": len(ds.items), "skipped_lines": len(ds.problems)}
+    recal = None if remote else pl.threshold_record()
     metrics["settings"] = {"reader": pl.settings.reader, "embedder": pl.settings.embedder, "k": k_used,
                            "gold_context": gold_context, "threshold": pl.threshold(),
                            **({"endpoint": pl.url} if remote else {}),
-                           **({"threshold_recalibrated": pl.threshold_record()}
-                              if not remote and pl.threshold_record() is not None else {})}
+                           **({"threshold_recalibrated": recal} if recal else {})}
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
     plots(rows, metrics, out)
     (out / "report.md").write_text(report(metrics, out), encoding="utf-8")

@@ -10,7 +10,7 @@ for PDF, a map from text offsets back to pages.
   changes, a colon) and "\\n-" where an indented list item starts whose bullet is drawn rather
   than written, all *without changing the length*, so a character of the text is the
   character of the same index on its page (``meta["pages"]``: ``[start, end)`` per page) and PDFium
-  can give its box (``pdf_boxes``); a PDF without any text (a scan) is refused with a clear message;
+  can give its box (``render_pdf_page``); a PDF without any text (a scan) is refused with a clear message;
 * DOCX (python-docx): paragraphs in order, list paragraphs (a "List" style or numbering) as
   "- " items, table cells as lines.
 
@@ -158,46 +158,43 @@ def read_pdf(raw: bytes, name: str) -> tuple[str, dict]:
     return text, meta
 
 
-def pdf_boxes(raw: bytes, page_no: int, start: int, end: int) -> list[tuple[float, float, float, float]]:
+def _line_boxes(page, tp, start: int, end: int) -> list[tuple[float, float, float, float]]:
     """Boxes (left, top, right, bottom; PDF points from the page's top-left) of the characters
-    ``[start, end)`` of page ``page_no`` (0-based, offsets within the page's text), one per line."""
+    ``[start, end)`` of a page's text, one per line."""
+    height = page.get_height()
+    boxes: list[list[float]] = []
+    for i in range(max(0, start), min(end, tp.count_chars())):
+        if not tp.get_text_range(i, 1).strip():
+            continue
+        left, bottom, right, top = tp.get_charbox(i)
+        if right <= left or top <= bottom:
+            continue
+        box = [left, height - top, right, height - bottom]
+        overlap = min(boxes[-1][3], box[3]) - max(boxes[-1][1], box[1]) if boxes else 0.0
+        if boxes and overlap > 0.3 * min(box[3] - box[1], boxes[-1][3] - boxes[-1][1]) and box[0] >= boxes[-1][0] - 1:
+            b = boxes[-1]
+            boxes[-1] = [min(b[0], box[0]), min(b[1], box[1]), max(b[2], box[2]), max(b[3], box[3])]
+        else:
+            boxes.append(box)
+    return [(b[0], b[1], b[2], b[3]) for b in boxes]
+
+
+def render_pdf_page(raw: bytes, page_no: int, ranges: list[tuple[int, int]], scale: float = 1.5
+                    ) -> tuple[bytes, tuple[int, int], list[list[tuple[float, float, float, float]]]]:
+    """Page ``page_no`` (0-based) rendered locally by PDFium as PNG bytes, its size in pixels, and for
+    each ``(start, end)`` range of the page's text the boxes of its lines in pixels (one PDF open)."""
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(raw)
     try:
         page = pdf[page_no]
-        height = page.get_height()
-        tp = page.get_textpage()
-        boxes: list[list[float]] = []
-        for i in range(start, min(end, tp.count_chars())):
-            ch = tp.get_text_range(i, 1)
-            if not ch.strip():
-                continue
-            left, bottom, right, top = tp.get_charbox(i)
-            if right <= left or top <= bottom:
-                continue
-            box = [left, height - top, right, height - bottom]
-            overlap = min(boxes[-1][3], box[3]) - max(boxes[-1][1], box[1]) if boxes else 0.0
-            if boxes and overlap > 0.3 * min(box[3] - box[1], boxes[-1][3] - boxes[-1][1]) and box[0] >= boxes[-1][0] - 1:
-                b = boxes[-1]
-                boxes[-1] = [min(b[0], box[0]), min(b[1], box[1]), max(b[2], box[2]), max(b[3], box[3])]
-            else:
-                boxes.append(box)
-        return [tuple(b) for b in boxes]  # type: ignore[misc]
-    finally:
-        pdf.close()
-
-
-def render_pdf_page(raw: bytes, page_no: int, scale: float = 1.5) -> tuple[bytes, float]:
-    """The page as PNG bytes (rendered locally by PDFium) and the scale from points to pixels."""
-    import pypdfium2 as pdfium
-
-    pdf = pdfium.PdfDocument(raw)
-    try:
-        img = pdf[page_no].render(scale=scale).to_pil()
+        img = page.render(scale=scale).to_pil()
         buf = io.BytesIO()
         img.save(buf, format="PNG", optimize=True)
-        return buf.getvalue(), scale
+        tp = page.get_textpage()
+        boxes = [[(l * scale, t * scale, r * scale, b * scale) for l, t, r, b in _line_boxes(page, tp, a, e)]  # noqa: E741
+                 for a, e in ranges]
+        return buf.getvalue(), img.size, boxes
     finally:
         pdf.close()
 

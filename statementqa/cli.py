@@ -138,13 +138,11 @@ def cmd_bench(args) -> int:
 
 
 def cmd_review(args) -> int:
-    import os
-
-    from statementqa.eval.runner import DEFAULT_DATASET, FEEDBACK_SET
-    from statementqa.retrieval.paths import default_data_dir
+    from statementqa.eval.runner import FEEDBACK_SET, LARGE_DATASET
     from statementqa.review import recalibrate, run_review
+    from statementqa.settings import Settings
 
-    data_dir = Path(args.data_dir or os.environ.get("STATEMENTQA_DATA_DIR") or default_data_dir())
+    data_dir = Settings.from_env(data_dir=args.data_dir).data_dir  # --data-dir, else STATEMENTQA_DATA_DIR, else the default
     log = Path(args.feedback_log or data_dir / "feedback.jsonl")
     out = Path(args.out or FEEDBACK_SET)
     interactive = sys.stdin.isatty() and not (args.list or args.accept_all or args.accept or args.reject)
@@ -153,7 +151,7 @@ def cmd_review(args) -> int:
     print(f"{stats['pending']} pending: {stats['accepted']} accepted, {stats['rejected']} rejected, "
           f"{stats['skipped']} skipped, {stats['cannot']} could not become tests")
     if args.recalibrate:
-        recalibrate(pipeline_from(args), [Path(DEFAULT_DATASET).with_name("statement_qa_large.jsonl"), out])
+        recalibrate(pipeline_from(args), [LARGE_DATASET, out])
     return 0
 
 

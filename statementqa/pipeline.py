@@ -56,6 +56,7 @@ class Pipeline:
         self.index_info: dict = {}
         self._signature: tuple = ()
         self._reader_version: str | None = None
+        self._recal: tuple[int | None, dict | None] = (None, None)  # (threshold.json mtime, its valid record)
 
     # -- lazily loaded parts -------------------------------------------------
     @property
@@ -154,30 +155,33 @@ class Pipeline:
                           "assembly": (t4 - t3) * 1e3, "total": (t4 - t0) * 1e3}
         return ans
 
-    def _threshold_setting(self) -> float | None:
-        """Settings.threshold, else a threshold saved by ``statementqa review --recalibrate`` in the data
-        folder (for this reader), else None (the reader's calibrated one)."""
+    def threshold_record(self) -> dict | None:
+        """The record of ``statementqa review --recalibrate`` (``<data dir>/threshold.json``) when its
+        threshold is the one in use: no ``Settings.threshold`` and made for this reader. Re-read only
+        when the file changes (one stat per question)."""
         if self.settings.threshold is not None:
-            return float(self.settings.threshold)
+            return None
         path = Path(self.settings.data_dir) / "threshold.json"
         try:
-            rec = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            stamp = path.stat().st_mtime_ns
+        except OSError:
             return None
-        thr = rec.get("threshold") if isinstance(rec, dict) else None
-        if isinstance(thr, (int, float)) and 0 <= thr <= 1 and rec.get("reader") in (None, self.reader_version()):
-            return float(thr)
-        return None
+        if self._recal[0] != stamp:
+            try:
+                rec = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                rec = None
+            thr = rec.get("threshold") if isinstance(rec, dict) else None
+            ok = isinstance(thr, (int, float)) and 0 <= thr <= 1 and rec.get("reader") in (None, self.reader_version())
+            self._recal = (stamp, rec if ok else None)
+        return self._recal[1]
 
-    def threshold_record(self) -> dict | None:
-        """The record of ``statementqa review --recalibrate`` when its threshold is the one in use."""
+    def _threshold_setting(self) -> float | None:
+        """Settings.threshold, else a recalibrated one (``threshold_record``), else None (the reader's own)."""
         if self.settings.threshold is not None:
-            return None
-        try:
-            rec = json.loads((Path(self.settings.data_dir) / "threshold.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        return rec if isinstance(rec, dict) and self._threshold_setting() is not None else None
+            return float(self.settings.threshold)
+        rec = self.threshold_record()
+        return float(rec["threshold"]) if rec else None
 
     def threshold(self) -> float:
         """The abstention threshold in use (confidence below it abstains)."""

@@ -42,24 +42,24 @@ def safe_name(name: str, folder: Path) -> Path:
     return out
 
 
-def check_file(path: Path, display_name: str) -> str | None:
-    """None when the file can be a document, else a one-line reason."""
+def check_file(path: Path, display_name: str) -> tuple[str | None, str | None]:
+    """(None, the document's id) when the file can be a document, else (a one-line reason, None)."""
     suffix = Path(display_name).suffix.lower()
     if suffix not in SUFFIXES:
-        return f"{display_name}: unsupported type; use {', '.join(SUFFIXES)}"
+        return f"{display_name}: unsupported type; use {', '.join(SUFFIXES)}", None
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        return f"{display_name}: {size / 2**20:.0f} MiB is over the {MAX_FILE_BYTES // 2**20} MiB limit"
+        return f"{display_name}: {size / 2**20:.0f} MiB is over the {MAX_FILE_BYTES // 2**20} MiB limit", None
     with tempfile.TemporaryDirectory() as d:
         probe = Path(d) / f"probe{suffix}"
         shutil.copyfile(path, probe)
         try:
             doc = load_document(probe, Path(d))
         except UserError as e:
-            return str(e).replace(str(probe), display_name).replace(probe.name, display_name)
-        if not doc.text.strip():
-            return f"{display_name}: no text"
-    return None
+            return str(e).replace(str(probe), display_name).replace(probe.name, display_name), None
+    if not doc.text.strip():
+        return f"{display_name}: no text", None
+    return None, doc.doc_id
 
 
 def add_files(pl, files: list[tuple[Path, str]], progress: Callable[[float, str], None] = lambda f, m: None) -> list[str]:
@@ -69,14 +69,10 @@ def add_files(pl, files: list[tuple[Path, str]], progress: Callable[[float, str]
     msgs, added = [], []
     for i, (path, name) in enumerate(files):
         progress(0.6 * i / max(1, len(files)), f"checking {name}")
-        reason = check_file(Path(path), name)
+        reason, doc_id = check_file(Path(path), name)
         if reason:
             msgs.append(f"✗ {reason}")
             continue
-        with tempfile.TemporaryDirectory() as d:
-            probe = Path(d) / f"probe{Path(name).suffix.lower()}"
-            shutil.copyfile(path, probe)
-            doc_id = load_document(probe, Path(d)).doc_id
         if doc_id in known:
             msgs.append(f"= {name}: already in the documents (same text); not added again")
             continue

@@ -63,7 +63,7 @@ def pdf_page_view(pl, ans) -> str:
     import base64
 
     from statementqa.render import page_view_html
-    from statementqa.retrieval.formats import pdf_boxes, render_pdf_page
+    from statementqa.retrieval.formats import render_pdf_page
 
     if ans is None or ans.abstained or not ans.citations or ans.doc_id is None:
         return ""
@@ -72,23 +72,15 @@ def pdf_page_view(pl, ans) -> str:
         return ""
     root = pl.settings.corpus if pl.settings.corpus.is_dir() else pl.settings.corpus.parent
     try:
-        raw = (root / doc.path).read_bytes()
-        c = ans.citations[-1] if ans.citations[-1].page == ans.citations[0].page else ans.citations[0]
-        page = c.page
+        page = ans.citations[0].page
         p0, p1 = doc.meta["pages"][page - 1]
-        png, scale = render_pdf_page(raw, page - 1)
-        import io
-
-        from PIL import Image
-
-        w, h = Image.open(io.BytesIO(png)).size
-        sent = [b for c2 in ans.citations if c2.page == page
-                for b in pdf_boxes(raw, page - 1, max(c2.start, p0) - p0, min(c2.end, p1) - p0)]
-        answer = pdf_boxes(raw, page - 1, max(ans.start, p0) - p0, min(ans.end, p1) - p0) if ans.start < p1 else []
-        px = [tuple(v * scale for v in b) for b in sent]
-        apx = [tuple(v * scale for v in b) for b in answer]
+        # Page-local ranges: the cited sentences on this page, then the answer span.
+        ranges = [(max(c.start, p0) - p0, min(c.end, p1) - p0) for c in ans.citations if c.page == page]
+        ranges.append((max(ans.start, p0) - p0, min(ans.end, p1) - p0))
+        png, size, boxes = render_pdf_page((root / doc.path).read_bytes(), page - 1, ranges)
         uri = "data:image/png;base64," + base64.b64encode(png).decode()
-        return page_view_html(uri, (w, h), page, int(doc.meta.get("page_count") or len(doc.meta["pages"])), px, apx, doc.title)
+        return page_view_html(uri, size, page, int(doc.meta.get("page_count") or len(doc.meta["pages"])),
+                              [b for bs in boxes[:-1] for b in bs], boxes[-1], doc.title)
     except Exception:  # noqa: BLE001 - the text view below still shows the citation
         log.exception("could not render the PDF page")
         return ""

@@ -22,6 +22,7 @@ from statementqa.eval.metrics import (
     roc_auc,
     score_answer,
 )
+from statementqa.eval.runner import LARGE_DATASET
 from statementqa.retrieval.errors import UserError
 from tests.conftest import REPO, SQUAD_DIR
 
@@ -229,7 +230,7 @@ def test_regression_gate_statement_large(tmp_path, corpus_dir, capsys):
     from statementqa.eval.runner import main_eval
 
     out = tmp_path / "large"
-    rc = main_eval(_args(out=out, corpus=corpus_dir, data_dir=tmp_path / "d", dataset=REPO / "eval" / "data" / "statement_qa_large.jsonl",
+    rc = main_eval(_args(out=out, corpus=corpus_dir, data_dir=tmp_path / "d", dataset=LARGE_DATASET,
                          gate=REPO / "eval" / "floors-large.json"))
     m = json.loads((out / "metrics.json").read_text())
     with capsys.disabled():
@@ -341,7 +342,7 @@ def test_eval_against_a_running_app_matches_the_local_eval(tmp_path, app_server,
     from statementqa.eval.runner import main_eval
 
     local, remote = tmp_path / "local", tmp_path / "remote"
-    ds = REPO / "eval" / "data" / "statement_qa_large.jsonl"
+    ds = LARGE_DATASET
     assert main_eval(_args(out=local, corpus=corpus_dir, data_dir=tmp_path / "d", dataset=ds, limit=12)) == 0
     assert main_eval(_args(out=remote, dataset=ds, limit=12, endpoint=app_server["url"])) == 0
     ml, mr = (json.loads((d / "metrics.json").read_text()) for d in (local, remote))

@@ -36,7 +36,7 @@ CONTRAST_JS = """(el) => {
 }"""
 
 
-def _open(browser, url, viewport=DESKTOP, **ctx_kw):
+def _open(browser, url, viewport=DESKTOP):
     ctx, page, outside, dialogs = _page(browser)
     page.set_viewport_size(viewport)
     page.goto(url)
