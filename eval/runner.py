@@ -52,10 +52,11 @@ def _gold_answer(pl, item: Item):
     (confidence, threshold, citations) as the app."""
     from statementqa.reader.assemble import assemble
     from statementqa.reader.squad import gold_index
+    from statementqa.retrieval.quotes import contexts
 
     t0 = time.perf_counter()
     idx, passages = gold_index(item.context)
-    out = pl.reader.read(item.question, passages)
+    out = pl.reader.read(item.question, passages, contexts(passages, idx.docs))
     ans = assemble(item.question, passages, out, idx, pl.reader.calibration, None, pl.settings.threshold)
     ans.timings_ms = {"total": (time.perf_counter() - t0) * 1e3}
     return ans

@@ -129,13 +129,20 @@ class Reader:
     def calibration(self) -> dict:
         return self.load()[2]
 
-    def read(self, question: str, passages: list[Passage] | list[str]) -> ReadOut:
+    def read(self, question: str, passages: list[Passage] | list[str], contexts: list[str] | None = None) -> ReadOut:
+        """Best span per feature; ``contexts[i]`` (e.g. "Secretary Nielsen said: ", see
+        ``retrieval.quotes``) is read before passage i but never answered from: span offsets are
+        always within the passage's own text."""
         import torch
 
         tok, model, _ = self.load()
         texts = [p.text if isinstance(p, Passage) else p for p in passages]
         if not texts:
             return ReadOut([])
+        pre = [c or "" for c in contexts] if contexts else [""] * len(texts)
+        if len(pre) != len(texts):
+            raise ValueError("contexts must give one string per passage")
+        texts = [c + t for c, t in zip(pre, texts)]
         # A question longer than a quarter of the window would leave no room for the passage.
         max_q = max(8, self.max_length // 4)
         with self._tok_lock:
@@ -159,7 +166,8 @@ class Reader:
             E = out.end_logits.float().cpu().numpy()
         spans = []
         for f in range(len(mapping)):
-            ctx = np.array([s == 1 for s in seq_ids[f]])
+            skip = len(pre[mapping[f]])
+            ctx = np.array([s == 1 and offsets[f][t][0] >= skip for t, s in enumerate(seq_ids[f])])
             null = float(S[f, 0] + E[f, 0])
             s = np.where(ctx, S[f], -np.inf)
             e = np.where(ctx, E[f], -np.inf)
@@ -171,6 +179,7 @@ class Reader:
             bi, bj = divmod(best, L)
             if not np.isfinite(m[bi, bj]):
                 continue
-            spans.append(Span(mapping[f], int(offsets[f][bi][0]), int(offsets[f][bj][1]), float(m[bi, bj]), null))
+            skip = len(pre[mapping[f]])
+            spans.append(Span(mapping[f], int(offsets[f][bi][0]) - skip, int(offsets[f][bj][1]) - skip, float(m[bi, bj]), null))
         spans.sort(key=lambda x: -x.score)
         return ReadOut(spans)

@@ -3,7 +3,10 @@ stopword list (plus question scaffolding such as "did"), Snowball stemming (PySt
 minimum-should-match rule as in Elasticsearch: a sentence must contain more than ``min_match``
 of the query's content terms to count as a lexical hit, so one shared common word ("meetings"
 for "Where did the meeting take place?") does not outvote the dense retriever in the fusion.
-Save/load use bm25s' own format. No dense vectors here."""
+When more than half of the query's terms occur in the corpus, the share is of the known terms'
+IDF (an unknown word is not held against every sentence); otherwise of all terms by count.
+Scores come from bm25s' inverted index (its CSC matrix), touching only sentences that hold a
+query term. Save/load use bm25s' own format. No dense vectors here."""
 from __future__ import annotations
 
 import logging
@@ -53,7 +56,10 @@ class BM25Index:
         return BM25Index(r, len(texts))
 
     def search(self, query: str, k: int, min_match: float = MIN_MATCH) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k (scores, ids) of sentences matching more than ``min_match`` of the query terms."""
+        """Top-k (scores, ids) of sentences matching more than ``min_match`` of the query terms.
+
+        Computed from the inverted index (bm25s' CSC score matrix): only sentences that contain a
+        query term are touched, so the cost grows with the postings, not with the corpus."""
         import bm25s
 
         k = min(k, self.n)
@@ -67,19 +73,41 @@ class BM25Index:
         # A query of only stopwords or unknown words has nothing to match lexically.
         if not known:
             return empty
-        scores = np.zeros(self.n, np.float32)
-        matched = np.zeros(self.n, np.int32)
+        sc = self.retriever.scores
+        indptr, indices, data = sc["indptr"], sc["indices"], sc["data"]
+        docs_l, vals_l, w_l = [], [], []
+        idf: dict[str, float] = {}
         for t in known:
-            s = np.asarray(self.retriever.get_scores([t]), dtype=np.float32)[: self.n]
-            scores += s
-            matched += s > 0
-        need = int(np.floor(min_match * len(terms))) + 1 if min_match > 0 else 1
-        scores[matched < need] = 0
+            a, b = int(indptr[vocab[t]]), int(indptr[vocab[t] + 1])
+            d = np.asarray(indices[a:b], dtype=np.int64)
+            keep = d < self.n
+            df = b - a
+            idf[t] = float(np.log(1 + (self.n - df + 0.5) / (df + 0.5)))  # Lucene's IDF
+            docs_l.append(d[keep])
+            vals_l.append(np.asarray(data[a:b], dtype=np.float32)[keep])
+            w_l.append(np.full(int(keep.sum()), idf[t]))
+        docs = np.concatenate(docs_l)
+        if not len(docs):
+            return empty
+        uniq, inv = np.unique(docs, return_inverse=True)
+        scores = np.bincount(inv, weights=np.concatenate(vals_l)).astype(np.float32)
+        if min_match > 0:
+            if 2 * len(known) <= len(terms):
+                # Most of the question's words are not in the corpus: lexical evidence is weak, so
+                # a sentence must hold more than ``min_match`` of all the query's terms (for
+                # "Where did the meeting take place?" that is "meet" and "place": none does).
+                matched = np.bincount(inv, minlength=len(uniq))
+                scores[matched < int(np.floor(min_match * len(terms))) + 1] = 0
+            else:
+                # Otherwise an unknown word (a typo, a name the corpus lacks) is not held against
+                # the sentences: they must hold more than ``min_match`` of the known terms' IDF.
+                mass = np.bincount(inv, weights=np.concatenate(w_l), minlength=len(uniq))
+                scores[mass <= min_match * sum(idf.values())] = 0
         nz = np.flatnonzero(scores)
         if not len(nz):
             return empty
         top = nz[np.argsort(-scores[nz], kind="stable")[:k]]
-        return scores[top], top.astype(np.int64)
+        return scores[top], uniq[top].astype(np.int64)
 
     def save(self, path: str) -> None:
         self.retriever.save(path)

@@ -27,6 +27,7 @@ from statementqa.retrieval.atomic import sha256_file
 from statementqa.retrieval.corpus import corpus_signature, load_corpus
 from statementqa.retrieval.embed import Embedder
 from statementqa.retrieval.offline import offline_environment
+from statementqa.retrieval.quotes import contexts
 from statementqa.retrieval.search import Retriever, SearchResult, check_k, check_question
 from statementqa.retrieval.store import Index, open_index
 from statementqa.retrieval.types import Answer
@@ -140,7 +141,7 @@ class Pipeline:
                                     docs=frozenset(docs) if docs else None)
         t2 = time.perf_counter()
         passages = [h.passage for h in res.hits]
-        out = self.reader.read(rq.reader_question, passages)
+        out = self.reader.read(rq.reader_question, passages, contexts(passages, index.docs))
         t3 = time.perf_counter()
         related = [h.sentence for h in res.sentences[:3]]
         ans = assemble(question, passages, out, index, self.reader.calibration, related, self._threshold_setting(),

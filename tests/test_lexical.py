@@ -1,0 +1,86 @@
+"""BM25 over the inverted index against a full-scan reference, and the minimum-should-match rule."""
+from __future__ import annotations
+
+import bm25s
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from statementqa.retrieval.lexical import BM25Index, stopwords
+
+WORDS = ["border", "security", "ministers", "meeting", "salvador", "children", "smugglers",
+         "compact", "honduras", "guatemala", "regional", "trafficking", "gangs", "migration"]
+
+
+def reference(index: BM25Index, query: str, k: int, min_match: float) -> tuple[np.ndarray, np.ndarray]:
+    """The rule spelled out over every sentence, with bm25s' own full-scan scorer."""
+    q = bm25s.tokenize([query], stopwords=stopwords(), stemmer=index.stemmer, show_progress=False, return_ids=False)
+    terms = sorted(set(q[0]))
+    vocab = index.retriever.vocab_dict
+    known = [t for t in terms if t in vocab]
+    if not known or k <= 0:
+        return np.zeros(0, np.float32), np.zeros(0, np.int64)
+    per_term = {t: np.asarray(index.retriever.get_scores([t]), np.float64)[: index.n] for t in known}
+    scores = sum(per_term.values())
+    if min_match > 0:
+        if 2 * len(known) <= len(terms):
+            matched = sum((s > 0).astype(int) for s in per_term.values())
+            scores = np.where(matched >= int(np.floor(min_match * len(terms))) + 1, scores, 0)
+        else:
+            df = {t: int((s > 0).sum()) for t, s in per_term.items()}
+            idf = {t: np.log(1 + (index.n - df[t] + 0.5) / (df[t] + 0.5)) for t in known}
+            mass = sum(idf[t] * (per_term[t] > 0) for t in known)
+            scores = np.where(mass > min_match * sum(idf.values()), scores, 0)
+    nz = np.flatnonzero(scores)
+    top = nz[np.argsort(-scores[nz], kind="stable")[:k]]
+    return scores[top].astype(np.float32), top.astype(np.int64)
+
+
+sentence = st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts=st.lists(sentence, min_size=1, max_size=25),
+       query=st.lists(st.sampled_from(WORDS + ["zebra", "quokka"]), min_size=1, max_size=5).map(" ".join),
+       k=st.integers(0, 30), min_match=st.sampled_from([0.0, 0.5, 0.75]))
+def test_postings_search_equals_full_scan(texts, query, k, min_match):
+    index = BM25Index.build(texts)
+    got_s, got_i = index.search(query, k, min_match)
+    ref_s, ref_i = reference(index, query, min(k, index.n), min_match)
+    assert got_i.tolist() == ref_i.tolist()
+    np.testing.assert_allclose(got_s, ref_s, rtol=1e-5)
+
+
+CORPUS = [
+    "Ministers agreed to engage in regular meetings at the senior and working levels.",   # 0
+    "Secretary Nielsen met the Northern Triangle security ministers in San Salvador.",    # 1
+    "The compact targets human smuggling and trafficking across the border.",             # 2
+    "Gangs and transnational criminal organizations threaten regional security.",         # 3
+    "Honduras, Guatemala and El Salvador signed the memorandum on border security.",      # 4
+]
+
+
+@pytest.mark.parametrize("query, expected", [
+    # only "meet" of {meet, place} is in the corpus: one shared word is not a lexical hit
+    ("Where did the meeting take place?", []),
+    # every term known: more than half of the IDF mass must match
+    ("Which countries signed the memorandum on border security?", [4]),
+    ("smuggling trafficking", [2]),
+    # an unknown word (typo) does not veto sentences holding the rest
+    ("human smugling and trafficking across the border", [2]),
+    # a query of stopwords and unknown words has nothing to match
+    ("What is the zebra?", []),
+])
+def test_min_should_match_table(query, expected):
+    index = BM25Index.build(CORPUS)
+    _, ids = index.search(query, 5)
+    assert ids.tolist()[: len(expected)] == expected
+    if not expected:
+        assert ids.tolist() == []
+
+
+def test_min_match_zero_ranks_every_partial_match():
+    index = BM25Index.build(CORPUS)
+    _, ids = index.search("Where did the meeting take place?", 5, min_match=0.0)
+    assert ids.tolist() == [0]

@@ -1,0 +1,92 @@
+"""Quotations and their speakers (a table of press-release patterns), the reader prefix for a
+passage cut from inside a quotation, and the reader's guarantee that the prefix is never answered."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from statementqa.reader.model import Reader
+from statementqa.retrieval.quotes import contexts, passage_context, quotes
+from statementqa.retrieval.types import Document, Passage
+
+
+@pytest.mark.parametrize("text, speakers", [
+    ("“We will act,” said Secretary Nielsen.", ["Secretary Nielsen"]),
+    ("“We will act,” Nielsen said.", ["Nielsen"]),
+    ("Minister Ruiz said: “Borders matter.”", ["Minister Ruiz"]),
+    ('"Borders matter," the minister said.', [None]),  # a common noun is not a name
+    ("“One,” said Ana Ruiz. “Two is the second sentence of a longer quotation,” she added.", ["Ana Ruiz", "Ana Ruiz"]),
+    # an unattributed long quotation right after an attributed one, same paragraph: same speaker
+    ("“One,” said Ana Ruiz. “I thank my counterparts for their determination to cooperate.”", ["Ana Ruiz", "Ana Ruiz"]),
+    # ... but not in the next paragraph, and not a short scare quote
+    ("“One,” said Ana Ruiz.\n“I thank my counterparts for their determination to cooperate.”", ["Ana Ruiz", None]),
+    ("“One,” said Ana Ruiz. The “compact” is new.", ["Ana Ruiz", None]),
+    ("The “regional compact” and the “root causes” of migration.", [None, None]),
+    ("“Hello,” she said.", [None]),  # a pronoun with no named speaker before it
+    ("No quotations here.", []),
+])
+def test_speakers(text, speakers):
+    found = quotes(text)
+    assert [q.speaker for q in found] == speakers
+    for q in found:
+        assert text[q.start] in "“\"" and text[q.end - 1] in "”\""
+
+
+STATEMENT_LIKE = ("Secretary Kirstjen Nielsen met the ministers. “Today, we have declared a commitment. And we "
+                  "will act,” said Secretary Nielsen. “Criminals exploit people. Enough is enough. We cannot "
+                  "allow children to be used as pawns,” she added.")
+
+
+@pytest.mark.parametrize("sentence, prefix", [
+    ("We cannot allow children", "Secretary Nielsen said: "),   # inside a quotation, no name in the passage
+    ("Enough is enough.", "Secretary Nielsen said: "),
+    ("And we will act,” said Secretary Nielsen.", ""),          # the passage names the speaker
+    ("Secretary Kirstjen Nielsen met the ministers.", ""),      # not quoted
+])
+def test_passage_context(sentence, prefix):
+    a = STATEMENT_LIKE.index(sentence)
+    b = a + len(sentence)
+    assert passage_context(STATEMENT_LIKE, a, b, quotes(STATEMENT_LIKE)) == prefix
+
+
+def test_contexts_follow_the_passages_documents():
+    doc = Document("d1", STATEMENT_LIKE)
+    a = STATEMENT_LIKE.index("We cannot")
+    ps = [Passage("p1", "d1", (4,), a, len(STATEMENT_LIKE), STATEMENT_LIKE[a:]),
+          Passage("p2", "d1", (0,), 0, 44, STATEMENT_LIKE[:44]),
+          Passage("p3", "missing", (0,), 0, 5, "Hello")]
+    assert contexts(ps, {"d1": doc}) == ["Secretary Nielsen said: ", "", ""]
+
+
+@pytest.fixture(scope="module")
+def shipped_reader():
+    return Reader()
+
+
+@settings(max_examples=25, deadline=None)
+@given(prefix=st.text(alphabet="abc XYZ:.", min_size=0, max_size=40))
+def test_prefix_is_read_but_never_answered(shipped_reader, prefix):
+    passages = ["We cannot allow children to be used as pawns on the terrible journey north.",
+                "Ministers agreed to complete the final agreement next month."]
+    out = shipped_reader.read("What did Nielsen say about children?", passages, [prefix, ""])
+    assert out.spans
+    for s in out.spans:
+        assert 0 <= s.start < s.end <= len(passages[s.passage])
+
+
+def test_empty_context_is_no_context(shipped_reader):
+    ps = ["We cannot allow children to be used as pawns on the terrible journey north."]
+    q = "Which journey is terrible?"
+    assert shipped_reader.read(q, ps).spans == shipped_reader.read(q, ps, [""]).spans
+
+
+def test_speaker_prefix_makes_a_quoted_passage_answerable(shipped_reader):
+    """The case that motivated the prefix: without the speaker the reader says "no answer"."""
+    p = ["We cannot allow children to be used as pawns or women to be sexually assaulted or migrants to "
+         "become victims of violence on the terrible journey north. We must put an end to this crisis."]
+    q = "Which journey did Nielsen describe as terrible?"
+    bare = shipped_reader.read(q, p).spans[0]
+    told = shipped_reader.read(q, p, ["Secretary Nielsen said: "]).spans[0]
+    assert bare.score - bare.null_score < 0 < told.score - told.null_score
+    assert "north" in p[0][told.start:told.end]
