@@ -7,21 +7,10 @@ than PyTorch on this CPU. It does not tokenize, decode spans or decide which bac
 """
 from __future__ import annotations
 
-import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from statementqa.retrieval.atomic import atomic_target, sha256_file
-
-
-def model_hash(path: Path) -> str:
-
-    h = hashlib.sha256()
-    for f in sorted(path.glob("*")):
-        if f.is_file() and (f.suffix in (".safetensors", ".bin") or f.name == "config.json"):
-            h.update(f.name.encode())
-            sha256_file(f, h)
-    return h.hexdigest()[:16]
+from statementqa.retrieval.atomic import atomic_target, model_hash
 
 
 @lru_cache(maxsize=4)

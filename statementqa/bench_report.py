@@ -14,6 +14,26 @@ def _reader_lines(res: dict) -> list[str]:
             "", f"Reading p50, this / baseline: {min(a['reading_p50_ms'], c['reading_p50_ms']) / b['reading_p50_ms']:.2f}×."]
 
 
+def _config_lines(res: dict) -> list[str]:
+    a, b, c = res["latency"], res["latency_baseline_config"], res["latency_again"]
+    env = ", ".join(f"{k}={v}" for k, v in b["env"].items())
+    best = {k: min(a[k], c[k]) for k in ("retrieval_p50_ms", "retrieval_p95_ms", "total_p50_ms", "total_p95_ms")}
+    out = ["", f"## This configuration vs the baseline `{env}` (same run; order: this, baseline, this)", "",
+           "| configuration | retrieval p50 ms | retrieval p95 ms | total p50 ms | total p95 ms | F1 |", "|---|---|---|---|---|---|"]
+    for name, r in (("this (1st)", a), ("baseline", b), ("this (2nd)", c)):
+        out.append(f"| {name} | {r['retrieval_p50_ms']:.1f} | {r['retrieval_p95_ms']:.1f} | {r['total_p50_ms']:.1f} | "
+                   f"{r['total_p95_ms']:.1f} | {r['f1']:.1f} |")
+    out += ["", f"This / baseline: answer p50 {best['total_p50_ms'] / b['total_p50_ms']:.2f}×, p95 "
+            f"{best['total_p95_ms'] / b['total_p95_ms']:.2f}×; retrieval p50 {best['retrieval_p50_ms'] / b['retrieval_p50_ms']:.2f}×."]
+    if res.get("scale_baseline_config"):
+        out += ["", "| corpus | build sentences/s (this / baseline) | query p50 ms (this / baseline) | query p95 ms (this / baseline) |",
+                "|---|---|---|---|"]
+        for s, t in zip(res["scale"], res["scale_baseline_config"]):
+            out.append(f"| {s['size']} | {s['sentences_per_s']:.0f} / {t['sentences_per_s']:.0f} = {s['sentences_per_s'] / t['sentences_per_s']:.2f}× | "
+                       f"{s['query_p50_ms']:.2f} / {t['query_p50_ms']:.2f} | {s['query_p95_ms']:.2f} / {t['query_p95_ms']:.2f} |")
+    return out
+
+
 def table(res: dict) -> str:
     c, lt = res["cold_start"], res["latency"]
     lines = ["## Start-up (fresh process)", "",
@@ -29,6 +49,7 @@ def table(res: dict) -> str:
              f"| naive baseline (same reader over the whole document, no retrieval) | {lt['naive_p50_ms']:.1f} | {lt['naive_p95_ms']:.1f} |",
              "", f"Pipeline vs naive: {lt['speedup_vs_naive_p50']:.2f}× faster at p50; F1 {lt['f1']:.1f} vs {lt['naive_f1']:.1f}.",
              *(_reader_lines(res) if "latency_baseline_reader" in res else []),
+             *(_config_lines(res) if "latency_baseline_config" in res else []),
              "", "## Index build and query", "",
              "| corpus | sentences | build s | sentences/s | query p50 ms | query p95 ms | index | peak RSS MB |",
              "|---|---|---|---|---|---|---|---|"]

@@ -19,7 +19,7 @@ from statementqa.retrieval.offline import offline_environment
 
 def _common(p: argparse.ArgumentParser) -> None:
     from statementqa.retrieval.paths import DEFAULT_CORPUS, default_data_dir
-    from statementqa.settings import INDEX_TYPES, INT8_MODES, READER_BACKENDS
+    from statementqa.settings import EMBEDDER_BACKENDS, INDEX_TYPES, INT8_MODES, READER_BACKENDS
 
     g = p.add_argument_group("corpus and models")
     g.add_argument("--corpus", type=Path, default=None, help=f"folder (or file) of .txt/.md documents (default: {DEFAULT_CORPUS})")
@@ -33,6 +33,9 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="dynamic int8 quantization on CPU (default: none; env STATEMENTQA_INT8)")
     g.add_argument("--reader-backend", choices=READER_BACKENDS, default=None,
                    help="auto: ONNX Runtime for a local reader on CPU (same outputs, ~2x faster), else PyTorch")
+    g.add_argument("--embedder-backend", choices=EMBEDDER_BACKENDS, default=None,
+                   help="auto: ONNX Runtime for a local embedder on CPU (same vectors, ~3x faster queries), else "
+                        "PyTorch sentence-transformers (env STATEMENTQA_EMBEDDER_BACKEND)")
     g.add_argument("--may-answer", choices=["on", "off"], default=None,
                    help="when abstaining, offer the top sentence as 'not sure - this sentence may answer it' "
                         "(default on; env STATEMENTQA_MAY_ANSWER)")
@@ -129,6 +132,12 @@ def cmd_eval(args) -> int:
     from statementqa.eval.runner import main_eval
 
     return main_eval(args)
+
+
+def _key_value(text: str) -> str:
+    if "=" not in text or not text.split("=", 1)[0].startswith("STATEMENTQA_"):
+        raise argparse.ArgumentTypeError(f"expected STATEMENTQA_NAME=value (got {text!r}), e.g. STATEMENTQA_EMBEDDER_BACKEND=torch")
+    return text
 
 
 def cmd_bench(args) -> int:
@@ -228,6 +237,9 @@ def _tool_commands(sub) -> None:
     p.add_argument("--out", type=Path, default=Path("bench-results.json"))
     p.add_argument("--baseline-reader", type=Path, default=None,
                    help="also measure per-question latency with this reader (e.g. the previous one), in the same run")
+    p.add_argument("--baseline-env", action="append", metavar="KEY=VALUE", type=_key_value,
+                   help="also measure latency and index build with this environment (today's configuration, e.g. "
+                        "STATEMENTQA_EMBEDDER_BACKEND=torch), in the same run; repeatable")
     p.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
     p.set_defaults(fn=cmd_bench)
 

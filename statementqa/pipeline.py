@@ -46,7 +46,8 @@ class Pipeline:
         object is not changed, an unknown name or a bad value raises ``UserError``."""
         offline_environment()
         self.settings = (settings or Settings.from_env()).replace(**overrides)
-        self.embedder = Embedder(self.settings.embedder, int8=self.settings.quantized("embedder"))
+        self.embedder = Embedder(self.settings.embedder, int8=self.settings.quantized("embedder"),
+                                 backend=self.settings.embedder_backend, cache_dir=self.settings.data_dir)
         self.reader = Reader(self.settings.reader, max_answer_tokens=self.settings.max_answer_tokens,
                              int8=self.settings.quantized("reader"), backend=self.settings.reader_backend,
                              cache_dir=self.settings.data_dir)
@@ -219,4 +220,5 @@ def pipeline_from_args(args) -> Pipeline:
                     embedder=getattr(args, "embedder", None), reader=getattr(args, "reader", None),
                     index_type=getattr(args, "index_type", None), chunk_size=getattr(args, "chunk_size", None),
                     chunk_overlap=getattr(args, "chunk_overlap", None), int8=getattr(args, "int8", None),
-                    reader_backend=getattr(args, "reader_backend", None), may_answer=getattr(args, "may_answer", None))
+                    reader_backend=getattr(args, "reader_backend", None), may_answer=getattr(args, "may_answer", None),
+                    embedder_backend=getattr(args, "embedder_backend", None))

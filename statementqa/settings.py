@@ -22,12 +22,13 @@ from typing import Mapping
 from statementqa.reader.model import DEFAULT_READER
 from statementqa.retrieval.embed import DEFAULT_EMBEDDER
 from statementqa.retrieval.errors import UserError
-from statementqa.retrieval.modes import IndexType, Int8Mode, ReaderBackend, SearchMode, values
+from statementqa.retrieval.modes import EmbedderBackend, IndexType, Int8Mode, ReaderBackend, SearchMode, values
 from statementqa.retrieval.paths import DEFAULT_CORPUS, default_data_dir
 
 INDEX_TYPES = values(IndexType)
 INT8_MODES = values(Int8Mode)
 READER_BACKENDS = values(ReaderBackend)
+EMBEDDER_BACKENDS = values(EmbedderBackend)
 SEARCH_MODES = values(SearchMode)
 MAX_K = 50
 
@@ -37,6 +38,7 @@ ENV = {
     "STATEMENTQA_DATA_DIR": "data_dir",
     "STATEMENTQA_READER": "reader",
     "STATEMENTQA_READER_BACKEND": "reader_backend",
+    "STATEMENTQA_EMBEDDER_BACKEND": "embedder_backend",
     "STATEMENTQA_INT8": "int8",
     "STATEMENTQA_MAY_ANSWER": "may_answer",
 }
@@ -62,6 +64,7 @@ class Settings:
     max_answer_tokens: int = 30
     threshold: float | None = None  # None: the reader's calibrated threshold
     reader_backend: str = ReaderBackend.AUTO
+    embedder_backend: str = EmbedderBackend.AUTO
     int8: str = Int8Mode.NONE  # dynamic int8 quantization
     mmap: bool = True  # memory-map the exact FAISS index and vectors (low RSS for large corpora)
     # When abstaining, offer the top sentence as "not sure - this sentence may answer it" (reader.assemble).
@@ -93,6 +96,7 @@ class Settings:
             raise UserError(f"threshold must be between 0 and 1 (got {self.threshold})")
         _choice("index type", self.index_type, INDEX_TYPES)
         _choice("reader backend", self.reader_backend, READER_BACKENDS)
+        _choice("embedder backend", self.embedder_backend, EMBEDDER_BACKENDS)
         _choice("int8", self.int8, INT8_MODES)
         if not self.embedder or not self.reader:
             raise UserError("embedder and reader must name a model directory or id")
