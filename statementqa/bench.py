@@ -78,36 +78,69 @@ def _synthetic_docs(n_sent: int, seed: int = 0) -> list[str]:
     return docs
 
 
+def corpus_of(size: str, source: str = "squad") -> list:
+    """The statement, or about ``size`` sentences of SQuAD paragraphs (topped up with generated text)."""
+    from statementqa.retrieval.segment import segment
+    from statementqa.retrieval.types import Document, content_hash
+
+    if size == "statement":
+        from statementqa.retrieval.corpus import load_corpus
+
+        return load_corpus()
+    target = int(size)
+    texts = _squad_paragraphs() if source == "squad" else []
+    if not texts:
+        texts = _synthetic_docs(target)
+    rng = random.Random(0)
+    rng.shuffle(texts)
+    docs, n = [], 0
+    for t in texts:
+        if n >= target:
+            break
+        docs.append(Document(content_hash(t), t, f"p{len(docs)}.txt"))
+        n += len(segment(t))
+    if n < target:  # SQuAD has ~98k sentences; top up with generated text
+        for t in _synthetic_docs(target - n, seed=1):
+            docs.append(Document(content_hash(t), t, f"s{len(docs)}.txt"))
+    return docs
+
+
+def profile_ask(rounds: int = 3) -> None:
+    """The workload of the ask flame graph (docs/perf/ask.svg): warm asks over the 71 team questions."""
+    import tempfile
+
+    from statementqa.eval.dataset import load_jsonl
+    from statementqa.eval.runner import DEFAULT_DATASET
+    from statementqa.pipeline import Pipeline
+
+    with tempfile.TemporaryDirectory() as d:
+        pl = Pipeline(data_dir=Path(d))
+        pl.warm()
+        items = load_jsonl(DEFAULT_DATASET).items
+        for _ in range(int(rounds)):
+            for it in items:
+                pl._qcache.clear()
+                pl.ask(it.question)
+
+
+def profile_build(size: str = "10000") -> None:
+    """The workload of the build flame graph (docs/perf/build-10k.svg): index ``size`` SQuAD sentences."""
+    from statementqa.retrieval.embed import Embedder
+    from statementqa.retrieval.store import IndexParams, build
+
+    docs = corpus_of(size)
+    build(docs, IndexParams(), Embedder(), progress=False)
+
+
 def worker_scale(size: str, source: str, work: str, baselines: str) -> dict:
     import numpy as np
 
     from statementqa.retrieval.dense import DenseIndex, DenseParams
     from statementqa.retrieval.embed import Embedder
-    from statementqa.retrieval.segment import segment
     from statementqa.retrieval.store import IndexParams, build, load, save
-    from statementqa.retrieval.types import Document, content_hash
 
     work = Path(work)
-    if size == "statement":
-        from statementqa.retrieval.corpus import load_corpus
-
-        docs = load_corpus()
-    else:
-        target = int(size)
-        texts = _squad_paragraphs() if source == "squad" else []
-        if not texts:
-            texts = _synthetic_docs(target)
-        rng = random.Random(0)
-        rng.shuffle(texts)
-        docs, n = [], 0
-        for t in texts:
-            if n >= target:
-                break
-            docs.append(Document(content_hash(t), t, f"p{len(docs)}.txt"))
-            n += len(segment(t))
-        if n < target:  # SQuAD has ~98k sentences; top up with generated text
-            for t in _synthetic_docs(target - n, seed=1):
-                docs.append(Document(content_hash(t), t, f"s{len(docs)}.txt"))
+    docs = corpus_of(size, source)
     from statementqa.settings import Settings
 
     emb = Embedder(backend=Settings.from_env().embedder_backend, cache_dir=work / "onnx-cache")
@@ -163,8 +196,44 @@ def worker_scale(size: str, source: str, work: str, baselines: str) -> dict:
     return out
 
 
-def worker_latency(corpus: str, data_dir: str) -> dict:
-    """Warm per-question latency over the statement test set, and the naive whole-document baseline."""
+def haystack_baseline(reader: str, text: str, items: list) -> dict:
+    """The peer a user would try first: Haystack 2.x's ExtractiveReader (the same weights) over the
+    whole document, one question at a time, its top answer (or its no-answer) scored like ours.
+    Haystack is an optional extra (``pip install -e '.[bench]'``); without it, a one-line note."""
+    os.environ.setdefault("HAYSTACK_TELEMETRY_ENABLED", "False")  # no network here, and none wanted
+    try:
+        from haystack import Document
+        from haystack.components.readers import ExtractiveReader
+        from haystack.utils import ComponentDevice
+    except ImportError:
+        return {"haystack_note": "Haystack baseline skipped: haystack-ai<3 is not installed (pip install -e '.[bench]')"}
+    import logging
+    import warnings
+
+    from statementqa.eval.metrics import score_answer
+
+    logging.getLogger("haystack").setLevel(logging.ERROR)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        hr = ExtractiveReader(model=reader, device=ComponentDevice.from_str("cpu"))
+        hr.warm_up()
+        doc = [Document(content=text)]
+        hr.run(query="warm up", documents=doc, top_k=1)
+        ts, f1 = [], []
+        for it in items:
+            a = time.perf_counter()
+            top = hr.run(query=it.question, documents=doc, top_k=1)["answers"][0]
+            ts.append((time.perf_counter() - a) * 1e3)
+            f1.append(score_answer(it.answers if it.answerable else [], top.data or "")[1])
+    import haystack
+
+    return {"haystack_version": haystack.__version__, "haystack_p50_ms": percentile(ts, 50),
+            "haystack_p95_ms": percentile(ts, 95), "haystack_f1": 100 * statistics.mean(f1)}
+
+
+def worker_latency(corpus: str, data_dir: str, peers: str = "0") -> dict:
+    """Warm per-question latency over the statement test set, the naive whole-document baseline
+    and (``peers == "1"``) Haystack's ExtractiveReader."""
     from statementqa.eval.dataset import load_jsonl
     from statementqa.eval.metrics import score_answer
     from statementqa.eval.runner import DEFAULT_DATASET
@@ -196,7 +265,10 @@ def worker_latency(corpus: str, data_dir: str) -> dict:
         ans = assemble(it.question, [whole], naive.read(it.question, [whole]), pl.index, naive.calibration)
         base_t.append((time.perf_counter() - a) * 1e3)
         base_f1.append(score_answer(it.answers if it.answerable else [], "" if ans.abstained else ans.text)[1])
-    return {"questions": len(items), "retrieval_p50_ms": percentile(ret, 50), "retrieval_p95_ms": percentile(ret, 95),
+    peer = haystack_baseline(pl.settings.reader, doc.text, items) if peers == "1" else {}
+    if "haystack_p50_ms" in peer:
+        peer["speedup_vs_haystack_p50"] = peer["haystack_p50_ms"] / percentile(tot, 50)
+    return {**peer, "questions": len(items), "retrieval_p50_ms": percentile(ret, 50), "retrieval_p95_ms": percentile(ret, 95),
             "reading_p50_ms": percentile(read, 50), "reading_p95_ms": percentile(read, 95), "total_p50_ms": percentile(tot, 50),
             "total_p95_ms": percentile(tot, 95), "f1": 100 * statistics.mean(f1), "naive_p50_ms": percentile(base_t, 50),
             "naive_p95_ms": percentile(base_t, 95), "naive_f1": 100 * statistics.mean(base_f1),
@@ -268,7 +340,7 @@ def main_bench(args) -> int:
         print("app launch -> first answer ...", flush=True)
         res["app_start"] = app_first_answer(corpus, data)
         print("per-question latency and naive baseline ...", flush=True)
-        res["latency"] = _run_worker("worker_latency", corpus, data)
+        res["latency"] = _run_worker("worker_latency", corpus, data, "1")
         if getattr(args, "baseline_reader", None):
             # The same measurement with another reader, in the same run (same machine state).
             print(f"per-question latency with the baseline reader {args.baseline_reader} ...", flush=True)

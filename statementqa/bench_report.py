@@ -48,6 +48,10 @@ def table(res: dict) -> str:
              f"| total | {lt['total_p50_ms']:.1f} | {lt['total_p95_ms']:.1f} |",
              f"| naive baseline (same reader over the whole document, no retrieval) | {lt['naive_p50_ms']:.1f} | {lt['naive_p95_ms']:.1f} |",
              "", f"Pipeline vs naive: {lt['speedup_vs_naive_p50']:.2f}× faster at p50; F1 {lt['f1']:.1f} vs {lt['naive_f1']:.1f}.",
+             *(["", f"Pipeline vs Haystack {lt['haystack_version']} ExtractiveReader (same weights, whole document): "
+                f"{lt['speedup_vs_haystack_p50']:.1f}× faster at p50 ({lt['total_p50_ms']:.1f} vs {lt['haystack_p50_ms']:.1f} ms, "
+                f"Haystack p95 {lt['haystack_p95_ms']:.1f} ms); F1 {lt['f1']:.1f} vs {lt['haystack_f1']:.1f}."]
+               if "haystack_p50_ms" in lt else ["", lt["haystack_note"]] if "haystack_note" in lt else []),
              *(_reader_lines(res) if "latency_baseline_reader" in res else []),
              *(_config_lines(res) if "latency_baseline_config" in res else []),
              "", "## Index build and query", "",

@@ -140,7 +140,23 @@ def _key_value(text: str) -> str:
     return text
 
 
+def _sizes(text: str) -> list[int]:
+    try:
+        out = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated sentence counts such as 1000,10000 (got {text!r})") from None
+    if any(n < 10 for n in out):
+        raise argparse.ArgumentTypeError("sizes must be at least 10 sentences")
+    return out
+
+
 def cmd_bench(args) -> int:
+    if args.curves:
+        from statementqa.curves import main_curves
+
+        main_curves(Path(args.curves_dir), args.curves_sizes, args.curves_real)
+        print(f"written to {Path(args.curves_dir) / 'cost-curves.png'} and cost-curves.json")
+        return 0
     from statementqa.bench import main_bench
 
     return main_bench(args)
@@ -241,6 +257,13 @@ def _tool_commands(sub) -> None:
                    help="also measure latency and index build with this environment (today's configuration, e.g. "
                         "STATEMENTQA_EMBEDDER_BACKEND=torch), in the same run; repeatable")
     p.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
+    p.add_argument("--curves", action="store_true",
+                   help="instead: cost curves of the indexes (build, query, memory) up to 1M sentences, one log-log PNG")
+    p.add_argument("--curves-sizes", type=_sizes, default=[1000, 10_000, 100_000, 1_000_000],
+                   help="sizes for the dense and lexical index alone, with stand-in vectors (default 1k,10k,100k,1M)")
+    p.add_argument("--curves-real", type=_sizes, default=[1000, 10_000, 100_000],
+                   help="sizes built with the real embedder (default 1k,10k,100k)")
+    p.add_argument("--curves-dir", default="docs/perf", help="where cost-curves.png/.json go (default docs/perf)")
     p.set_defaults(fn=cmd_bench)
 
     p = sub.add_parser("serve", help="run the chat app (Gradio)")

@@ -1,0 +1,57 @@
+"""``statementqa bench``'s report (formatting of a results dict) and the optional Haystack peer:
+skipped with a one-line note when haystack-ai is not installed."""
+from __future__ import annotations
+
+import sys
+
+from statementqa.bench import haystack_baseline
+from statementqa.bench_report import table
+
+LAT = {"questions": 71, "retrieval_p50_ms": 10.0, "retrieval_p95_ms": 20.0, "reading_p50_ms": 80.0, "reading_p95_ms": 90.0,
+       "total_p50_ms": 90.0, "total_p95_ms": 110.0, "f1": 66.1, "naive_p50_ms": 250.0, "naive_p95_ms": 280.0,
+       "naive_f1": 62.0, "speedup_vs_naive_p50": 250 / 90}
+RES = {"cold_start": {"import_s": 0.1, "model_load_s": 4.0, "index_load_s": 0.0, "first_answer_s": 0.2, "process_wall_s": 5.0},
+       "app_start": {"page_up_s": 5.0, "first_answer_s": 6.0},
+       "latency": {**LAT, "haystack_version": "2.31.0", "haystack_p50_ms": 1800.0, "haystack_p95_ms": 2000.0,
+                   "haystack_f1": 40.0, "speedup_vs_haystack_p50": 20.0},
+       "latency_baseline_config": {**LAT, "env": {"STATEMENTQA_EMBEDDER_BACKEND": "torch"}, "retrieval_p50_ms": 40.0,
+                                   "total_p50_ms": 150.0, "total_p95_ms": 180.0},
+       "latency_again": {**LAT, "total_p50_ms": 100.0},
+       "scale": [{"size": "2000", "sentences": 2003, "build_s": 19.0, "sentences_per_s": 105.0, "query_p50_ms": 7.0,
+                  "query_p95_ms": 8.0, "dense_kind": "exact", "rss_mb": 780.0}],
+       "scale_baseline_config": [{"size": "2000", "sentences_per_s": 70.0, "query_p50_ms": 27.0, "query_p95_ms": 29.0}]}
+
+
+def test_report_has_peer_and_configuration_ratios():
+    out = table(RES)
+    assert "20.0× faster at p50 (90.0 vs 1800.0 ms" in out and "F1 66.1 vs 40.0" in out
+    assert "`STATEMENTQA_EMBEDDER_BACKEND=torch`" in out
+    assert "answer p50 0.60×, p95 0.61×; retrieval p50 0.25×" in out   # best of the two runs / baseline
+    assert "| 2000 | 105 / 70 = 1.50× | 7.00 / 27.00 | 8.00 / 29.00 |" in out
+
+
+def test_report_without_baselines_and_with_a_skipped_peer():
+    res = {**RES, "latency": {**LAT, "haystack_note": "Haystack baseline skipped: haystack-ai<3 is not installed"}}
+    del res["latency_baseline_config"], res["scale_baseline_config"]
+    out = table(res)
+    assert "Haystack baseline skipped" in out and "baseline `" not in out
+
+
+def test_haystack_missing_is_a_note(monkeypatch):
+    monkeypatch.setitem(sys.modules, "haystack", None)  # import fails as if not installed
+    assert haystack_baseline("reader/model", "text", []) == {
+        "haystack_note": "Haystack baseline skipped: haystack-ai<3 is not installed (pip install -e '.[bench]')"}
+
+
+def test_cost_curve_point_and_plot(tmp_path):
+    """One stand-in point measured for real (small), and the log-log plot written from two."""
+    from statementqa.curves import plot, worker_standin
+
+    p = worker_standin("300")
+    assert p["size"] == 300 and p["kind"] == "stand-in vectors"
+    for key in ("exact", "hnsw", "bm25"):
+        assert 0 < p[f"{key}_p50_ms"] <= p[f"{key}_p95_ms"] and p[f"{key}_build_s"] > 0
+    q = {**p, "size": 3000}
+    plot({"time": "now", "cpus": 2, "stand_in": [p, q],
+          "real": [{"size": 300, "build_s": 3.0, "query_p50_ms": 9.0, "query_p95_ms": 12.0}]}, tmp_path / "c.png")
+    assert (tmp_path / "c.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
