@@ -90,3 +90,14 @@ def test_speaker_prefix_makes_a_quoted_passage_answerable(shipped_reader):
     told = shipped_reader.read(q, p, ["Secretary Nielsen said: "]).spans[0]
     assert bare.score - bare.null_score < 0 < told.score - told.null_score
     assert "north" in p[0][told.start:told.end]
+
+
+@pytest.mark.parametrize("question, expect, sentence", [
+    ("Whom did Nielsen thank?", "foreign counterparts", 8),
+    ("Which journey did Nielsen describe as terrible?", "north", 6),
+])
+def test_questions_about_the_quotation_are_answered(pipeline, question, expect, sentence):
+    """Before the speaker prefix both abstained: the passages inside the quotation lack "Nielsen"."""
+    ans = pipeline.ask(question)
+    assert not ans.abstained and expect in ans.text
+    assert sentence in [c.sentence_index for c in ans.citations]

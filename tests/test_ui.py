@@ -270,12 +270,14 @@ def test_welcome_examples_are_visible_and_send_on_click(browser, app_server):
 
 def test_may_answer_middle_ground(browser, app_server):
     ctx, page, _ = _open(browser, app_server["url"])
-    _ask(page, "Which journey did Nielsen describe as terrible?")
+    # The reader abstains (its best span is below the threshold) but the top retrieved sentence
+    # holds the answer ("to become victims of violence").
+    _ask(page, "What must not happen to migrants on the journey north?")
     _answered(page)
     text = _bot_text(page)
-    assert "Not sure" in text and "may answer it" in text and "terrible journey north" in text
+    assert "Not sure" in text and "may answer it" in text and "victims of violence" in text
     assert "do not say" not in text
-    assert "terrible journey north" in page.locator("#sq-source .maybe").inner_text()
+    assert "victims of violence" in page.locator("#sq-source .maybe").inner_text()
     page.screenshot(path=str(ARTEFACTS / "ui-may-answer.png"))
     ctx.close()
 
