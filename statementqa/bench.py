@@ -153,6 +153,12 @@ def worker_scale(size: str, source: str, work: str, baselines: str) -> dict:
     t1 = time.perf_counter()
     index = load(path, mmap=True)
     load_s = time.perf_counter() - t1
+    if size != "statement":
+        from statementqa.compute_bound import build_bound
+
+        st = emb.model
+        out_bound = build_bound([x.text for x in index.sentences], st.tokenizer, st[0].auto_model.config,
+                                int(st.max_seq_length), len(index.sentences) / stats["embed_s"])
     from statementqa.retrieval.search import Retriever
 
     r = Retriever(index, emb)
@@ -168,6 +174,8 @@ def worker_scale(size: str, source: str, work: str, baselines: str) -> dict:
            "embed_s": stats["embed_s"], "sentences_per_s": len(index.sentences) / build_s, "index_load_s": load_s,
            "query_p50_ms": percentile(lat, 50), "query_p95_ms": percentile(lat, 95), "dense_kind": index.manifest["dense"]["kind"],
            "rss_mb": _rss_mb(), "rss_before_build_mb": rss_before, "embedder_backend": "onnx" if emb.onnx() else "torch"}
+    if size != "statement":
+        out["embedding_compute_bound"] = out_bound  # embedding speed (sentences/s of embed_s) vs the GEMM bound
     if baselines == "1":
         vecs = np.asarray(index.vectors, dtype=np.float32)
         qv = emb.encode(qs[:10])

@@ -60,6 +60,13 @@ def table(res: dict) -> str:
     for s in res["scale"]:
         lines.append(f"| {s['size']} | {s['sentences']:,} | {s['build_s']:.1f} | {s['sentences_per_s']:.0f} | {s['query_p50_ms']:.2f} | "
                      f"{s['query_p95_ms']:.2f} | {s['dense_kind']} | {s['rss_mb']:.0f} |")
+    for s in res["scale"]:
+        b = s.get("embedding_compute_bound")
+        if b:
+            lines += ["", f"Compute bound at {s['sentences']:,} sentences: the embedder needs {b['gflop_per_sentence']:.3f} GFLOP per "
+                      f"sentence ({b['mean_tokens']:.1f} tokens on average); this machine's float32 GEMM runs at "
+                      f"{b['matmul_gflops']:.0f} GFLOP/s, so at most {b['bound_sentences_per_s']:.0f} sentences/s; embedding ran "
+                      f"at {b['percent_of_bound']:.0f} % of that bound."]
     big = next((s for s in res["scale"] if "faiss_exact_ms" in s), None)
     if big:
         lines += ["", f"## Dense search at {big['sentences']:,} vectors (top-10, one query, p50)", "",
