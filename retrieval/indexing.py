@@ -22,6 +22,7 @@ from .segment import segment
 from .types import Document, Passage, Sentence, content_hash
 
 FORMAT_VERSION = 1
+EMBED_CHUNK = 4096  # sentences embedded per call while building (bounds the memory of one call)
 
 
 @dataclass
@@ -78,17 +79,38 @@ def build(docs: list[Document], params: IndexParams, embedder: Embedder | None =
         sents += [s for s in ss if not s.boilerplate]
         passages += chunk(d.text, ss, params.chunk_size, params.chunk_overlap)
     t_seg = time.perf_counter()
-    # Reuse vectors of sentences whose text was already embedded by the same model.
-    cache: dict[str, np.ndarray] = {}
+    # Reuse vectors of sentences whose text was already embedded by the same model (row numbers
+    # into the old index's vectors, not copies).
+    old_row: dict[str, int] = {}
     if reuse is not None and reuse.manifest.get("embedder") == params.embedder and reuse.vectors is not None:
-        for s, v in zip(reuse.sentences, reuse.vectors):
-            cache[content_hash(s.text)] = np.asarray(v)
+        for i, s in enumerate(reuse.sentences):
+            old_row.setdefault(content_hash(s.text), i)
     keys = [content_hash(s.text) for s in sents]
-    todo = sorted({k: s.text for k, s in zip(keys, sents) if k not in cache}.items())
-    if todo:
-        new = embedder.encode([t for _, t in todo], progress=progress)
-        cache.update({k: v for (k, _), v in zip(todo, new)})
-    vectors = np.stack([cache[k] for k in keys]).astype(np.float32) if sents else np.zeros((0, embedder.dim), np.float32)
+    rows: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        rows.setdefault(k, []).append(i)
+    todo = sorted((k, sents[r[0]].text) for k, r in rows.items() if k not in old_row)
+    # One float32 matrix, filled in place: re-used rows copied from the old index, new ones
+    # embedded in chunks and written straight into it (no second full copy of the vectors).
+    vectors = np.zeros((len(sents), embedder.dim), np.float32)
+    for k, r in rows.items():
+        if k in old_row:
+            vectors[r] = reuse.vectors[old_row[k]]  # type: ignore[union-attr]
+    show = progress if progress is not None else len(todo) > 2000
+    bar = None
+    if show and todo:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), desc="embedding", unit="sentence")
+    for a in range(0, len(todo), EMBED_CHUNK):
+        part = todo[a:a + EMBED_CHUNK]
+        new = embedder.encode([t for _, t in part], progress=False)
+        for (k, _), v in zip(part, new):
+            vectors[rows[k]] = v
+        if bar is not None:
+            bar.update(len(part))
+    if bar is not None:
+        bar.close()
     t_emb = time.perf_counter()
     dense = DenseIndex.build(vectors, params.dense)
     bm25 = BM25Index.build([s.text for s in sents])

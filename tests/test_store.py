@@ -122,3 +122,28 @@ def test_duplicate_documents_build_save_load(tmp_path, embedder):
     assert idx.manifest["counts"] == {"documents": 2, "sentences": 3, "passages": 2}
     loaded = load(save(idx, tmp_path))
     assert loaded.sentences == idx.sentences
+
+
+def test_chunked_and_reused_vectors_equal_a_fresh_build(monkeypatch, corpus_dir):
+    """Vectors are filled in place, chunk by chunk, re-used rows copied from the old index: the
+    result equals embedding every sentence at once (the reference), duplicates share a vector."""
+    from statementqa.retrieval import indexing
+    from statementqa.retrieval.embed import Embedder
+    from statementqa.retrieval.types import Document
+
+    docs = load_corpus(corpus_dir)
+    extra = Document("dup", "Enough is enough. A sentence only this document has.")
+    emb = Embedder()
+    ref, _ = indexing.build(docs + [extra], IndexParams(), emb)
+    expect = emb.encode([s.text for s in ref.sentences])
+    np.testing.assert_allclose(ref.vectors, expect, atol=1e-5)
+    monkeypatch.setattr(indexing, "EMBED_CHUNK", 3)
+    chunked, st = indexing.build(docs + [extra], IndexParams(), emb)
+    np.testing.assert_allclose(chunked.vectors, expect, atol=1e-5)
+    base, _ = indexing.build(docs, IndexParams(), emb)
+    grown, st2 = indexing.build(docs + [extra], IndexParams(), emb, reuse=base)
+    assert st2["embedded"] == 1 and st2["reused"] == len(grown.sentences) - 1  # only the new sentence
+    np.testing.assert_allclose(grown.vectors, expect, atol=1e-5)
+    texts = [s.text for s in grown.sentences]
+    a, b = [i for i, t in enumerate(texts) if t == "Enough is enough."]
+    assert np.array_equal(grown.vectors[a], grown.vectors[b])
