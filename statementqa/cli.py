@@ -154,7 +154,7 @@ def cmd_bench(args) -> int:
     if args.curves:
         from statementqa.curves import main_curves
 
-        main_curves(Path(args.curves_dir), args.curves_sizes, args.curves_real)
+        main_curves(Path(args.curves_dir), args.curves_sizes, args.curves_real, args.curves_hnsw_max, args.curves_keep)
         print(f"written to {Path(args.curves_dir) / 'cost-curves.png'} and cost-curves.json")
         return 0
     from statementqa.bench import main_bench
@@ -264,6 +264,9 @@ def _tool_commands(sub) -> None:
     p.add_argument("--curves-real", type=_sizes, default=[1000, 10_000, 100_000],
                    help="sizes built with the real embedder (default 1k,10k,100k)")
     p.add_argument("--curves-dir", default="docs/perf", help="where cost-curves.png/.json go (default docs/perf)")
+    p.add_argument("--curves-hnsw-max", type=int, default=100_000,
+                   help="build HNSW over stand-in vectors only up to this size (random vectors build slowly; default 100k)")
+    p.add_argument("--curves-keep", action="store_true", help="keep the points already measured in cost-curves.json")
     p.set_defaults(fn=cmd_bench)
 
     p = sub.add_parser("serve", help="run the chat app (Gradio)")

@@ -48,6 +48,7 @@ def test_cost_curve_point_and_plot(tmp_path):
     from statementqa.curves import plot, worker_standin
 
     p = worker_standin("300")
+    assert "hnsw_p50_ms" not in worker_standin("300", "100")  # above --curves-hnsw-max: no HNSW point
     assert p["size"] == 300 and p["kind"] == "stand-in vectors"
     for key in ("exact", "hnsw", "bm25"):
         assert 0 < p[f"{key}_p50_ms"] <= p[f"{key}_p95_ms"] and p[f"{key}_build_s"] > 0
