@@ -9,7 +9,7 @@ from enum import StrEnum
 
 
 class IndexType(StrEnum):
-    AUTO = "auto"  # exact below 200k sentences, HNSW above
+    AUTO = "auto"  # exact below 150k sentences, HNSW above
     EXACT = "exact"
     HNSW = "hnsw"
 

@@ -26,7 +26,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     g.add_argument("--data-dir", type=Path, default=None, help=f"where the index is kept (default: {default_data_dir()}; env STATEMENTQA_DATA_DIR)")
     g.add_argument("--embedder", default=None, help="sentence-transformers model path or id (default: bundled all-MiniLM-L6-v2)")
     g.add_argument("--reader", default=None, help="extractive QA model directory or hub id (default: the shipped reader/model)")
-    g.add_argument("--index-type", choices=INDEX_TYPES, default=None, help="FAISS index (auto: exact below 200k sentences)")
+    g.add_argument("--index-type", choices=INDEX_TYPES, default=None, help="FAISS index (auto: exact below 150k sentences)")
     g.add_argument("--chunk-size", type=int, default=None, help="sentences per passage (default 3)")
     g.add_argument("--chunk-overlap", type=int, default=None, help="sentences shared by neighbouring passages (default 1)")
     g.add_argument("--int8", choices=INT8_MODES, default=None,
