@@ -315,8 +315,9 @@ def app_first_answer(corpus: str, data_dir: Path) -> dict:
             p.wait(timeout=10)
 
 
-def _run_worker(fn: str, *args, env: dict | None = None) -> dict:
-    code = f"import json,sys; from statementqa.bench import {fn} as f; print('@@'+json.dumps(f(*sys.argv[1:])))"
+def _run_worker(fn: str, *args, env: dict | None = None, module: str = "statementqa.bench") -> dict:
+    """Run ``module.fn(*args)`` in a fresh Python process (its timings and peak RSS are its own)."""
+    code = f"import json,sys; from {module} import {fn} as f; print('@@'+json.dumps(f(*sys.argv[1:])))"
     t0 = time.perf_counter()
     p = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, cwd=REPO,
                        env={**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})})

@@ -137,6 +137,8 @@ def main_curves(out_dir: Path, sizes: list[int], real_sizes: list[int], hnsw_max
     import os
     import tempfile
 
+    from statementqa.bench import _run_worker
+
     out_dir.mkdir(parents=True, exist_ok=True)
     res: dict = {"time": time.strftime("%Y-%m-%d %H:%M"), "cpus": os.cpu_count(), "stand_in": [], "real": []}
     old = json.loads((out_dir / "cost-curves.json").read_text()) if keep and (out_dir / "cost-curves.json").exists() else {}
@@ -144,34 +146,12 @@ def main_curves(out_dir: Path, sizes: list[int], real_sizes: list[int], hnsw_max
         for n in real_sizes:
             done = [p for p in old.get("real", []) if abs(p["size"] - n) <= max(2, n // 100)]
             print(f"real embedder, {n} sentences ...", flush=True)
-            res["real"].append(done[0] if done else _run_worker_mod("worker_real", str(n), work))
+            res["real"].append(done[0] if done else _run_worker("worker_real", str(n), work, module=__name__))
             (out_dir / "cost-curves.json").write_text(json.dumps(res, indent=2))
     for n in sizes:
         done = [p for p in old.get("stand_in", []) if p["size"] == n]
         print(f"stand-in vectors, {n} sentences ...", flush=True)
-        res["stand_in"].append(done[0] if done else _run_worker_mod("worker_standin", str(n), str(hnsw_max)))
+        res["stand_in"].append(done[0] if done else _run_worker("worker_standin", str(n), str(hnsw_max), module=__name__))
         (out_dir / "cost-curves.json").write_text(json.dumps(res, indent=2))
     plot(res, out_dir / "cost-curves.png")
     return res
-
-
-def _run_worker_mod(fn: str, *args) -> dict:
-    import os
-    import subprocess
-    import sys
-
-    from statementqa.bench import REPO
-
-    code = f"import json,sys; from statementqa.curves import {fn} as f; print('@@'+json.dumps(f(*sys.argv[1:])))"
-    t0 = time.perf_counter()
-    p = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=REPO,
-                       env={**os.environ, "HF_HUB_OFFLINE": "1"})
-    line = next((x for x in p.stdout.splitlines() if x.startswith("@@")), None)
-    if p.returncode != 0 or line is None:
-        from statementqa.retrieval.errors import UserError
-
-        last = (p.stderr.strip().splitlines() or ["no output"])[-1]
-        raise UserError(f"curve point {fn}{args} failed: {last}")
-    out = json.loads(line[2:])
-    out["process_wall_s"] = time.perf_counter() - t0
-    return out
