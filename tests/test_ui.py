@@ -55,9 +55,19 @@ def _bot_text(page, i: int = -1) -> str:
     return page.locator("#sq-chat [data-testid='bot']").nth(i).inner_text()
 
 
+def _settled(page) -> None:
+    """Wait until no Gradio event is pending and no finite CSS animation or transition runs: axe
+    computes contrast from the colours on screen, and a fading element has the wrong ones."""
+    page.wait_for_function(
+        "!document.querySelector('.pending, .generating') && document.getAnimations().every("
+        "a => a.playState !== 'running' || a.effect?.getTiming?.().iterations === Infinity)", timeout=15_000)
+    page.wait_for_timeout(200)
+
+
 def _axe(page) -> list[dict]:
     import axe_playwright_python
 
+    _settled(page)
     page.evaluate((Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8"))
     return page.evaluate("async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
                          ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))",
