@@ -27,6 +27,17 @@ from statementqa.eval.metrics import percentile
 REPO = Path(__file__).resolve().parent.parent
 
 
+def latency_ms(fn, queries, reps: int) -> tuple[float, float]:
+    """p50 and p95 in ms of ``fn(q)`` over ``reps`` passes through ``queries``."""
+    ts = []
+    for _ in range(reps):
+        for q in queries:
+            a = time.perf_counter()
+            fn(q)
+            ts.append((time.perf_counter() - a) * 1e3)
+    return percentile(ts, 50), percentile(ts, 95)
+
+
 def _rss_mb() -> float:
     import resource
 
@@ -185,13 +196,7 @@ def worker_scale(size: str, source: str, work: str, baselines: str) -> dict:
         hnsw_build = time.perf_counter() - hnsw_t
 
         def timed(fn, reps=20):
-            ts = []
-            for _ in range(reps):
-                for q in qv:
-                    a = time.perf_counter()
-                    fn(q)
-                    ts.append((time.perf_counter() - a) * 1e3)
-            return percentile(ts, 50)
+            return latency_ms(fn, qv, reps)[0]
 
         t_np = timed(lambda q: np.argpartition(-(vecs @ q), 10)[:10])
         t_exact = timed(lambda q: exact.search(q, 10))

@@ -38,15 +38,9 @@ def _sentences(n: int) -> list[str]:
 
 
 def _pcts(fn, qs, reps: int) -> tuple[float, float]:
-    from statementqa.eval.metrics import percentile
+    from statementqa.bench import latency_ms
 
-    ts = []
-    for _ in range(reps):
-        for q in qs:
-            a = time.perf_counter()
-            fn(q)
-            ts.append((time.perf_counter() - a) * 1e3)
-    return percentile(ts, 50), percentile(ts, 95)
+    return latency_ms(fn, qs, reps)
 
 
 def worker_standin(size: str, hnsw_max: str = "100000") -> dict:
