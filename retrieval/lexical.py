@@ -38,6 +38,18 @@ def _stemmer():
         return None
 
 
+def terms(texts: list[str]) -> list[list[str]]:
+    """Each text's terms as the index sees them (bm25s' tokenizer, the stopwords, the stemmer):
+    ``retrieval.pgstore`` stores them, so its BM25 in SQL counts the same terms."""
+    import bm25s
+
+    _quiet()
+    if not texts:
+        return []
+    out = bm25s.tokenize(list(texts), stopwords=stopwords(), stemmer=_stemmer(), show_progress=False, return_ids=False)
+    return [list(t) for t in out]
+
+
 class BM25Index:
     def __init__(self, retriever, n: int):
         self.retriever = retriever

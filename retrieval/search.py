@@ -81,18 +81,26 @@ class Retriever:
             raise QueryError(f"mode must be one of {MODES} (got {mode!r})")
         n = len(self.index.sentences)
         depth = min(n, self.depth if not docs else max(self.depth, min(n, 20_000)))
+        order = self.fused(question, mode, qvec, depth) if depth else []
+        if docs:
+            order = [t for t in order if self.index.sentences[t[0]].doc_id in docs]
+        return [SentenceHit(self.index.sentences[d], f, dr, br, ds, bs) for d, f, dr, br, ds, bs in order]
+
+    def fused(self, question: str, mode: str, qvec: np.ndarray | None, depth: int) -> list[tuple[int, float, int | None, int | None, float | None, float | None]]:
+        """(sentence row, fused score, dense rank, BM25 rank, dense score, BM25 score), best first, ties by row:
+        the top ``depth`` of each retriever fused by RRF (FAISS and bm25s here; SQL in ``retrieval.pgstore``)."""
         dense_ids: list[int] = []
         dense_sc: dict[int, float] = {}
         bm_ids: list[int] = []
         bm_sc: dict[int, float] = {}
-        if mode in ("hybrid", "dense") and depth:
+        if mode in ("hybrid", "dense"):
             qv = qvec if qvec is not None else self.embedder.encode_query(question)
             sc, ids = self.index.dense.search(qv, depth)
             for s, i in zip(sc[0], ids[0]):
                 if i >= 0:
                     dense_ids.append(int(i))
                     dense_sc[int(i)] = float(s)
-        if mode in ("hybrid", "bm25") and depth:
+        if mode in ("hybrid", "bm25"):
             # Alone, BM25 ranks every partial match; in the fusion it votes only when it matches
             # most of the query (see retrieval.lexical).
             sc, ids = self.index.bm25.search(question, depth, min_match=MIN_MATCH if mode == "hybrid" else 0.0)
@@ -101,10 +109,12 @@ class Retriever:
         fused = rrf([r for r in (dense_ids, bm_ids) if r])
         drank = {d: r for r, d in enumerate(dense_ids, 1)}
         brank = {d: r for r, d in enumerate(bm_ids, 1)}
-        order = sorted(fused, key=lambda d: (-fused[d], d))
-        if docs:
-            order = [d for d in order if self.index.sentences[d].doc_id in docs]
-        return [SentenceHit(self.index.sentences[d], fused[d], drank.get(d), brank.get(d), dense_sc.get(d), bm_sc.get(d)) for d in order]
+        return [(d, fused[d], drank.get(d), brank.get(d), dense_sc.get(d), bm_sc.get(d))
+                for d in sorted(fused, key=lambda d: (-fused[d], d))]
+
+    def current_generation(self) -> int | None:
+        """The generation a shared store serves now (None: files, which change only through refresh)."""
+        return None
 
     def search(self, question: str, k: int = 5, mode: str = "hybrid", qvec: np.ndarray | None = None,
                max_chars: int = MAX_QUESTION_CHARS, docs: frozenset[str] | None = None) -> SearchResult:

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import statementqa
+from statementqa.retrieval.errors import UserError
 from statementqa.retrieval.offline import offline_environment
 
 
@@ -39,6 +40,11 @@ def _common(p: argparse.ArgumentParser) -> None:
     g.add_argument("--may-answer", choices=["on", "off"], default=None,
                    help="when abstaining, offer the top sentence as 'not sure - this sentence may answer it' "
                         "(default on; env STATEMENTQA_MAY_ANSWER)")
+    g.add_argument("--store", default=None, metavar="postgresql://...",
+                   help="keep the index in PostgreSQL + pgvector, shared by app replicas and indexers (default: files "
+                        "under --data-dir; env STATEMENTQA_STORE)")
+    g.add_argument("--read-dsn", action="append", default=None, metavar="postgresql://...",
+                   help="a read replica for searches (repeatable; writes go to --store; env STATEMENTQA_READ_DSN, comma-separated)")
     g.add_argument("-v", "--verbose", action="store_true", help="log progress and warnings")
 
 
@@ -48,8 +54,40 @@ def pipeline_from(args):
     return pipeline_from_args(args)
 
 
+def _shard(value: str) -> tuple[int, int]:
+    try:
+        i, n = (int(x) for x in value.split("/"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"shard must be i/n, e.g. 0/2 (got {value!r})") from None
+    if not (n >= 1 and 0 <= i < n):
+        raise argparse.ArgumentTypeError(f"shard must be i/n with 0 <= i < n (got {value!r})")
+    return i, n
+
+
+def cmd_index_store(pl, args) -> int:
+    """``index --store``: write this process's share (``--shard i/n``) of the corpus into the database;
+    the shard that finishes last publishes the new generation."""
+    from statementqa.retrieval.corpus import load_corpus
+    from statementqa.retrieval.pgstore import index_shard
+
+    docs = load_corpus(pl.settings.corpus)
+    st = index_shard(docs, pl.settings.index_params(), pl.store, pl.embedder, shard=args.shard or (0, 1), force=args.force)
+    if st["up_to_date"]:
+        print(f"index up to date in the database (generation {st['generation']})")
+        return 0
+    print(f"shard {st['shard']} of generation {st['generation']}: {st.get('documents', 0)} documents, "
+          f"{st.get('sentences', 0)} sentences ({st['embedded']} embedded, {st['reused']} reused) in {st['total_s']:.2f}s")
+    print("published: the new generation is live" if st["published"] else
+          "written; the generation goes live when its other shards are written")
+    return 0
+
+
 def cmd_index(args) -> int:
     pl = pipeline_from(args)
+    if pl.settings.store:
+        return cmd_index_store(pl, args)
+    if getattr(args, "shard", None) not in (None, (0, 1)):
+        raise UserError("--shard needs --store postgresql://... (several indexers write one shared index there)")
     t0 = time.perf_counter()
     if args.force:
         import shutil
@@ -208,6 +246,8 @@ def _question_commands(sub) -> None:
     p = sub.add_parser("index", help="build (or check) the persisted index")
     _common(p)
     p.add_argument("--force", action="store_true", help="rebuild even if up to date")
+    p.add_argument("--shard", type=_shard, default=None, metavar="i/n",
+                   help="with --store: embed and write share i of n of the documents (run n indexers, 0/n .. n-1/n)")
     p.set_defaults(fn=cmd_index)
 
     p = sub.add_parser("search", help="hybrid search: print the best passages and sentences")
@@ -322,6 +362,8 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("bm25s", "httpx", "sentence_transformers", "transformers"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # The pool's reconnect chatter; an unreachable database is reported once, as one line.
+    logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
     try:
         return args.fn(args) or 0
     except UserError as e:

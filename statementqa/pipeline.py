@@ -52,6 +52,7 @@ class Pipeline:
                              int8=self.settings.quantized("reader"), backend=self.settings.reader_backend,
                              cache_dir=self.settings.data_dir)
         self._index: Index | None = None
+        self._store = None
         self._retriever: Retriever | None = None
         self._lock = threading.RLock()
         self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -72,9 +73,27 @@ class Pipeline:
     def _open(self) -> None:
         self._signature = corpus_signature(self.settings.corpus)
         docs = load_corpus(self.settings.corpus)
+        self._index, self.index_info, self._retriever = self._open_docs(docs)
+
+    def _open_docs(self, docs) -> tuple[Index, dict, Retriever]:
+        """Files under data_dir (default) or the PostgreSQL store (``Settings.store``)."""
+        if self.settings.store:
+            from statementqa.retrieval.pgstore import PgRetriever, open_pg_index
+
+            index, info = open_pg_index(docs, self.settings.index_params(), self.store, self.embedder)
+            return index, info, PgRetriever(index, self.store, self.embedder)
         index, info = open_index(docs, self.settings.index_params(), self.settings.data_dir, self.embedder, mmap=self.settings.mmap)
-        self._index, self.index_info = index, info
-        self._retriever = Retriever(index, self.embedder)
+        return index, info, Retriever(index, self.embedder)
+
+    @property
+    def store(self):
+        """The connection pools of ``Settings.store`` (``retrieval.pgstore.Store``), made once."""
+        with self._lock:
+            if self._store is None:
+                from statementqa.retrieval.pgstore import Store
+
+                self._store = Store(str(self.settings.store), self.settings.read_dsns)
+            return self._store
 
     @property
     def retriever(self) -> Retriever:
@@ -83,19 +102,34 @@ class Pipeline:
         return self._retriever
 
     def maybe_refresh(self) -> dict | None:
-        """Refresh when the corpus files' sizes or times changed since the index was opened (cheap stat check)."""
+        """Refresh when the corpus files' sizes or times changed since the index was opened (cheap stat
+        check) or, with a PostgreSQL store, when another indexer published a new generation."""
         if self._index is not None and corpus_signature(self.settings.corpus) == self._signature:
-            return None
+            gen = self._retriever.current_generation() if self._retriever is not None else None
+            if gen is None or gen == self._index.manifest.get("generation"):
+                return None
+            from statementqa.retrieval.pgstore import live_generation, load_generation
+
+            live = self.store.run(live_generation)
+            if live is None:
+                return None
+            index = self.store.run(lambda c: load_generation(c, live[0], live[1]))
+            from statementqa.retrieval.pgstore import PgRetriever
+
+            with self._lock:
+                self._index, self._retriever = index, PgRetriever(index, self.store, self.embedder)
+                self.index_info = {"rebuilt": False, "reloaded": True, "generation": live[0], "reason": "a new generation was published"}
+            return self.index_info
         return self.refresh()
 
     def refresh(self) -> dict:
         """Re-read the corpus; rebuild and swap the index only if it changed. In-flight questions keep the old one."""
         sig = corpus_signature(self.settings.corpus)
         docs = load_corpus(self.settings.corpus)
-        index, info = open_index(docs, self.settings.index_params(), self.settings.data_dir, self.embedder, mmap=self.settings.mmap)
+        index, info, retriever = self._open_docs(docs)
         with self._lock:
             self._index, self.index_info, self._signature = index, info, sig
-            self._retriever = Retriever(index, self.embedder)
+            self._retriever = retriever
         return info
 
     def warm(self) -> float:
@@ -221,4 +255,5 @@ def pipeline_from_args(args) -> Pipeline:
                     index_type=getattr(args, "index_type", None), chunk_size=getattr(args, "chunk_size", None),
                     chunk_overlap=getattr(args, "chunk_overlap", None), int8=getattr(args, "int8", None),
                     reader_backend=getattr(args, "reader_backend", None), may_answer=getattr(args, "may_answer", None),
-                    embedder_backend=getattr(args, "embedder_backend", None))
+                    embedder_backend=getattr(args, "embedder_backend", None), store=getattr(args, "store", None),
+                    read_dsns=getattr(args, "read_dsn", None))

@@ -41,6 +41,8 @@ ENV = {
     "STATEMENTQA_EMBEDDER_BACKEND": "embedder_backend",
     "STATEMENTQA_INT8": "int8",
     "STATEMENTQA_MAY_ANSWER": "may_answer",
+    "STATEMENTQA_STORE": "store",
+    "STATEMENTQA_READ_DSN": "read_dsns",
 }
 _TRUE = ("1", "true", "yes", "on")
 _FALSE = ("0", "false", "no", "off")
@@ -69,6 +71,10 @@ class Settings:
     mmap: bool = True  # memory-map the exact FAISS index and vectors (low RSS for large corpora)
     # When abstaining, offer the top sentence as "not sure - this sentence may answer it" (reader.assemble).
     may_answer: bool = True
+    # The index in PostgreSQL + pgvector (``retrieval.pgstore``) instead of files under data_dir;
+    # searches go to ``read_dsns`` (replicas; comma-separated in STATEMENTQA_READ_DSN) when given.
+    store: str | None = None
+    read_dsns: tuple[str, ...] = ()
 
     def __post_init__(self):
         object.__setattr__(self, "corpus", Path(self.corpus).expanduser())
@@ -79,6 +85,20 @@ class Settings:
             if v not in _TRUE + _FALSE:
                 raise UserError(f"may_answer must be on or off (got {self.may_answer!r})")
             object.__setattr__(self, "may_answer", v in _TRUE)
+        if self.store is not None:
+            store = str(self.store).strip()
+            if not store.startswith(("postgresql://", "postgres://")):
+                raise UserError(f"store must be a PostgreSQL URL such as postgresql://user@host:5432/db (got {store!r}); "
+                                "leave it out to keep the index in files under the data dir")
+            object.__setattr__(self, "store", store)
+        reads = self.read_dsns.split(",") if isinstance(self.read_dsns, str) else list(self.read_dsns)
+        reads = [str(r).strip() for r in reads if str(r).strip()]
+        bad = [r for r in reads if not r.startswith(("postgresql://", "postgres://"))]
+        if bad:
+            raise UserError(f"a read DSN must be a PostgreSQL URL such as postgresql://user@replica:5432/db (got {bad[0]!r})")
+        if reads and self.store is None:
+            raise UserError("read DSNs (replicas) need a store: give --store postgresql://... for the primary too")
+        object.__setattr__(self, "read_dsns", tuple(reads))
         for name in ("k", "chunk_size", "chunk_overlap", "max_answer_tokens"):
             v = getattr(self, name)
             if not isinstance(v, int) or isinstance(v, bool):
