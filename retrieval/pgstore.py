@@ -64,6 +64,7 @@ MAX_SENTENCE_CHARS = 100_000  # a tsvector holds at most 1 MB; no real sentence 
 BM25_K1, BM25_B = 1.5, 0.75  # bm25s' defaults (Lucene variant)
 KEEP_GENERATIONS = 2  # the live one and the one before it (readers still on it finish their question)
 CONNECT_TIMEOUT_S = 3
+INDEX_BUILD_MEMORY = "1GB"  # maintenance_work_mem while publishing (HNSW of 100k x 384 floats: ~300 MB)
 STATEMENT_TIMEOUT_MS = 10_000
 
 # Migrations: (version, statements). Applied in order under an advisory lock; never edited once
@@ -116,7 +117,7 @@ def _where(dsn: str) -> str:
         return "the database"
 
 
-def _t(gen: int, name: str):
+def table(gen: int, name: str):
     from psycopg import sql
 
     return sql.Identifier(SCHEMA, f"g{int(gen)}_{name}")
@@ -236,7 +237,7 @@ def _create_tables(conn, gen: int, dim: int) -> None:
     conn.execute(sql.SQL("""
         CREATE TABLE IF NOT EXISTS {d} (
           doc_id text PRIMARY KEY, ord int NOT NULL, shard int NOT NULL, path text NOT NULL,
-          meta jsonb NOT NULL, text text NOT NULL)""").format(d=_t(gen, "documents")))
+          meta jsonb NOT NULL, text text NOT NULL)""").format(d=table(gen, "documents")))
     conn.execute(sql.SQL("""
         CREATE TABLE IF NOT EXISTS {s} (
           doc_id text NOT NULL, idx int NOT NULL, shard int NOT NULL,
@@ -251,11 +252,11 @@ def _create_tables(conn, gen: int, dim: int) -> None:
           CHECK (0 <= start AND start <= "end" AND char_length(text) = "end" - start),
           CHECK (char_length(text) <= {maxc}),
           CHECK ((embedding IS NULL) = boilerplate AND (row IS NULL) = boilerplate))""").format(
-        s=_t(gen, "sentences"), dim=sql.Literal(int(dim)), maxc=sql.Literal(MAX_SENTENCE_CHARS)))
+        s=table(gen, "sentences"), dim=sql.Literal(int(dim)), maxc=sql.Literal(MAX_SENTENCE_CHARS)))
     conn.execute(sql.SQL("""
         CREATE TABLE IF NOT EXISTS {p} (
           ord int PRIMARY KEY, passage_id text NOT NULL, doc_id text NOT NULL, shard int NOT NULL,
-          sentence_idxs int[] NOT NULL, start int NOT NULL, "end" int NOT NULL, text text NOT NULL)""").format(p=_t(gen, "passages")))
+          sentence_idxs int[] NOT NULL, start int NOT NULL, "end" int NOT NULL, text text NOT NULL)""").format(p=table(gen, "passages")))
 
 
 def plan(docs: list[Document], params: IndexParams) -> dict:
@@ -319,7 +320,7 @@ def _reusable(conn, live: int | None, live_manifest: dict | None, embedder: str,
     out: dict[str, np.ndarray] = {}
     for a in range(0, len(hashes), 5000):
         cur = conn.execute(sql.SQL("SELECT DISTINCT ON (text_hash) text_hash, embedding FROM {s} WHERE text_hash = ANY(%s) "
-                                   "AND embedding IS NOT NULL").format(s=_t(live, "sentences")), (hashes[a:a + 5000],))
+                                   "AND embedding IS NOT NULL").format(s=table(live, "sentences")), (hashes[a:a + 5000],))
         for h, v in cur:
             out[h] = np.asarray(v.to_numpy() if hasattr(v, "to_numpy") else v, np.float32)
     return out
@@ -392,7 +393,7 @@ def _write_shard(conn, gen: int, pl: dict, params: IndexParams, embedder: Embedd
     mine_ids = [d.doc_id for _, d in mine]
     # Rows left by an earlier run of this shard that was killed mid-way.
     for t in ("documents", "sentences", "passages"):
-        conn.execute(sql.SQL("DELETE FROM {t} WHERE shard = %s").format(t=_t(gen, t)), (i,))
+        conn.execute(sql.SQL("DELETE FROM {t} WHERE shard = %s").format(t=table(gen, t)), (i,))
     sents = [(d, s) for _, d in mine for s in pl["all_sents"][d.doc_id]]
     for d, s in sents:
         check_sentence(s, d.text)
@@ -407,11 +408,11 @@ def _write_shard(conn, gen: int, pl: dict, params: IndexParams, embedder: Embedd
 
         bar = tqdm(total=len(todo), desc=f"embedding (shard {i}/{n})", unit="sentence")
     with conn.cursor() as cur:
-        with cur.copy(sql.SQL("COPY {t} (doc_id, ord, shard, path, meta, text) FROM STDIN").format(t=_t(gen, "documents"))) as cp:
+        with cur.copy(sql.SQL("COPY {t} (doc_id, ord, shard, path, meta, text) FROM STDIN").format(t=table(gen, "documents"))) as cp:
             for o, d in mine:
                 cp.write_row((d.doc_id, o, i, d.path, json.dumps(d.meta, ensure_ascii=False, default=str), d.text))
         with cur.copy(sql.SQL("COPY {t} (ord, passage_id, doc_id, shard, sentence_idxs, start, \"end\", text) FROM STDIN").format(
-                t=_t(gen, "passages"))) as cp:
+                t=table(gen, "passages"))) as cp:
             ids = set(mine_ids)
             for o, p in enumerate(pl["passages"]):
                 if p.doc_id in ids:
@@ -456,7 +457,7 @@ def _copy_sentences(cur, gen: int, shard: int, sents: list[Sentence], vectors: l
         return
     toks = terms([s.text for s in sents]) if vectors is not None else [[] for _ in sents]
     with cur.copy(sql.SQL("COPY {t} (doc_id, idx, shard, row, start, \"end\", text, boilerplate, list_item, text_hash, embedding, lex, ntok) "
-                          "FROM STDIN WITH (FORMAT BINARY)").format(t=_t(gen, "sentences"))) as cp:
+                          "FROM STDIN WITH (FORMAT BINARY)").format(t=table(gen, "sentences"))) as cp:
         cp.set_types(["text", "int4", "int4", "int4", "int4", "int4", "text", "bool", "bool", "text", "vector", "text", "int4"])
         for j, s in enumerate(sents):
             v = None if vectors is None else vectors[j]
@@ -479,20 +480,23 @@ def publish(conn, gen: int, manifest: dict, params: IndexParams) -> bool:
         counts = manifest["counts"]
         got = conn.execute(sql.SQL("SELECT (SELECT count(*) FROM {d}), (SELECT count(*) FROM {s} WHERE NOT boilerplate), "
                                    "(SELECT count(*) FROM {p}), (SELECT coalesce(avg(ntok), 0) FROM {s} WHERE NOT boilerplate)").format(
-            d=_t(gen, "documents"), s=_t(gen, "sentences"), p=_t(gen, "passages"))).fetchone()
+            d=table(gen, "documents"), s=table(gen, "sentences"), p=table(gen, "passages"))).fetchone()
+        # The HNSW graph is built in memory when it fits (much faster than spilling); for this transaction only.
+        conn.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+        conn.execute("SET LOCAL max_parallel_maintenance_workers = 2")
         if tuple(got[:3]) != (counts["documents"], counts["sentences"], counts["passages"]):
             raise StoreError(f"generation {gen} is incomplete ({got[0]} documents, {got[1]} sentences, {got[2]} passages; "
                              f"expected {counts['documents']}, {counts['sentences']}, {counts['passages']}); run the index again")
         conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {n} ON {s} USING hnsw (embedding vector_cosine_ops) WITH (m = {m}, ef_construction = {ef})").format(
-            n=sql.Identifier(f"g{gen}_sentences_hnsw"), s=_t(gen, "sentences"), m=sql.Literal(int(params.dense.hnsw_m)),
+            n=sql.Identifier(f"g{gen}_sentences_hnsw"), s=table(gen, "sentences"), m=sql.Literal(int(params.dense.hnsw_m)),
             ef=sql.Literal(int(params.dense.ef_construction))))
         conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {n} ON {s} USING gin (tsv)").format(
-            n=sql.Identifier(f"g{gen}_sentences_tsv"), s=_t(gen, "sentences")))
+            n=sql.Identifier(f"g{gen}_sentences_tsv"), s=table(gen, "sentences")))
         conn.execute(sql.SQL("CREATE UNIQUE INDEX IF NOT EXISTS {n} ON {s} (row)").format(
-            n=sql.Identifier(f"g{gen}_sentences_row"), s=_t(gen, "sentences")))
-        conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {l} (lexeme text PRIMARY KEY, df int NOT NULL)").format(l=_t(gen, "lexemes")))
-        conn.execute(sql.SQL("INSERT INTO {l} SELECT word, ndoc FROM ts_stat(%s) ON CONFLICT DO NOTHING").format(l=_t(gen, "lexemes")),
-                     (sql.SQL("SELECT tsv FROM {s} WHERE tsv IS NOT NULL").format(s=_t(gen, "sentences")).as_string(conn),))
+            n=sql.Identifier(f"g{gen}_sentences_row"), s=table(gen, "sentences")))
+        conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {l} (lexeme text PRIMARY KEY, df int NOT NULL)").format(l=table(gen, "lexemes")))
+        conn.execute(sql.SQL("INSERT INTO {l} SELECT word, ndoc FROM ts_stat(%s) ON CONFLICT DO NOTHING").format(l=table(gen, "lexemes")),
+                     (sql.SQL("SELECT tsv FROM {s} WHERE tsv IS NOT NULL").format(s=table(gen, "sentences")).as_string(conn),))
         final = dict(manifest, generation=gen, avgdl=float(got[3]), created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
         conn.execute(f"UPDATE {SCHEMA}.generations SET state = 'retired' WHERE state = 'live'")
         conn.execute(f"UPDATE {SCHEMA}.generations SET state = 'live', published = now(), manifest = %s WHERE id = %s",
@@ -500,7 +504,7 @@ def publish(conn, gen: int, manifest: dict, params: IndexParams) -> bool:
         conn.execute(f"INSERT INTO {SCHEMA}.live (one, generation) VALUES (true, %s) ON CONFLICT (one) DO UPDATE SET generation = excluded.generation",
                      (gen,))
     for t in ("documents", "sentences", "passages", "lexemes"):
-        conn.execute(sql.SQL("ANALYZE {t}").format(t=_t(gen, t)))
+        conn.execute(sql.SQL("ANALYZE {t}").format(t=table(gen, t)))
     _drop_old(conn)
     return True
 
@@ -516,7 +520,7 @@ def _drop_old(conn) -> None:
     for (gid,) in old:
         with conn.transaction():
             for t in ("documents", "sentences", "passages", "lexemes"):
-                conn.execute(sql.SQL("DROP TABLE IF EXISTS {t}").format(t=_t(gid, t)))
+                conn.execute(sql.SQL("DROP TABLE IF EXISTS {t}").format(t=table(gid, t)))
             conn.execute(f"DELETE FROM {SCHEMA}.generations WHERE id = %s", (gid,))
 
 
@@ -527,19 +531,19 @@ def load_generation(conn, gen: int, manifest: dict) -> Index:
     from psycopg import sql
 
     docs: dict[str, Document] = {}
-    for doc_id, path, meta, text in conn.execute(sql.SQL("SELECT doc_id, path, meta, text FROM {d} ORDER BY ord").format(d=_t(gen, "documents"))):
+    for doc_id, path, meta, text in conn.execute(sql.SQL("SELECT doc_id, path, meta, text FROM {d} ORDER BY ord").format(d=table(gen, "documents"))):
         docs[doc_id] = Document(doc_id, text, path, meta if isinstance(meta, dict) else json.loads(meta))
     all_sents: dict[str, list[Sentence]] = {d: [] for d in docs}
     cited: list[tuple[int, Sentence]] = []
     for doc_id, idx, row, start, end, text, bp, li in conn.execute(sql.SQL(
-            "SELECT doc_id, idx, row, start, \"end\", text, boilerplate, list_item FROM {s} ORDER BY doc_id, idx").format(s=_t(gen, "sentences"))):
+            "SELECT doc_id, idx, row, start, \"end\", text, boilerplate, list_item FROM {s} ORDER BY doc_id, idx").format(s=table(gen, "sentences"))):
         s = Sentence(doc_id, idx, start, end, text, bp, li)
         all_sents[doc_id].append(s)
         if row is not None:
             cited.append((row, s))
     cited.sort(key=lambda t: t[0])
     passages = [Passage(pid, doc_id, tuple(si), start, end, text) for pid, doc_id, si, start, end, text in conn.execute(
-        sql.SQL("SELECT passage_id, doc_id, sentence_idxs, start, \"end\", text FROM {p} ORDER BY ord").format(p=_t(gen, "passages")))]
+        sql.SQL("SELECT passage_id, doc_id, sentence_idxs, start, \"end\", text FROM {p} ORDER BY ord").format(p=table(gen, "passages")))]
     return Index(docs, [s for _, s in cited], all_sents, passages, None, None, dict(manifest), None)  # type: ignore[arg-type]
 
 
@@ -638,7 +642,7 @@ class PgRetriever(Retriever):
         self.ef_search = int(index.manifest.get("dense", {}).get("ef_search", 96))
         from psycopg import sql
 
-        self._sql = sql.SQL(_HYBRID_SQL).format(s=_t(self.gen, "sentences"), lex=_t(self.gen, "lexemes"),
+        self._sql = sql.SQL(_HYBRID_SQL).format(s=table(self.gen, "sentences"), lex=table(self.gen, "lexemes"),
                                                 k1=sql.Literal(BM25_K1), b=sql.Literal(BM25_B), rrf=sql.Literal(RRF_K))
 
     def fused(self, question: str, mode: str, qvec: np.ndarray | None, depth: int) -> list[tuple[int, float, int | None, int | None, float | None, float | None]]:

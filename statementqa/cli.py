@@ -189,6 +189,14 @@ def _sizes(text: str) -> list[int]:
 
 
 def cmd_bench(args) -> int:
+    if args.store:
+        from statementqa.bench_store import main as bench_store
+        from statementqa.retrieval.pgstore import check_dsn
+
+        if args.store != "embedded":
+            check_dsn(args.store)
+        out = args.out.parent if args.out.name.endswith(".json") else args.out
+        return bench_store(args.store, (args.read_dsn or [None])[0], args.store_build_size, [str(n) for n in args.store_sizes], out)
     if args.curves:
         from statementqa.curves import main_curves
 
@@ -307,6 +315,12 @@ def _tool_commands(sub) -> None:
     p.add_argument("--curves-hnsw-max", type=int, default=100_000,
                    help="build HNSW over stand-in vectors only up to this size (random vectors build slowly; default 100k)")
     p.add_argument("--curves-keep", action="store_true", help="keep the points already measured in cost-curves.json")
+    p.add_argument("--store-build-size", default="10000",
+                   help="with --store (a PostgreSQL URL, or 'embedded' to start one from the test extra): the real-text "
+                        "corpus built by 1 and 2 indexers (default 10000 sentences)")
+    p.add_argument("--store-sizes", type=_sizes, default=[10_000, 100_000],
+                   help="with --store: sizes whose hybrid query p50/p95 is measured on the files, the primary and the "
+                        "replica (above --store-build-size with stand-in vectors; default 10k,100k)")
     p.set_defaults(fn=cmd_bench)
 
     p = sub.add_parser("serve", help="run the chat app (Gradio)")

@@ -15,7 +15,7 @@ import pytest
 pytest.importorskip("psycopg", reason="the PostgreSQL extra is part of `make test` (pip install -e '.[test]')")
 pytest.importorskip("pgvector")
 
-from pgserver import PgCluster, PgServer  # noqa: E402
+from statementqa.pgserver import PgCluster, PgServer  # noqa: E402
 
 from statementqa.retrieval.errors import UserError  # noqa: E402
 from statementqa.retrieval.types import Document, content_hash  # noqa: E402

