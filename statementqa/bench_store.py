@@ -153,7 +153,7 @@ def worker_agreement(dsn: str, size: str, work: str, size_db: str) -> dict:
 
     from statementqa.retrieval.corpus import load_corpus
     from statementqa.retrieval.embed import Embedder
-    from statementqa.retrieval.pgstore import PgRetriever, Store, index_shard, table, live_generation, load_generation
+    from statementqa.retrieval.pgstore import PgRetriever, Store, index_shard, live_generation, load_generation, table
     from statementqa.retrieval.search import Retriever, rrf
     from statementqa.retrieval.store import IndexParams, build, load
 

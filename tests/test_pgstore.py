@@ -16,7 +16,6 @@ pytest.importorskip("psycopg", reason="the PostgreSQL extra is part of `make tes
 pytest.importorskip("pgvector")
 
 from statementqa.pgserver import PgCluster, PgServer  # noqa: E402
-
 from statementqa.retrieval.errors import UserError  # noqa: E402
 from statementqa.retrieval.types import Document, content_hash  # noqa: E402
 
