@@ -172,6 +172,14 @@ class Store:
                 dsn = self.read_dsns[next(self._rr) % len(self.read_dsns)]
         return self._pool(dsn).connection(timeout=self.timeout)
 
+    def writer(self):
+        """A connection of its own to the primary for an index build: no statement timeout (building an
+        HNSW index over 100k vectors takes minutes), closed afterwards."""
+        import psycopg
+
+        conn = psycopg.connect(self.dsn, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, application_name="statementqa-indexer")
+        return conn
+
     def run(self, fn, write: bool = False):
         """``fn(conn)`` on a read DSN (the next one, then the primary, when one fails) or on the primary;
         connection failures become one ``StoreUnavailable`` line."""
@@ -193,6 +201,9 @@ class Store:
                 # A replica that has not replayed the newest generation yet: the next one (or the primary) has it.
                 last = e
         msg = str(last).splitlines()[0] if last is not None and str(last) else "no answer"
+        if isinstance(last, psycopg.errors.QueryCanceled):
+            raise StoreUnavailable(f"the index database {_where(order[-1])} did not answer within {STATEMENT_TIMEOUT_MS // 1000} s "
+                                   "(statement timeout); it may be overloaded: try again") from None
         raise StoreUnavailable(f"the index database {_where(order[-1])} is unreachable ({msg[:160]}); "
                                "questions work again as soon as it is back") from None
 
@@ -354,7 +365,7 @@ def _index_shard(docs: list[Document], params: IndexParams, store: Store, embedd
     embedder = embedder or Embedder(params.embedder)
     dim = embedder.dim
     manifest = _manifest(pl, params, dim)
-    with store.connection(write=True) as conn:
+    with store.writer() as conn:
         migrate(conn)
         live = live_generation(conn)
         if live is not None and live[1].get("key") == pl["key"] and not force:
@@ -608,8 +619,8 @@ rule AS (SELECT (SELECT count(*) FROM k) AS known, cardinality(q.terms) AS total
                 (SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery FROM k) AS tq FROM q),
 dense AS (
   SELECT row, sim, row_number() OVER (ORDER BY dist, row) AS r FROM (
-    SELECT row, embedding <=> %(v)s AS dist, 1 - (embedding <=> %(v)s) AS sim FROM {s}
-    WHERE %(dense)s AND embedding IS NOT NULL ORDER BY embedding <=> %(v)s LIMIT %(depth)s) d),
+    SELECT row, embedding <=> %(v)s::vector AS dist, 1 - (embedding <=> %(v)s::vector) AS sim FROM {s}
+    WHERE %(dense)s AND embedding IS NOT NULL ORDER BY embedding <=> %(v)s::vector LIMIT %(depth)s) d),
 lex AS (
   SELECT row, score, row_number() OVER (ORDER BY score DESC, row) AS r FROM (
     SELECT s.row, m.score FROM {s} s, rule,
@@ -653,9 +664,8 @@ class PgRetriever(Retriever):
             v = np.asarray(qv, np.float32).reshape(-1)
         else:
             v = np.zeros(int(self.index.manifest.get("dim", 384)), np.float32)
-        from pgvector import Vector
-
-        params = {"terms": sorted(set(terms([question])[0])) if lexical else [], "v": Vector(v), "n": self.n, "avgdl": self.avgdl, "depth": depth, "dense": dense,
+        # The vector as pgvector's text form (float32 repr round-trips exactly): no adapter needed on the connection.
+        params = {"terms": sorted(set(terms([question])[0])) if lexical else [], "v": "[" + ",".join(map(str, v.tolist())) + "]", "n": self.n, "avgdl": self.avgdl, "depth": depth, "dense": dense,
                   "lexical": lexical, "min_match": MIN_MATCH if mode == "hybrid" else 0.0}
 
         def q(conn):
