@@ -41,6 +41,7 @@ import json
 import logging
 import threading
 import time
+from collections import Counter
 from dataclasses import asdict
 from typing import Any, Sequence
 
@@ -264,6 +265,11 @@ def _create_tables(conn, gen: int, dim: int) -> None:
           CHECK (char_length(text) <= {maxc}),
           CHECK ((embedding IS NULL) = boilerplate AND (row IS NULL) = boilerplate))""").format(
         s=table(gen, "sentences"), dim=sql.Literal(int(dim)), maxc=sql.Literal(MAX_SENTENCE_CHARS)))
+    # The inverted index BM25 is scored from (as bm25s' CSC matrix): one row per (term, sentence).
+    conn.execute(sql.SQL("""
+        CREATE TABLE IF NOT EXISTS {t} (
+          lexeme text NOT NULL, row int NOT NULL, shard int NOT NULL, tf int NOT NULL CHECK (tf > 0), ntok int NOT NULL)""").format(
+        t=table(gen, "postings")))
     conn.execute(sql.SQL("""
         CREATE TABLE IF NOT EXISTS {p} (
           ord int PRIMARY KEY, passage_id text NOT NULL, doc_id text NOT NULL, shard int NOT NULL,
@@ -403,7 +409,7 @@ def _write_shard(conn, gen: int, pl: dict, params: IndexParams, embedder: Embedd
     mine = [(o, d) for o, d in enumerate(pl["docs"]) if o % n == i]
     mine_ids = [d.doc_id for _, d in mine]
     # Rows left by an earlier run of this shard that was killed mid-way.
-    for t in ("documents", "sentences", "passages"):
+    for t in ("documents", "sentences", "passages", "postings"):
         conn.execute(sql.SQL("DELETE FROM {t} WHERE shard = %s").format(t=table(gen, t)), (i,))
     sents = [(d, s) for _, d in mine for s in pl["all_sents"][d.doc_id]]
     for d, s in sents:
@@ -474,6 +480,13 @@ def _copy_sentences(cur, gen: int, shard: int, sents: list[Sentence], vectors: l
             v = None if vectors is None else vectors[j]
             cp.write_row((s.doc_id, s.idx, shard, rows.get((s.doc_id, s.idx)), s.start, s.end, s.text, s.boilerplate,
                           s.list_item, content_hash(s.text), v, " ".join(toks[j]), len(toks[j])))
+    if vectors is None:
+        return
+    with cur.copy(sql.SQL("COPY {t} (lexeme, row, shard, tf, ntok) FROM STDIN WITH (FORMAT BINARY)").format(t=table(gen, "postings"))) as cp:
+        cp.set_types(["text", "int4", "int4", "int4", "int4"])
+        for j, s in enumerate(sents):
+            for term, tf in Counter(toks[j]).items():
+                cp.write_row((term, rows[(s.doc_id, s.idx)], shard, tf, len(toks[j])))
 
 
 def publish(conn, gen: int, manifest: dict, params: IndexParams) -> bool:
@@ -506,15 +519,17 @@ def publish(conn, gen: int, manifest: dict, params: IndexParams) -> bool:
         conn.execute(sql.SQL("CREATE UNIQUE INDEX IF NOT EXISTS {n} ON {s} (row)").format(
             n=sql.Identifier(f"g{gen}_sentences_row"), s=table(gen, "sentences")))
         conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {l} (lexeme text PRIMARY KEY, df int NOT NULL)").format(l=table(gen, "lexemes")))
-        conn.execute(sql.SQL("INSERT INTO {l} SELECT word, ndoc FROM ts_stat(%s) ON CONFLICT DO NOTHING").format(l=table(gen, "lexemes")),
-                     (sql.SQL("SELECT tsv FROM {s} WHERE tsv IS NOT NULL").format(s=table(gen, "sentences")).as_string(conn),))
+        conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {n} ON {t} (lexeme) INCLUDE (row, tf, ntok)").format(
+            n=sql.Identifier(f"g{gen}_postings_lexeme"), t=table(gen, "postings")))
+        conn.execute(sql.SQL("INSERT INTO {l} SELECT lexeme, count(*) FROM {t} GROUP BY lexeme ON CONFLICT DO NOTHING").format(
+            l=table(gen, "lexemes"), t=table(gen, "postings")))
         final = dict(manifest, generation=gen, avgdl=float(got[3]), created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
         conn.execute(f"UPDATE {SCHEMA}.generations SET state = 'retired' WHERE state = 'live'")
         conn.execute(f"UPDATE {SCHEMA}.generations SET state = 'live', published = now(), manifest = %s WHERE id = %s",
                      (json.dumps(final), gen))
         conn.execute(f"INSERT INTO {SCHEMA}.live (one, generation) VALUES (true, %s) ON CONFLICT (one) DO UPDATE SET generation = excluded.generation",
                      (gen,))
-    for t in ("documents", "sentences", "passages", "lexemes"):
+    for t in ("documents", "sentences", "passages", "lexemes", "postings"):
         conn.execute(sql.SQL("ANALYZE {t}").format(t=table(gen, t)))
     _drop_old(conn)
     return True
@@ -530,7 +545,7 @@ def _drop_old(conn) -> None:
         OR (state = 'building' AND created < now() - interval '1 day')""", (KEEP_GENERATIONS,)).fetchall()
     for (gid,) in old:
         with conn.transaction():
-            for t in ("documents", "sentences", "passages", "lexemes"):
+            for t in ("documents", "sentences", "passages", "lexemes", "postings"):
                 conn.execute(sql.SQL("DROP TABLE IF EXISTS {t}").format(t=table(gid, t)))
             conn.execute(f"DELETE FROM {SCHEMA}.generations WHERE id = %s", (gid,))
 
@@ -615,24 +630,22 @@ WITH
 q AS (SELECT %(terms)s::text[] AS terms),
 k AS (SELECT l.lexeme, ln(1 + (%(n)s - l.df + 0.5) / (l.df + 0.5)) AS idf FROM {lex} l, q WHERE l.lexeme = ANY(q.terms)),
 rule AS (SELECT (SELECT count(*) FROM k) AS known, cardinality(q.terms) AS total,
-                (SELECT coalesce(sum(idf), 0) FROM k) AS mass,
-                (SELECT string_agg(quote_literal(lexeme), ' | ')::tsquery FROM k) AS tq FROM q),
+                (SELECT coalesce(sum(idf), 0) FROM k) AS mass FROM q),
 dense AS (
   SELECT row, sim, row_number() OVER (ORDER BY dist, row) AS r FROM (
     SELECT row, embedding <=> %(v)s::vector AS dist, 1 - (embedding <=> %(v)s::vector) AS sim FROM {s}
-    WHERE %(dense)s AND embedding IS NOT NULL ORDER BY embedding <=> %(v)s::vector LIMIT %(depth)s) d),
+    WHERE {dense_on} AND embedding IS NOT NULL ORDER BY embedding <=> %(v)s::vector LIMIT %(depth)s) d),
+scored AS (
+  SELECT p.row, sum(k.idf * p.tf / (p.tf + {k1} * (1 - {b} + {b} * p.ntok / %(avgdl)s))) AS score,
+         count(*) AS matched, sum(k.idf) AS mass
+  FROM {post} p JOIN k ON p.lexeme = k.lexeme WHERE {lex_on} GROUP BY p.row),
 lex AS (
   SELECT row, score, row_number() OVER (ORDER BY score DESC, row) AS r FROM (
-    SELECT s.row, m.score FROM {s} s, rule,
-      LATERAL (SELECT sum(k.idf * tf / (tf + {k1} * (1 - {b} + {b} * s.ntok / %(avgdl)s))) AS score,
-                      count(*) AS matched, sum(k.idf) AS mass
-               FROM unnest(s.tsv) u JOIN k ON k.lexeme = u.lexeme,
-                    LATERAL (SELECT cardinality(u.positions)::float8 AS tf) t) m
-    WHERE %(lexical)s AND rule.tq IS NOT NULL AND s.tsv @@ rule.tq
-      AND (%(min_match)s <= 0 OR CASE WHEN 2 * rule.known <= rule.total
+    SELECT m.row, m.score FROM scored m, rule
+    WHERE %(min_match)s <= 0 OR CASE WHEN 2 * rule.known <= rule.total
                                     THEN m.matched >= floor(%(min_match)s * rule.total) + 1
-                                    ELSE m.mass > %(min_match)s * rule.mass END)
-    ORDER BY m.score DESC, s.row LIMIT %(depth)s) l)
+                                    ELSE m.mass > %(min_match)s * rule.mass END
+    ORDER BY m.score DESC, m.row LIMIT %(depth)s) l)
 SELECT coalesce(dense.row, lex.row) AS row,
        coalesce(1.0 / ({rrf} + dense.r), 0) + coalesce(1.0 / ({rrf} + lex.r), 0) AS fused,
        dense.r, lex.r, dense.sim, lex.score
@@ -653,8 +666,13 @@ class PgRetriever(Retriever):
         self.ef_search = int(index.manifest.get("dense", {}).get("ef_search", 96))
         from psycopg import sql
 
-        self._sql = sql.SQL(_HYBRID_SQL).format(s=table(self.gen, "sentences"), lex=table(self.gen, "lexemes"),
-                                                k1=sql.Literal(BM25_K1), b=sql.Literal(BM25_B), rrf=sql.Literal(RRF_K))
+        # One statement per mode, the switched-off side a constant FALSE the planner drops (a parameter
+        # would leave it to a generic plan to run, or not, an index scan with a dummy vector).
+        self._sql = {mode: sql.SQL(_HYBRID_SQL).format(
+            s=table(self.gen, "sentences"), lex=table(self.gen, "lexemes"), post=table(self.gen, "postings"),
+            k1=sql.Literal(BM25_K1), b=sql.Literal(BM25_B), rrf=sql.Literal(RRF_K),
+            dense_on=sql.SQL("TRUE" if mode in ("hybrid", "dense") else "FALSE"),
+            lex_on=sql.SQL("TRUE" if mode in ("hybrid", "bm25") else "FALSE")) for mode in ("hybrid", "dense", "bm25")}
 
     def fused(self, question: str, mode: str, qvec: np.ndarray | None, depth: int) -> list[tuple[int, float, int | None, int | None, float | None, float | None]]:
         dense = mode in ("hybrid", "dense")
@@ -665,13 +683,13 @@ class PgRetriever(Retriever):
         else:
             v = np.zeros(int(self.index.manifest.get("dim", 384)), np.float32)
         # The vector as pgvector's text form (float32 repr round-trips exactly): no adapter needed on the connection.
-        params = {"terms": sorted(set(terms([question])[0])) if lexical else [], "v": "[" + ",".join(map(str, v.tolist())) + "]", "n": self.n, "avgdl": self.avgdl, "depth": depth, "dense": dense,
-                  "lexical": lexical, "min_match": MIN_MATCH if mode == "hybrid" else 0.0}
+        params = {"terms": sorted(set(terms([question])[0])) if lexical else [], "v": "[" + ",".join(map(str, v.tolist())) + "]",
+                  "n": self.n, "avgdl": self.avgdl, "depth": depth, "min_match": MIN_MATCH if mode == "hybrid" else 0.0}
 
         def q(conn):
             with conn.transaction():
                 conn.execute(f"SET LOCAL hnsw.ef_search = {max(self.ef_search, depth)}")
-                return conn.execute(self._sql, params).fetchall()
+                return conn.execute(self._sql[mode], params).fetchall()
 
         rows = self.store.run(q)
         return [(int(r[0]), float(r[1]), r[2], r[3], None if r[4] is None else float(r[4]), None if r[5] is None else float(r[5]))

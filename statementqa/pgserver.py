@@ -88,7 +88,7 @@ class PgServer:
         data = cls._owned_dir(root, "primary")
         _run([str(bin_dir() / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"])
         with open(data / "postgresql.conf", "a") as f:
-            f.write("wal_level = replica\nmax_wal_senders = 5\nfsync = on\nshared_buffers = 64MB\n"
+            f.write("wal_level = replica\nmax_wal_senders = 5\nfsync = on\nshared_buffers = 512MB\n"
                     "max_connections = 60\nunix_socket_directories = ''\nlisten_addresses = '127.0.0.1'\n")
         with open(data / "pg_hba.conf", "a") as f:
             f.write("host replication all 127.0.0.1/32 trust\n")
