@@ -8,11 +8,13 @@ building its own FAISS + BM25 files. The values that come out (``Sentence``, ``P
 Schema (``MIGRATIONS``, versioned in ``statementqa_schema``): one row per index *generation*
 (content key, manifest, state) and, per generation ``N``, the tables ``g<N>_documents``,
 ``g<N>_sentences`` (doc_id, idx, start, end, text, flags, content hash, ``vector(dim)`` with an
-HNSW cosine index, a generated ``tsvector`` with a GIN index, ``CHECK`` constraints for the offset
-invariant, the dimension and finiteness), ``g<N>_passages`` and ``g<N>_lexemes`` (document
-frequencies, for IDF). ``statementqa_live`` points at the generation readers use; a new
-generation is written beside it, checked, indexed and switched to in one transaction, so a
-reader never sees a half-built index and a writer killed mid-build leaves the live one intact.
+HNSW cosine index, the BM25 terms and a generated ``tsvector`` with a GIN index, ``CHECK``
+constraints for the offset invariant and the dimension), ``g<N>_passages``, ``g<N>_postings``
+(term, sentence row, term frequency, length: the inverted index BM25 is scored from, as bm25s'
+CSC matrix) and ``g<N>_lexemes`` (document frequencies, for IDF). ``statementqa_live`` points at
+the generation readers use; a new generation is written beside it, checked, indexed and switched
+to in one transaction, so a reader never sees a half-built index and a writer killed mid-build
+leaves the live one intact.
 
 Indexing may be split: ``index_shard(..., shard=(i, n))`` embeds and writes one share of the
 documents (every ``n``-th, from ``i``); the shard that finishes last publishes. Sentences whose
@@ -24,9 +26,11 @@ lexical side OR-s the question's terms, keeps the minimum-should-match rule of
 ``retrieval.lexical`` (count or IDF share) and ranks by BM25 (Lucene variant, bm25s' k1 and b)
 computed in SQL. ``ts_rank`` is not BM25 (no IDF) and PostgreSQL's ``english`` configuration
 stems and drops other words than bm25s, so each sentence stores the terms of
-``retrieval.lexical.terms`` (``lex``, ``ntok``), its generated ``tsvector`` is built from them with
-the ``simple`` configuration, and IDF comes from ``g<N>_lexemes``: the rankings equal the files'
-(tested on every team question; the README measures the native ``english`` + ``ts_rank`` too).
+``retrieval.lexical.terms`` (``lex``; its generated ``tsvector`` is built from them with the
+``simple`` configuration), BM25 is summed over ``g<N>_postings`` (a covering btree: only the
+postings of the question's terms are read) and IDF comes from ``g<N>_lexemes``: the rankings
+equal the files' (tested on every team question; the README measures the native ``english`` +
+``ts_rank_cd`` too).
 
 Reads go to the read DSNs (replicas) round-robin, writes to the primary; pools time out and
 retry, and while the database is unreachable a question gets one line (``StoreUnavailable``)
