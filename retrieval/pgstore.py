@@ -520,6 +520,8 @@ def publish(conn, gen: int, manifest: dict, params: IndexParams) -> bool:
             ef=sql.Literal(int(params.dense.ef_construction))))
         conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {n} ON {s} USING gin (tsv)").format(
             n=sql.Identifier(f"g{gen}_sentences_tsv"), s=table(gen, "sentences")))
+        conn.execute(sql.SQL("CREATE INDEX IF NOT EXISTS {n} ON {s} (text_hash)").format(  # vector reuse by the next generation
+            n=sql.Identifier(f"g{gen}_sentences_hash"), s=table(gen, "sentences")))
         conn.execute(sql.SQL("CREATE UNIQUE INDEX IF NOT EXISTS {n} ON {s} (row)").format(
             n=sql.Identifier(f"g{gen}_sentences_row"), s=table(gen, "sentences")))
         conn.execute(sql.SQL("CREATE TABLE IF NOT EXISTS {l} (lexeme text PRIMARY KEY, df int NOT NULL)").format(l=table(gen, "lexemes")))

@@ -162,6 +162,17 @@ def test_parallel_indexers_build_one_generation(cluster, embedder):
     changed = docs[:3] + [Document(content_hash(text), text, "doc03.txt")] + docs[4:]
     st = index_shard(changed, params, stores[0], embedder)
     assert st["published"] and st["embedded"] == 1 and st["reused"] > 0, st
+    # A third generation: the first one's tables are dropped, the previous one is kept for readers still on it.
+    third = changed[:-1]
+    st3 = index_shard(third, params, stores[0], embedder)
+    assert st3["published"] and st3["embedded"] == 0
+
+    def tables(c):
+        return sorted(r[0] for r in c.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'statementqa' AND tablename LIKE 'g%%'"))
+
+    names = stores[0].run(tables)
+    assert not any(n.startswith(f"g{gen}_") for n in names) and any(n.startswith(f"g{st['generation']}_") for n in names)
+    assert any(n.startswith(f"g{st3['generation']}_") for n in names)
     for s in stores:
         s.close()
 
