@@ -73,6 +73,24 @@ def best_threshold(scores: list[float], na_probs: list[float], answerable: list[
     return 100.0 * best / sum(w), float(best_t)
 
 
+def at_threshold(scores: list[float], confidence: list[float], answerable: list[bool], threshold: float) -> tuple[float, float]:
+    """(F1 or EM in %, abstention accuracy in %) when questions with ``confidence < threshold`` abstain.
+
+    ``scores[i]`` as in ``best_threshold`` (the forced answer's score); an abstention scores 1 on an
+    unanswerable question and 0 on an answerable one. ``best_threshold``'s best t is this function's
+    ``threshold = 1 - t`` with ``confidence = 1 - na_prob``.
+    """
+    n = len(scores)
+    if n == 0:
+        return 0.0, 0.0
+    f = ok = 0.0
+    for sc, c, h in zip(scores, confidence, answerable):
+        answered = c >= threshold
+        f += sc if (answered and h) else float(not h and not answered)
+        ok += float(answered == h)
+    return 100.0 * f / n, 100.0 * ok / n
+
+
 def citation_pr(cited: list[str], supporting: list[str]) -> tuple[float | None, float | None]:
     """Sentence-level precision and recall of the cited sentence texts (None when undefined)."""
     c, s = set(cited), set(supporting)

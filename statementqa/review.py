@@ -197,7 +197,7 @@ def recalibrate(pl, datasets: list[Path], say: Callable[[str], None] = print) ->
     """Choose the abstention threshold that gives the best F1 on ``datasets`` (the statement set and the
     accepted feedback cases), save it as ``<data dir>/threshold.json`` and report before/after."""
     from statementqa.eval.dataset import load_dataset
-    from statementqa.eval.metrics import best_threshold, score_answer
+    from statementqa.eval.metrics import at_threshold, best_threshold, score_answer
     from statementqa.followup import Turn
 
     items = []
@@ -216,17 +216,9 @@ def recalibrate(pl, datasets: list[Path], say: Callable[[str], None] = print) ->
         has.append(it.answerable)
         n_fb += it.category == "feedback"
 
-    def at(thr: float) -> tuple[float, float]:
-        f1s, ok = [], []
-        for f, c, h in zip(forced, conf, has):
-            answered = c >= thr
-            f1s.append(f if (answered and h) else float(not h and not answered))
-            ok.append(float(answered == h))
-        return 100 * sum(f1s) / len(f1s), 100 * sum(ok) / len(ok)
-
     _, t_na = best_threshold(forced, [1 - c for c in conf], has)
     new = min(max(1 - t_na, 0.0), 1.0)
-    (f_old, a_old), (f_new, a_new) = at(old), at(new)
+    (f_old, a_old), (f_new, a_new) = at_threshold(forced, conf, has, old), at_threshold(forced, conf, has, new)
     rec = {"threshold": round(new, 4), "previous": round(old, 4), "n": len(items), "n_feedback": n_fb,
            "f1_before": round(f_old, 2), "f1_after": round(f_new, 2), "abstention_accuracy_before": round(a_old, 2),
            "abstention_accuracy_after": round(a_new, 2), "datasets": [str(d) for d in datasets if d.exists()],

@@ -56,3 +56,23 @@ def test_cost_curve_point_and_plot(tmp_path):
     plot({"time": "now", "cpus": 2, "stand_in": [p, q],
           "real": [{"size": 300, "build_s": 3.0, "query_p50_ms": 9.0, "query_p95_ms": 12.0}]}, tmp_path / "c.png")
     assert (tmp_path / "c.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_store_bench_report_and_database_names():
+    """``statementqa bench --store``: the per-database DSNs keep user, host and options; the report
+    prints the measured build and query numbers from a results dict (docs/results/bench-store.json)."""
+    import json
+    from pathlib import Path
+
+    from statementqa.bench_store import _db_dsn, report
+
+    assert _db_dsn("postgresql://qa:pw@db:5432/qa?sslmode=require", "statementqa_bench_q10000") == \
+        "postgresql://qa:pw@db:5432/statementqa_bench_q10000?sslmode=require"
+    res = json.loads((Path(__file__).resolve().parent.parent / "docs" / "results" / "bench-store.json").read_text())
+    out = report(res)
+    b = res["build"]
+    assert f"PostgreSQL 1 indexer {b['postgresql_1']['sentences_per_s']:.0f}; 2 indexers {b['postgresql_2']['sentences_per_s']:.0f}" in out
+    q = res["query"][-1]
+    assert f"| {q['size']:,} | stand-in | {q['files_p50_ms']:.1f} / {q['files_p95_ms']:.1f} (exact) | " \
+           f"{q['primary_p50_ms']:.1f} / {q['primary_p95_ms']:.1f} |" in out
+    assert "| statement/hybrid/pg_bm25_sql | 0.868 | 0.943 | 0.908 | 1.000 |" in out

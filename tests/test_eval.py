@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from statementqa.eval.dataset import load_dataset, load_jsonl
 from statementqa.eval.metrics import (
+    at_threshold,
     best_threshold,
     citation_pr,
     compute_exact,
@@ -62,6 +63,33 @@ def test_best_threshold_official():
     # weights: an unanswerable question that counts 3x makes answering q2-like cases costlier
     best, t = best_threshold([1.0, 0.0, 0.5], [0.1, 0.9, 0.6], [True, False, True], [1.0, 3.0, 1.0])
     assert best == pytest.approx(100 * 4.5 / 5) and t == pytest.approx(0.6)
+
+
+@pytest.mark.parametrize("threshold, expected", [
+    # q1 answerable f1 1 (conf .75), q2 unanswerable (conf .25), q3 answerable f1 .5 (conf .5)
+    (0.0, (100 * 1.5 / 3, 100 * 2 / 3)),   # everything answered: q2 is wrong
+    (0.5, (100 * 2.5 / 3, 100.0)),         # q2 abstains: all right
+    (0.75, (100 * 2 / 3, 100 * 2 / 3)),    # q3 abstains too: its 0.5 is lost
+    (1.0, (100 * 1 / 3, 100 * 1 / 3)),     # everything abstains: only q2 scores
+])
+def test_at_threshold_table(threshold, expected):
+    got = at_threshold([1.0, 0.0, 0.5], [0.75, 0.25, 0.5], [True, False, True], threshold)
+    assert got == pytest.approx(expected)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([0.0, 0.5, 1.0]), st.integers(0, 64), st.booleans()),
+                min_size=1, max_size=20, unique_by=lambda r: r[1]))
+def test_at_threshold_agrees_with_the_official_best(rows):
+    """At the official script's best t, at_threshold(1 - t) scores what best_threshold reports
+    (distinct confidences, exact in binary: the official script credits ties it cannot separate)."""
+    scores, conf, has = (list(x) for x in zip(*rows))
+    conf = [c / 64 for c in conf]
+    scores = [s if h else 0.0 for s, h in zip(scores, has)]
+    best, t = best_threshold(scores, [1 - c for c in conf], has)
+    if t == 0.0 and best == 100.0 * sum(not h for h in has) / len(has):
+        return  # "abstain on everything" has no confidence threshold when some confidence is 1.0
+    assert at_threshold(scores, conf, has, 1 - t)[0] == pytest.approx(best)
 
 
 def test_citation_and_retrieval_metrics():
