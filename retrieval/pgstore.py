@@ -441,7 +441,7 @@ def _write_shard(conn, gen: int, pl: dict, params: IndexParams, embedder: Embedd
         # Boilerplate sentences (no vector), then the citable ones chunk by chunk as they are embedded.
         _copy_sentences(cur, gen, i, [s for _, s in sents if s.boilerplate], None, pl["rows"], embedder.dim)
     vec_of = dict(reuse)
-    pending = [s for s in citable]
+    pending = citable
     written = 0
     for a in range(0, len(todo), EMBED_CHUNK):
         part = todo[a:a + EMBED_CHUNK]

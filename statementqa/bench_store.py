@@ -29,6 +29,7 @@ import time
 from pathlib import Path
 
 from statementqa.bench import REPO, _run_worker, corpus_of, latency_ms
+from statementqa.pgserver import wait_replica
 
 QUESTIONS = ["Where did the meeting take place?", "Who discovered penicillin?", "What is the capital of the province?",
              "When was the university founded?", "How many people live in the city?", "Which river flows through the town?",
@@ -155,7 +156,7 @@ def worker_agreement(dsn: str, size: str, work: str, size_db: str) -> dict:
     from statementqa.retrieval.embed import Embedder
     from statementqa.retrieval.pgstore import PgRetriever, Store, index_shard, live_generation, load_generation, table
     from statementqa.retrieval.search import Retriever, rrf
-    from statementqa.retrieval.store import IndexParams, build, load
+    from statementqa.retrieval.store import IndexParams, build, current_path, load
 
     emb = Embedder()
     rows = [json.loads(x) for x in (REPO / "eval" / "data" / "statement_qa.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
@@ -169,7 +170,7 @@ def worker_agreement(dsn: str, size: str, work: str, size_db: str) -> dict:
             files = Retriever(build(docs, IndexParams(), emb, progress=False)[0], emb)
         else:  # the build stage's index and database
             st = Store(size_db)
-            files = Retriever(load(Path(work) / f"files-{size}-0" / _current(Path(work) / f"files-{size}-0")), emb)
+            files = Retriever(load(current_path(Path(work) / f"files-{size}-0")), emb)  # type: ignore[arg-type]
         gen, man = st.run(live_generation)
         pidx = st.run(lambda c: load_generation(c, gen, man))
         pg = PgRetriever(pidx, st, emb)
@@ -203,10 +204,6 @@ def worker_agreement(dsn: str, size: str, work: str, size_db: str) -> dict:
                 out[f"{label}/{mode}/{which}"] = res
         st.close()
     return out
-
-
-def _current(data_dir: Path) -> str:
-    return (data_dir / "CURRENT").read_text(encoding="utf-8").strip()
 
 
 def _parallel_build(dsn: str, size: str, work: Path, n: int) -> dict:
@@ -253,7 +250,7 @@ def run(dsn: str, read_dsn: str | None, build_size: str, sizes: list[str], out_d
             pb = _run_worker("worker_pg_build", fresh_db(dsn, name), size, str(work), standin, module=__name__)
         db = _db_dsn(dsn, name)
         if read_dsn:
-            _wait_replica(dsn, read_dsn)
+            wait_replica(dsn, read_dsn, timeout=60)
         pq = _run_worker("worker_pg_query", db, _db_dsn(read_dsn, name) if read_dsn else db, standin, module=__name__)
         res["query"].append({"size": fr["sentences"], "vectors": "stand-in" if standin == "1" else "real",
                              "files_p50_ms": fr["query_p50_ms"], "files_p95_ms": fr["query_p95_ms"], "files_dense": fr["dense"],
@@ -266,19 +263,6 @@ def run(dsn: str, read_dsn: str | None, build_size: str, sizes: list[str], out_d
     (out_dir / "bench-store.json").write_text(json.dumps(res, indent=2), encoding="utf-8")
     print(report(res))
     return res
-
-
-def _wait_replica(dsn: str, read_dsn: str, timeout: float = 60) -> None:
-    import psycopg
-
-    with psycopg.connect(dsn, autocommit=True) as p:
-        lsn = p.execute("SELECT pg_current_wal_lsn()").fetchone()[0]  # type: ignore[index]
-    with psycopg.connect(read_dsn, autocommit=True) as r:
-        t0 = time.monotonic()
-        while time.monotonic() - t0 < timeout:
-            if r.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (lsn,)).fetchone()[0]:  # type: ignore[index]
-                return
-            time.sleep(0.1)
 
 
 def report(res: dict) -> str:

@@ -140,6 +140,21 @@ class PgServer:
         self.proc = None
 
 
+def wait_replica(primary_dsn: str, replica_dsn: str, timeout: float = 20) -> None:
+    """Wait until the replica at ``replica_dsn`` has replayed everything the primary has written."""
+    import psycopg
+
+    with psycopg.connect(primary_dsn, autocommit=True) as p:
+        lsn = p.execute("SELECT pg_current_wal_lsn()").fetchone()[0]  # type: ignore[index]
+    t0 = time.monotonic()
+    with psycopg.connect(replica_dsn, autocommit=True) as r:
+        while time.monotonic() - t0 < timeout:
+            if r.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (lsn,)).fetchone()[0]:  # type: ignore[index]
+                return
+            time.sleep(0.05)
+    raise RuntimeError("the replica did not catch up")
+
+
 class PgCluster:
     """A primary and one streaming replica in a temporary directory; ``close`` removes both."""
 
@@ -153,20 +168,8 @@ class PgCluster:
 
     def wait_replica(self, timeout: float = 20) -> None:
         """Wait until the replica has replayed everything the primary has written."""
-        import psycopg
-
-        if self.replica is None:
-            return
-        with psycopg.connect(self.primary.dsn, autocommit=True) as p:
-            lsn = p.execute("SELECT pg_current_wal_lsn()").fetchone()[0]  # type: ignore[index]
-        t0 = time.monotonic()
-        with psycopg.connect(self.replica.dsn, autocommit=True) as r:
-            while time.monotonic() - t0 < timeout:
-                ok = r.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", (lsn,)).fetchone()[0]  # type: ignore[index]
-                if ok:
-                    return
-                time.sleep(0.05)
-        raise RuntimeError("the replica did not catch up")
+        if self.replica is not None:
+            wait_replica(self.primary.dsn, self.replica.dsn, timeout)
 
     def close(self) -> None:
         for s in (self.replica, self.primary):
