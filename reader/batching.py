@@ -91,17 +91,38 @@ def sample_epoch(ts: TrainSet, seed: int, epoch: int, max_len: int = 256, p_whol
     return np.asarray(out, dtype=np.int32).reshape(-1, 6)
 
 
-def batches(ts: TrainSet, samples: np.ndarray, batch_size: int, seed: int, epoch: int) -> list[np.ndarray]:
-    """Length-bucketed batches (sorted within pools of 50 batches), in shuffled order."""
+def batches(ts: TrainSet, samples: np.ndarray, batch_size: int, seed: int, epoch: int,
+            grouped: bool = False) -> list[np.ndarray]:
+    """Length-bucketed batches (sorted within pools of 50 batches), in shuffled order.
+
+    ``grouped``: the inputs of one question (its window and its no-answer window, consecutive in
+    ``sample_epoch``'s output) always land in the same batch, for the shared normalisation of
+    ``reader.train``; a batch then holds up to ``batch_size`` inputs, never splitting a question."""
     rng = np.random.default_rng([seed, epoch, 7])
     lengths = (ts.q_ptr[samples[:, 0] + 1] - ts.q_ptr[samples[:, 0]]) + (samples[:, 3] - samples[:, 2])
-    idx = rng.permutation(len(samples))
+    if not grouped:
+        units = [np.array([i]) for i in range(len(samples))]
+    else:
+        q = samples[:, 0]
+        starts = np.flatnonzero(np.r_[True, q[1:] != q[:-1]]) if len(q) else np.zeros(0, np.int64)
+        units = np.split(np.arange(len(samples)), starts[1:])
+    unit_len = np.array([lengths[u].max() for u in units]) if units else np.zeros(0)
+    idx = rng.permutation(len(units))
     pool = batch_size * 50
-    out = []
+    out: list[np.ndarray] = []
     for p in range(0, len(idx), pool):
         chunk = idx[p : p + pool]
-        chunk = chunk[np.argsort(lengths[chunk], kind="stable")]
-        out += [chunk[j : j + batch_size] for j in range(0, len(chunk), batch_size)]
+        chunk = chunk[np.argsort(unit_len[chunk], kind="stable")]
+        cur: list[np.ndarray] = []
+        n = 0
+        for u in chunk:
+            if n and n + len(units[u]) > batch_size:
+                out.append(np.concatenate(cur))
+                cur, n = [], 0
+            cur.append(units[u])
+            n += len(units[u])
+        if cur:
+            out.append(np.concatenate(cur))
     order = rng.permutation(len(out))
     return [out[i] for i in order]
 

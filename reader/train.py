@@ -100,6 +100,10 @@ def parse_args(argv=None):
     ap.add_argument("--p-whole", type=float, default=0.35, help="share of inputs that are whole paragraphs")
     ap.add_argument("--neg-ratio", type=float, default=0.3, help="share of answerable questions that also give a no-answer window")
     ap.add_argument("--freeze-embeddings", type=int, default=1, help="1: keep the word embeddings frozen (speed)")
+    ap.add_argument("--shared-norm", type=float, default=0.0,
+                    help="weight of the shared-normalisation loss (Clark & Gardner 2018): the answer's start/end "
+                         "against every context token of all inputs of its question, so span scores compare "
+                         "across passages; 0: off (the inputs of a question then need not share a batch)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: all cores)")
     ap.add_argument("--ckpt-every", type=int, default=200, help="steps between checkpoints")
@@ -144,7 +148,7 @@ def plan_run(args, ts):
     plan, epoch_batches = [], {}
     for ep in range(args.epochs):
         samples = batching.sample_epoch(ts, args.seed, ep, max_len=args.max_len, p_whole=args.p_whole, neg_ratio=args.neg_ratio)
-        bl = batching.batches(ts, samples, args.batch_size, args.seed, ep)
+        bl = batching.batches(ts, samples, args.batch_size, args.seed, ep, grouped=bool(args.shared_norm))
         epoch_batches[ep] = (samples, bl)
         plan += [(ep, j) for j in range(len(bl))]
     return plan, epoch_batches
@@ -190,6 +194,8 @@ def main(argv=None):
     if args.prepare_only:
         return
     run = {**{k: getattr(args, k) for k in _RUN_KEYS}, "data": ts.manifest.get("content_sha256"), "questions": ts.n_questions}
+    if args.shared_norm:  # only when on, so runs made before the option existed keep their hash
+        run["shared_norm"] = args.shared_norm
     run_hash = hashlib.sha256(json.dumps(run, sort_keys=True).encode()).hexdigest()[:16]
     random.seed(args.seed)
     np.random.seed(args.seed)
@@ -249,7 +255,12 @@ def train_steps(args, model, optim, tok, ts, planned, step: int, stop: int, devi
         b = {k: torch.from_numpy(v).to(device, non_blocking=True) for k, v in b.items()}
         with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device == "cuda"):
             out = model(**b)
-        out.loss.backward()
+        loss = out.loss
+        if args.shared_norm:
+            groups = torch.from_numpy(samples[bl[j]][:, 0].astype("int64")).to(device)
+            loss = loss + args.shared_norm * shared_norm_loss(out.start_logits.float(), out.end_logits.float(),
+                                                              context_mask(b), groups, b["start_positions"], b["end_positions"])
+        loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         sched.step()
@@ -257,7 +268,7 @@ def train_steps(args, model, optim, tok, ts, planned, step: int, stop: int, devi
         step += 1
         seen += len(bl[j])
         if step % 50 == 0 or step == stop:
-            li = out.loss.item()
+            li = loss.item()
             loss_avg = li if loss_avg is None else 0.9 * loss_avg + 0.1 * li
             rate = seen / (time.time() - t0)
             say(f"epoch {ep + 1}/{args.epochs} step {step}/{total} loss {loss_avg:.3f} lr {sched.get_last_lr()[0]:.2e} "
@@ -265,6 +276,39 @@ def train_steps(args, model, optim, tok, ts, planned, step: int, stop: int, devi
         if step % args.ckpt_every == 0 or step == stop:
             checkpoint(step)
     return step
+
+
+def context_mask(b: dict):
+    """True at the passage's tokens of ``[CLS] q [SEP] passage [SEP]`` inputs (not [CLS], the
+    question, the separators or padding)."""
+    import torch
+
+    m = (b["token_type_ids"] == 1) & (b["attention_mask"] == 1)
+    last = b["attention_mask"].sum(1) - 1
+    m[torch.arange(len(m), device=m.device), last] = False
+    return m
+
+
+def shared_norm_loss(start, end, mask, groups, start_pos, end_pos):
+    """Shared normalisation (Clark & Gardner 2018, "Simple and Effective Multi-Paragraph Reading
+    Comprehension"): for every question with several inputs in the batch, one of which holds the
+    answer, the cross-entropy of the answer's start (and end) against all passage tokens of all its
+    inputs together, so that the input that holds the answer gets the higher span scores; the mean
+    over such questions of (start + end) / 2, 0 when there is none. Inputs: logits [n, L], the
+    passage-token mask, each input's question id, the labels (0 = no answer)."""
+    import torch
+
+    terms = []
+    for g in torch.unique(groups):
+        rows = torch.nonzero(groups == g).flatten()
+        held = rows[start_pos[rows] > 0]
+        if len(rows) < 2 or len(held) != 1:
+            continue
+        r = int(held[0])
+        m = mask[rows]
+        t = [torch.logsumexp(x[rows][m], 0) - x[r, p[r]] for x, p in ((start, start_pos), (end, end_pos))]
+        terms.append((t[0] + t[1]) / 2)
+    return torch.stack(terms).mean() if terms else start.new_zeros(())
 
 
 def _resume(args, ck: Path, run_hash: str, model, opt, sched, device: str, say) -> int:

@@ -69,6 +69,25 @@ class DenseIndex:
         scores, ids = self.index.search(q, k)
         return scores, ids
 
+    def stored_vectors(self) -> np.ndarray:
+        """The vectors FAISS holds (exact and HNSW-flat keep them uncompressed), as a read-only
+        (n, d) float32 view of FAISS's own memory: no copy. The view keeps this index alive."""
+        idx = self.index
+        flat = faiss.downcast_index(idx.storage) if isinstance(idx, faiss.IndexHNSW) else idx
+        n, d = flat.ntotal, flat.d
+        if n == 0:
+            return np.zeros((0, d), np.float32)
+        raw = faiss.rev_swig_ptr(flat.get_xb(), n * d)
+
+        class _Owner:  # numpy's base object: holds the FAISS index while the view is alive
+            def __init__(self):
+                self.index = idx
+                self.__array_interface__ = raw.reshape(n, d).__array_interface__
+
+        view = np.asarray(_Owner())
+        view.flags.writeable = False
+        return view
+
     def save(self, path: str) -> None:
         faiss.write_index(self.index, path)
 

@@ -4,7 +4,7 @@ The default model is all-MiniLM-L6-v2 as shipped by the PyPI package ``gt-all-mi
 (no download); any local path or hub id is accepted. The model is loaded lazily on first use
 and kept per (model, device). Vectors are L2-normalised float32, so inner product = cosine.
 Backend ``auto`` (default) runs a local model on ONNX Runtime (``retrieval.embed_onnx``: same
-vectors to 1e-5, faster), ``torch`` keeps sentence-transformers on PyTorch (also used for int8,
+vectors to 1e-5, faster, and PyTorch is never loaded once the graph is cached), ``torch`` keeps sentence-transformers on PyTorch (also used for int8,
 GPUs and hub ids). This module does not index or search.
 """
 from __future__ import annotations
@@ -73,7 +73,7 @@ class Embedder:
         from .embed_onnx import default_threads, onnx_embedder
 
         path = resolve_model(self.model_id)
-        sess = onnx_embedder(path, default_threads(), self.cache_dir, self.model)
+        sess = onnx_embedder(path, default_threads(), self.cache_dir)
         if sess is None and self.backend == EmbedderBackend.ONNX:
             raise ModelError(f"the onnx embedder backend needs onnxruntime and a local mean-pooling sentence-transformers "
                              f"directory (got {self.model_id!r}); use --embedder-backend torch")
@@ -86,9 +86,31 @@ class Embedder:
 
     @property
     def dim(self) -> int:
+        fast = self.onnx()
+        if fast is not None:
+            return fast.dim  # from the export's manifest: PyTorch is not loaded
         m = self.model
         get = getattr(m, "get_embedding_dimension", None) or m.get_sentence_embedding_dimension
         return int(get())
+
+    def token_lengths(self, texts: list[str]) -> list[int]:
+        """Tokens per text as the model sees them (special tokens included, truncated)."""
+        fast = self.onnx()
+        if fast is not None:
+            texts = list(texts)
+            return [int(n) for a in range(0, len(texts), 1024)
+                    for n in fast._inputs(texts[a:a + 1024])["attention_mask"].sum(1)]
+        m = self.model
+        return [len(ids) for ids in m.tokenizer(list(texts), truncation=True, max_length=int(m.max_seq_length))["input_ids"]]
+
+    def encoder_config(self) -> dict:
+        """The transformer's configuration (hidden_size, intermediate_size, num_hidden_layers, ...),
+        read from the model directory's config.json; {} for a hub id."""
+        import json
+        from pathlib import Path
+
+        cfg = Path(resolve_model(self.model_id)) / "config.json"
+        return json.loads(cfg.read_text(encoding="utf-8")) if cfg.is_file() else {}
 
     def encode(self, texts: list[str], progress: bool | None = None) -> np.ndarray:
         if not texts:

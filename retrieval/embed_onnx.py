@@ -1,18 +1,27 @@
 """ONNX Runtime backend of the sentence embedder: the sentence-transformers model (a Transformer,
 mean pooling, L2 normalisation) exported once as one graph that returns normalised sentence
-vectors, cached under the data directory by the weights' content hash (written atomically), and
-run with length-sorted batches.
+vectors, cached under the data directory by the weights' content hash, and run with
+length-sorted batches.
 
 Same vectors as sentence-transformers on PyTorch (max |diff| ~1e-6; tested), faster on this CPU
-because the graph is fused and padding is cut to each batch's longest sentence. Only models made
-of Transformer + mean Pooling (+ Normalize) are exported; for any other layout, a hub id, or a
-missing onnxruntime, ``onnx_embedder`` returns None and PyTorch is used
-(``retrieval.embed.Embedder``). This module does not choose the backend.
+because the graph is fused and padding is cut to each batch's longest sentence. Once exported, the
+embedder needs only ONNX Runtime and the ``tokenizers`` library: the export (in a child process
+unless this one has loaded PyTorch already; the only place sentence-transformers is loaded) also saves the model's own fast tokenizer
+and a manifest (maximum length, dimension, input names, padding, lower-casing), so a process that
+only embeds, such as ``statementqa index``, never imports PyTorch (about 500 MB less memory).
+The three files are written atomically, the manifest last; a cache entry without it is exported
+again. Only models made of Transformer + mean Pooling (+ Normalize) are exported; for any other
+layout (remembered in the manifest), a hub id, or a missing onnxruntime, ``onnx_embedder``
+returns None and PyTorch is used (``retrieval.embed.Embedder``). This module does not choose the
+backend.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
+import subprocess
+import sys
 import threading
 import warnings
 from dataclasses import dataclass, field
@@ -21,38 +30,42 @@ from pathlib import Path
 
 import numpy as np
 
-from .atomic import atomic_target, model_hash
+from .atomic import atomic_target, atomic_write_text, model_hash
 
 log = logging.getLogger(__name__)
 # Sentences per ONNX batch: small batches pad less. Measured on 1,245 SQuAD sentences (2 cores):
 # 16 -> 119 sentences/s, 64 -> 89, 128 -> 71 (sentence-transformers on PyTorch, 64: 85).
 BATCH = 16
+MANIFEST_VERSION = 1
 
 
 @dataclass
 class OnnxEmbedder:
     session: object
-    tokenizer: object
+    tokenizer: object  # a ``tokenizers.Tokenizer`` set to truncate at max_length and pad to the longest
     max_length: int
     names: tuple[str, ...]
+    dim: int
+    lower: bool = False  # sentence-transformers' do_lower_case (applied before tokenizing)
     lock: threading.Lock = field(default_factory=threading.Lock)  # a fast tokenizer is not thread-safe
+
+    def _inputs(self, texts: list[str]) -> dict[str, np.ndarray]:
+        # sentence-transformers strips each text (and lower-cases it when configured) before tokenizing.
+        texts = [t.strip().lower() if self.lower else t.strip() for t in texts]
+        with self.lock:
+            enc = self.tokenizer.encode_batch(texts)  # type: ignore[attr-defined]
+        cols = {"input_ids": [e.ids for e in enc], "attention_mask": [e.attention_mask for e in enc],
+                "token_type_ids": [e.type_ids for e in enc]}
+        return {n: np.asarray(cols[n], dtype=np.int64) for n in self.names}
 
     def encode(self, texts: list[str], batch_size: int = BATCH) -> np.ndarray:
         """L2-normalised float32 vectors, in the order of ``texts``; batches of similar length."""
+        out = np.zeros((len(texts), self.dim), np.float32)
         order = np.argsort([len(t) for t in texts], kind="stable")
-        out = np.zeros((len(texts), 0), np.float32)
-        parts = []
         for a in range(0, len(texts), batch_size):
             idx = order[a:a + batch_size]
-            with self.lock:
-                enc = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True,  # type: ignore[operator]
-                                     max_length=self.max_length, return_tensors="np")
-            (v,) = self.session.run(None, {n: enc[n].astype(np.int64) for n in self.names})  # type: ignore[attr-defined]
-            parts.append((idx, v))
-        if parts:
-            out = np.zeros((len(texts), parts[0][1].shape[1]), np.float32)
-            for idx, v in parts:
-                out[idx] = v
+            (v,) = self.session.run(None, self._inputs([texts[i] for i in idx]))  # type: ignore[attr-defined]
+            out[idx] = v
         return out
 
 
@@ -66,56 +79,114 @@ def _mean_pooling_layout(st_model) -> bool:
     return mode == "mean" or (mode is None and getattr(mods[1], "pooling_mode_mean_tokens", False))
 
 
+def export(path: str, stem: str) -> dict:
+    """Export the sentence-transformers directory ``path`` to ``<stem>.onnx``, its fast tokenizer
+    to ``<stem>.tokenizer.json`` and the manifest to ``<stem>.json`` (written last). Loads PyTorch;
+    run by ``onnx_embedder``, in a child process unless PyTorch is loaded already."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    st_model = SentenceTransformer(path, device="cpu")
+    manifest: dict = {"version": MANIFEST_VERSION, "model": path}
+    if not _mean_pooling_layout(st_model) or not getattr(st_model[0].tokenizer, "is_fast", False):
+        manifest["unsupported"] = "only Transformer + mean Pooling (+ Normalize) with a fast tokenizer is exported"
+        atomic_write_text(stem + ".json", json.dumps(manifest))
+        return manifest
+    transformer = st_model[0]
+    tok = transformer.tokenizer
+    names = tuple(n for n in ("input_ids", "attention_mask", "token_type_ids") if n in tok.model_input_names)
+    bert = transformer.auto_model
+
+    class Pooled(torch.nn.Module):
+        def __init__(self, m):
+            super().__init__()
+            self.m = m
+
+        def forward(self, *xs):
+            kw = dict(zip(names, xs))
+            h = self.m(**kw).last_hidden_state
+            mask = kw["attention_mask"].unsqueeze(-1).to(h.dtype)
+            e = (h * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(e, p=2, dim=1)
+
+    sample = tok(["a short sentence.", "another, slightly longer sentence here."], padding=True, return_tensors="pt")
+    with atomic_target(stem + ".onnx") as tmp, warnings.catch_warnings(), torch.inference_mode():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(Pooled(bert).eval(), tuple(sample[n] for n in names), str(tmp), input_names=list(names),
+                          output_names=["sentence_embedding"], opset_version=17, dynamo=False,
+                          dynamic_axes={**{n: {0: "batch", 1: "seq"} for n in names}, "sentence_embedding": {0: "batch"}})
+    with atomic_target(stem + ".tokenizer.json") as tmp:
+        tok.backend_tokenizer.save(str(tmp))
+    get_dim = getattr(st_model, "get_embedding_dimension", None) or st_model.get_sentence_embedding_dimension
+    manifest.update(max_length=int(getattr(st_model, "max_seq_length", None) or 512), dim=int(get_dim()),
+                    names=list(names), lower=bool(getattr(transformer, "do_lower_case", False)),
+                    pad_id=int(tok.pad_token_id or 0), pad_type_id=int(tok.pad_token_type_id or 0),
+                    pad_token=str(tok.pad_token or "[PAD]"), padding_side=str(getattr(tok, "padding_side", "right")))
+    atomic_write_text(stem + ".json", json.dumps(manifest))
+    return manifest
+
+
+def _export_once(path: str, stem: str) -> None:
+    """Run ``export`` in a child process, so that this process never loads PyTorch for it; in this
+    process when it has loaded PyTorch already (the app's PyTorch reader, tests): nothing to save
+    there, and a child would load it again."""
+    if "torch" in sys.modules:
+        export(path, stem)
+        return
+    r = subprocess.run([sys.executable, "-m", "statementqa.retrieval.embed_onnx", path, stem],
+                       capture_output=True, text=True, env={**os.environ, "TOKENIZERS_PARALLELISM": "false"})
+    if r.returncode != 0:
+        last = (r.stderr.strip().splitlines() or ["no output"])[-1]
+        raise RuntimeError(f"export exited with {r.returncode}: {last[:200]}")
+
+
+def _tokenizer(file: Path, m: dict):
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(file))
+    # The saved tokenizer may carry its own fixed padding/truncation (e.g. 128): use the model's.
+    tok.no_truncation()
+    tok.no_padding()
+    tok.enable_truncation(max_length=int(m["max_length"]), strategy="longest_first")
+    tok.enable_padding(direction=m.get("padding_side", "right"), pad_id=int(m["pad_id"]),
+                       pad_type_id=int(m["pad_type_id"]), pad_token=str(m["pad_token"]))
+    return tok
+
+
 @lru_cache(maxsize=4)
-def onnx_embedder(path: str, threads: int, cache_dir: str | None, st_model) -> OnnxEmbedder | None:
+def onnx_embedder(path: str, threads: int, cache_dir: str | None) -> OnnxEmbedder | None:
     """The exported embedder for the local sentence-transformers directory ``path``, or None."""
     try:
         import onnxruntime as ort
-        import torch
+        import tokenizers  # noqa: F401
     except ImportError:
         return None
     from .paths import default_data_dir
 
     p = Path(path)
-    if not p.is_dir() or not _mean_pooling_layout(st_model):
+    if not p.is_dir():
         return None
-    transformer = st_model[0]
-    tok = transformer.tokenizer
-    max_length = int(getattr(st_model, "max_seq_length", None) or 512)
-    names = tuple(n for n in ("input_ids", "attention_mask", "token_type_ids") if n in tok.model_input_names)
     cache = Path(cache_dir or default_data_dir()) / "onnx"
-    target = cache / f"embedder-{model_hash(p)}.onnx"
+    stem = cache / f"embedder-{model_hash(p)}"
+    mfile = stem.with_name(stem.name + ".json")
     try:
-        if not target.exists():
+        if not mfile.exists():
             cache.mkdir(parents=True, exist_ok=True)
-            bert = transformer.auto_model
-
-            class Pooled(torch.nn.Module):
-                def __init__(self, m):
-                    super().__init__()
-                    self.m = m
-
-                def forward(self, *xs):
-                    kw = dict(zip(names, xs))
-                    h = self.m(**kw).last_hidden_state
-                    mask = kw["attention_mask"].unsqueeze(-1).to(h.dtype)
-                    e = (h * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-                    return torch.nn.functional.normalize(e, p=2, dim=1)
-
-            sample = tok(["a short sentence.", "another, slightly longer sentence here."], padding=True, return_tensors="pt")
-            with atomic_target(target) as tmp, warnings.catch_warnings(), torch.inference_mode():
-                warnings.simplefilter("ignore")
-                torch.onnx.export(Pooled(bert).eval(), tuple(sample[n] for n in names), str(tmp), input_names=list(names),
-                                  output_names=["sentence_embedding"], opset_version=17, dynamo=False,
-                                  dynamic_axes={**{n: {0: "batch", 1: "seq"} for n in names}, "sentence_embedding": {0: "batch"}})
+            _export_once(str(p), str(stem))
+        m = json.loads(mfile.read_text(encoding="utf-8"))
+        if m.get("unsupported"):
+            return None
+        if m.get("version") != MANIFEST_VERSION:
+            raise RuntimeError(f"cached export {mfile.name} has manifest version {m.get('version')}; delete it to re-export")
+        tok = _tokenizer(stem.with_name(stem.name + ".tokenizer.json"), m)
         so = ort.SessionOptions()
         so.intra_op_num_threads = max(1, threads)
         so.inter_op_num_threads = 1
         # Idle pool threads must not spin: the reader's session runs straight after this one on
         # the same cores (spinning made reading 1.5x slower: 91 -> 140 ms p50 on the statement).
         so.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        sess = ort.InferenceSession(str(target), so, providers=["CPUExecutionProvider"])
-        return OnnxEmbedder(sess, tok, max_length, names)
+        sess = ort.InferenceSession(str(stem.with_name(stem.name + ".onnx")), so, providers=["CPUExecutionProvider"])
+        return OnnxEmbedder(sess, tok, int(m["max_length"]), tuple(m["names"]), int(m["dim"]), bool(m.get("lower")))
     except Exception as e:  # noqa: BLE001 - fall back to PyTorch, which always works
         log.warning("ONNX Runtime embedder unavailable (%s: %s); using PyTorch", e.__class__.__name__, str(e)[:200])
         return None
@@ -123,3 +194,10 @@ def onnx_embedder(path: str, threads: int, cache_dir: str | None, st_model) -> O
 
 def default_threads() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
+
+
+if __name__ == "__main__":  # python -m statementqa.retrieval.embed_onnx <model dir> <output stem>
+    from .offline import offline_environment
+
+    offline_environment()
+    export(sys.argv[1], sys.argv[2])

@@ -62,22 +62,40 @@ class Index:
         return self.all_sentences[doc_id][idx]
 
 
-def build(docs: list[Document], params: IndexParams, embedder: Embedder | None = None,
-          reuse: Index | None = None, progress: bool | None = None) -> tuple[Index, dict]:
-    """Segment, chunk, embed and index ``docs`` in memory. Returns (index, build stats)."""
+@dataclass(frozen=True)
+class Segmented:
+    """A corpus cut the way every backend indexes it: documents (same text twice = one document, in
+    first-seen order), every sentence per document, the citable ones in row order, the passages."""
+
+    docs: list[Document]
+    all_sentences: dict[str, list[Sentence]]
+    sentences: list[Sentence]  # not boilerplate; row i of the dense and lexical index
+    passages: list[Passage]
+
+
+def segment_corpus(docs: list[Document], params: IndexParams) -> Segmented:
+    """Segment and chunk ``docs`` (shared by the files build here and ``retrieval.pgstore.plan``)."""
     if not docs:
         raise UserError("cannot index an empty corpus; add at least one .txt or .md document")
-    t0 = time.perf_counter()
-    embedder = embedder or Embedder(params.embedder)
+    docs = list({d.doc_id: d for d in reversed(docs)}.values())[::-1]
     all_sents: dict[str, list[Sentence]] = {}
     sents: list[Sentence] = []
     passages: list[Passage] = []
-    docs = list({d.doc_id: d for d in reversed(docs)}.values())[::-1]  # same text twice = one document
     for d in docs:
         ss = segment(d.text, d.doc_id)
         all_sents[d.doc_id] = ss
         sents += [s for s in ss if not s.boilerplate]
         passages += chunk(d.text, ss, params.chunk_size, params.chunk_overlap)
+    return Segmented(docs, all_sents, sents, passages)
+
+
+def build(docs: list[Document], params: IndexParams, embedder: Embedder | None = None,
+          reuse: Index | None = None, progress: bool | None = None) -> tuple[Index, dict]:
+    """Segment, chunk, embed and index ``docs`` in memory. Returns (index, build stats)."""
+    t0 = time.perf_counter()
+    seg = segment_corpus(docs, params)
+    docs, all_sents, sents, passages = seg.docs, seg.all_sentences, seg.sentences, seg.passages
+    embedder = embedder or Embedder(params.embedder)
     t_seg = time.perf_counter()
     # Reuse vectors of sentences whose text was already embedded by the same model (row numbers
     # into the old index's vectors, not copies).
@@ -113,6 +131,9 @@ def build(docs: list[Document], params: IndexParams, embedder: Embedder | None =
         bar.close()
     t_emb = time.perf_counter()
     dense = DenseIndex.build(vectors, params.dense)
+    # FAISS keeps its own copy: from here on the index's vectors are a view of it (one copy in
+    # memory, not two; 150 MB at 100k sentences).
+    vectors = dense.stored_vectors()
     bm25 = BM25Index.build([s.text for s in sents])
     t_idx = time.perf_counter()
     chash = corpus_hash(docs)

@@ -51,14 +51,12 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .chunk import chunk
 from .corpus import corpus_hash
 from .embed import Embedder
 from .errors import UserError
-from .indexing import EMBED_CHUNK, FORMAT_VERSION, Index, IndexParams
+from .indexing import EMBED_CHUNK, FORMAT_VERSION, Index, IndexParams, segment_corpus
 from .lexical import MIN_MATCH, terms
 from .search import RRF_K, Retriever
-from .segment import segment
 from .types import Document, Passage, Sentence, content_hash
 
 log = logging.getLogger(__name__)
@@ -283,21 +281,11 @@ def _create_tables(conn, gen: int, dim: int) -> None:
 def plan(docs: list[Document], params: IndexParams) -> dict:
     """What every indexer of one generation computes the same way from the same corpus: the documents
     in order, their sentences (with the citable ones' global row numbers) and passages, the key."""
-    if not docs:
-        raise UserError("cannot index an empty corpus; add at least one .txt or .md document")
-    docs = list({d.doc_id: d for d in reversed(docs)}.values())[::-1]  # same text twice = one document
-    all_sents: dict[str, list[Sentence]] = {}
-    passages: list[Passage] = []
-    rows: dict[tuple[str, int], int] = {}
-    for d in docs:
-        ss = segment(d.text, d.doc_id)
-        all_sents[d.doc_id] = ss
-        for s in ss:
-            if not s.boilerplate:
-                rows[(d.doc_id, s.idx)] = len(rows)
-        passages += chunk(d.text, ss, params.chunk_size, params.chunk_overlap)
-    chash = corpus_hash(docs)
-    return {"docs": docs, "all_sents": all_sents, "passages": passages, "rows": rows, "key": params.key(chash), "corpus_hash": chash}
+    seg = segment_corpus(docs, params)  # the same cut as the files build
+    rows = {(s.doc_id, s.idx): i for i, s in enumerate(seg.sentences)}
+    chash = corpus_hash(seg.docs)
+    return {"docs": seg.docs, "all_sents": seg.all_sentences, "passages": seg.passages, "rows": rows,
+            "key": params.key(chash), "corpus_hash": chash}
 
 
 def _manifest(pl: dict, params: IndexParams, dim: int) -> dict:

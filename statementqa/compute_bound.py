@@ -40,12 +40,12 @@ def matmul_gflops(m: int = 512, k: int = 384, n: int = 1536, seconds: float = 1.
     return best / 1e9
 
 
-def build_bound(texts: list[str], tokenizer, config, max_length: int, measured_per_s: float) -> dict:
-    """FLOPs per sentence, the machine's GEMM throughput, the sentences/s they allow, and the
-    measured build speed as a percentage of that bound."""
-    lengths = [len(ids) for ids in tokenizer(list(texts), truncation=True, max_length=max_length)["input_ids"]]
-    flops = encoder_flops(lengths, config.hidden_size, config.intermediate_size, config.num_hidden_layers)
-    per_sentence = flops / max(1, len(texts))
+def build_bound(lengths: list[int], config: dict, measured_per_s: float) -> dict:
+    """FLOPs per sentence (``lengths``: each sentence's token count as the embedder sees it;
+    ``config``: the transformer's config.json), the machine's GEMM throughput, the sentences/s
+    they allow, and the measured build speed as a percentage of that bound."""
+    flops = encoder_flops(lengths, config["hidden_size"], config["intermediate_size"], config["num_hidden_layers"])
+    per_sentence = flops / max(1, len(lengths))
     gf = matmul_gflops()
     bound = gf * 1e9 / per_sentence
     return {"mean_tokens": float(np.mean(lengths)) if lengths else 0.0, "gflop_per_sentence": per_sentence / 1e9,

@@ -62,3 +62,20 @@ def test_auto_picks_by_size():
     assert DenseParams("auto").resolved(10**6).kind == "hnsw"
     with pytest.raises(ValueError):
         DenseParams("ivf9").resolved(10)
+
+
+@pytest.mark.parametrize("kind", ["exact", "hnsw"])
+def test_stored_vectors_are_faiss_own_copy(kind):
+    """The index's vectors after a build are a read-only view of FAISS's storage (one copy in
+    memory): equal to the input, still valid when the DenseIndex object is gone."""
+    import gc
+
+    rng = np.random.default_rng(3)
+    v = rng.standard_normal((500, 16)).astype(np.float32)
+    d = DenseIndex.build(v, DenseParams(kind))
+    view = d.stored_vectors()
+    del d
+    gc.collect()
+    np.testing.assert_array_equal(view, v)
+    assert not view.flags.writeable and view.dtype == np.float32
+    assert DenseIndex.build(v[:0], DenseParams("exact")).stored_vectors().shape == (0, 16)

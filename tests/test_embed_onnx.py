@@ -1,6 +1,12 @@
 """The ONNX Runtime embedder against sentence-transformers on PyTorch (the reference): same vectors
-to 1e-5 in the caller's order, for short, long (truncated), empty-ish and non-ASCII sentences."""
+to 1e-5 in the caller's order, for short, long (truncated), empty-ish, padded and non-ASCII
+sentences; once exported it runs without PyTorch; a layout it cannot export falls back to PyTorch."""
 from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -20,15 +26,52 @@ def test_onnx_vectors_equal_torch(pair, corpus_dir):
     torch_e, onnx_e, cache = pair
     text = next(corpus_dir.glob("*.txt")).read_text(encoding="utf-8")
     texts = [t.strip() for t in text.splitlines() if t.strip()]
-    texts += ["x", "San Salvador", "¿Dónde fue la reunión? — «Nielsen» 北三角", "word " * 600]  # the last is truncated
+    texts += ["x", "San Salvador", "¿Dónde fue la reunión? — «Nielsen» 北三角", "  padded with spaces \t", "\nNew line first",
+              "word " * 600]  # the last is truncated
     a, b = torch_e.encode(texts), onnx_e.encode(texts)
     assert a.shape == b.shape == (len(texts), 384) and b.dtype == np.float32
     assert np.abs(a - b).max() < 1e-5
     np.testing.assert_allclose(np.linalg.norm(b, axis=1), 1.0, atol=1e-5)
     assert onnx_e.onnx() is not None and list(cache.glob("onnx/embedder-*.onnx"))
+    assert onnx_e.token_lengths(texts) == torch_e.token_lengths(texts)  # the compute bound's token counts
     # the query path and a reversed batch give the same vector per text
     np.testing.assert_allclose(onnx_e.encode_query(texts[1]), b[1], atol=1e-6)
     np.testing.assert_allclose(onnx_e.encode(texts[::-1])[::-1], b, atol=1e-6)
+
+
+def test_embedding_process_never_loads_torch(pair, tmp_path):
+    """A process that embeds (first export included: it runs in a child process) loads neither
+    PyTorch nor transformers, and its vectors equal PyTorch's."""
+    torch_e = pair[0]
+    code = ("import sys; import numpy as np; from statementqa.retrieval.embed import Embedder; "
+            f"e = Embedder(backend='onnx', cache_dir={str(tmp_path)!r}); v = e.encode(['San Salvador', 'x']); "
+            f"np.save({str(tmp_path / 'v.npy')!r}, v); "
+            "assert v.shape == (2, 384) and e.dim == 384; "
+            "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-500:]
+    assert out.stdout.strip() == "[]"
+    assert list(tmp_path.glob("onnx/embedder-*.tokenizer.json")) and list(tmp_path.glob("onnx/embedder-*.json"))
+    assert np.abs(np.load(tmp_path / "v.npy") - torch_e.encode(["San Salvador", "x"])).max() < 1e-5
+
+
+def test_unsupported_layout_falls_back_to_torch(tmp_path):
+    """A CLS-pooling model is not exported: the manifest remembers it and PyTorch embeds."""
+    from statementqa.retrieval.embed import resolve_model
+
+    model = tmp_path / "cls-model"
+    shutil.copytree(resolve_model(None), model)
+    cfg = json.loads((model / "1_Pooling" / "config.json").read_text())
+    cfg.update(pooling_mode_cls_token=True, pooling_mode_mean_tokens=False)
+    (model / "1_Pooling" / "config.json").write_text(json.dumps(cfg))
+    e = Embedder(str(model), cache_dir=tmp_path / "cache")
+    assert e.onnx() is None
+    (manifest,) = (tmp_path / "cache" / "onnx").glob("embedder-*.json")
+    assert "unsupported" in json.loads(manifest.read_text())
+    v = e.encode(["San Salvador"])
+    assert v.shape == (1, 384)
+    with pytest.raises(ModelError, match="embedder-backend torch"):
+        Embedder(str(model), backend="onnx", cache_dir=tmp_path / "cache").onnx()
 
 
 def test_torch_backend_and_int8_do_not_use_onnx(pair):

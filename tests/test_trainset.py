@@ -129,3 +129,60 @@ def test_resume_is_exact(ts, tmp_path):
     assert any(not np.array_equal(a[k], init[k]) for k in a)  # it did train
     log = (tmp_path / "a" / "train.log").read_text()
     assert "resumed from step 3/" in log and "ex/s" in log and "min left" in log
+
+
+def test_grouped_batches_keep_a_question_together(ts):
+    """With shared normalisation a question's window and its no-answer window share a batch;
+    every input is used once and no batch is larger than asked."""
+    samples = batching.sample_epoch(ts, 13, 0, p_whole=0.0, neg_ratio=1.0)
+    assert len(samples) > ts.n_questions  # there are pairs
+    bl = batching.batches(ts, samples, 3, 13, 0, grouped=True)
+    assert sorted(np.concatenate(bl).tolist()) == list(range(len(samples)))
+    assert max(len(b) for b in bl) <= 3
+    where = {}
+    for k, b in enumerate(bl):
+        for i in b:
+            where.setdefault(int(samples[i, 0]), set()).add(k)
+    assert all(len(v) == 1 for v in where.values())
+    assert batching.batches(ts, samples, 3, 13, 0, grouped=True)[0].tolist() == bl[0].tolist()  # deterministic
+
+
+@pytest.mark.parametrize("groups, sp, ep, rows", [
+    ([7, 7, 9, 11], [5, 0, 6, 0], [6, 0, 8, 0], [[0, 1]]),          # only question 7 has two inputs
+    ([1, 1, 2, 2], [0, 4, 5, 0], [0, 5, 7, 0], [[0, 1], [2, 3]]),    # two questions, answer in either input
+    ([1, 1, 2, 2], [0, 0, 5, 6], [0, 0, 7, 8], []),                  # unanswerable / answer twice: skipped
+])
+def test_shared_norm_loss_against_numpy(groups, sp, ep, rows):
+    import torch
+
+    from statementqa.reader.train import shared_norm_loss
+
+    g = torch.Generator().manual_seed(0)
+    S, E = torch.randn(4, 10, generator=g), torch.randn(4, 10, generator=g)
+    mask = torch.zeros(4, 10, dtype=torch.bool)
+    mask[:, 4:9] = True
+    got = shared_norm_loss(S, E, mask, torch.tensor(groups), torch.tensor(sp), torch.tensor(ep)).item()
+
+    def ce(X, rs, r, p):
+        x = np.concatenate([X[i, 4:9].numpy().astype(np.float64) for i in rs])
+        return np.log(np.exp(x).sum()) - float(X[r, p])
+
+    ref = [(ce(S, rs, r, sp[r]) + ce(E, rs, r, ep[r])) / 2 for rs in rows for r in rs if sp[r] > 0]
+    assert got == pytest.approx(np.mean(ref) if ref else 0.0, abs=1e-5)
+
+
+def test_training_with_shared_norm_runs_and_records_it(ts, tmp_path):
+    import torch
+
+    from statementqa.reader import train
+
+    data = tmp_path / "p.npz"
+    trainset.save(ts, data)
+    train.main(["--prepared", str(data), "--batch-size", "4", "--epochs", "1", "--threads", "1", "--neg-ratio", "1",
+                "--shared-norm", "1", "--max-steps", "2", "--work", str(tmp_path / "w"), "--out", str(tmp_path / "m")])
+    state = torch.load(tmp_path / "w" / "ckpt.pt", weights_only=False)
+    assert state["run"]["shared_norm"] == 1.0 and state["step"] == 2
+    assert "loss" in (tmp_path / "w" / "train.log").read_text()
+    with pytest.raises(SystemExit, match="other settings"):  # a run without it is another run
+        train.main(["--prepared", str(data), "--batch-size", "4", "--epochs", "1", "--threads", "1", "--neg-ratio", "1",
+                    "--work", str(tmp_path / "w"), "--out", str(tmp_path / "m"), "--resume"])
