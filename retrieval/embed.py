@@ -4,8 +4,8 @@ The default model is all-MiniLM-L6-v2 as shipped by the PyPI package ``gt-all-mi
 (no download); any local path or hub id is accepted. The model is loaded lazily on first use
 and kept per (model, device). Vectors are L2-normalised float32, so inner product = cosine.
 Backend ``auto`` (default) runs a local model on ONNX Runtime (``retrieval.embed_onnx``: same
-vectors to 1e-5, faster, and PyTorch is never loaded once the graph is cached), ``torch`` keeps sentence-transformers on PyTorch (also used for int8,
-GPUs and hub ids). This module does not index or search.
+vectors to 1e-5, faster, and PyTorch is never loaded once the graph is cached), ``torch`` keeps
+sentence-transformers on PyTorch (also used for int8, GPUs and hub ids). This module does not index or search.
 """
 from __future__ import annotations
 
@@ -97,9 +97,7 @@ class Embedder:
         """Tokens per text as the model sees them (special tokens included, truncated)."""
         fast = self.onnx()
         if fast is not None:
-            texts = list(texts)
-            return [int(n) for a in range(0, len(texts), 1024)
-                    for n in fast._inputs(texts[a:a + 1024])["attention_mask"].sum(1)]
+            return fast.token_lengths(list(texts))
         m = self.model
         return [len(ids) for ids in m.tokenizer(list(texts), truncation=True, max_length=int(m.max_seq_length))["input_ids"]]
 
