@@ -6,8 +6,9 @@ longer than ``max_length`` tokens are split into overlapping features). For each
 best span (start <= end, at most ``max_answer_tokens`` long, inside the passage) is found
 exactly over the start/end logit matrix, and the null score is the [CLS] start+end logit.
 The default model is the project's own, shipped in ``reader/model``; any local directory or
-hub id of an extractive QA model works (``--reader``). Model and tokenizer load lazily, once.
-This module does not decide whether to abstain or which sentences to cite (reader.assemble).
+hub id of an extractive QA model works (``--reader``). Model and tokenizer load lazily, once:
+on the CPU a local model runs on ONNX Runtime with no PyTorch in the process (``reader.onnx``),
+otherwise on PyTorch; both tokenize with ``reader.encode``. This module does not decide whether to abstain or which sentences to cite (reader.assemble).
 """
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ from statementqa.retrieval.offline import offline_environment
 from statementqa.retrieval.quantize import quantize_int8
 from statementqa.retrieval.types import Passage
 
-from .onnx import onnx_session
+from .encode import PairEncoder
+from .onnx import OnnxReader, onnx_reader
 
 DEFAULT_READER = Path(__file__).resolve().parent / "model"
 
@@ -53,46 +55,55 @@ def _check_dir(path: Path) -> None:
         raise ModelError(f"reader model directory {path} has no weights (*.safetensors); restore it with `git checkout -- {path}`")
 
 
+def _resolve(name: str) -> tuple[str, bool]:
+    """(path or hub id, whether it is a local directory); a local path is checked for a config and weights."""
+    p = Path(name)
+    if p.exists() or name.startswith((".", "/", "~")) or name.count("/") > 1:
+        p = p.expanduser()
+        if not p.exists():
+            raise ModelError(f"reader model path {p} does not exist; pass an existing model directory or a hub id with --reader")
+        _check_dir(p)
+        return str(p), True
+    return name, False
+
+
+@lru_cache(maxsize=4)
+def _calibration(path: str) -> dict:
+    f = Path(path) / "calibration.json"
+    return json.loads(f.read_text(encoding="utf-8")) if f.exists() else {}
+
+
 @lru_cache(maxsize=4)
 def _load(name: str, device: str, int8: bool = False):
+    """The PyTorch model and the pair encoder of its tokenizer (the ONNX path never calls this)."""
     offline_environment()
     import torch
     from transformers import AutoModelForQuestionAnswering, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
-
-    p = Path(name)
-    looks_local = p.exists() or name.startswith((".", "/", "~")) or name.count("/") > 1
-    if looks_local:
-        p = p.expanduser()
-        if not p.exists():
-            raise ModelError(f"reader model path {p} does not exist; pass an existing model directory or a hub id with --reader")
-        _check_dir(p)
+    src, local = _resolve(name)
     try:
-        tok = AutoTokenizer.from_pretrained(str(p) if looks_local else name)
-        model = AutoModelForQuestionAnswering.from_pretrained(str(p) if looks_local else name, dtype=torch.float32)
+        tok = AutoTokenizer.from_pretrained(src)
+        model = AutoModelForQuestionAnswering.from_pretrained(src, dtype=torch.float32)
     except ModelError:
         raise
     except Exception as e:  # noqa: BLE001 - any load failure becomes one clear message
         hint = ("the files look corrupt; restore them (git checkout) or retrain with `python -m statementqa.reader.train`"
-                if looks_local else "offline, only local directories work: download it elsewhere and pass its path")
+                if local else "offline, only local directories work: download it elsewhere and pass its path")
         raise ModelError(f"cannot load reader model {name!r}: {e.__class__.__name__}: {str(e)[:160]}; {hint}") from None
     if not getattr(tok, "is_fast", False):
         raise ModelError(f"reader {name!r} has no fast tokenizer (needed for character offsets); use a model with tokenizer.json")
     model.eval().to(device)
     if int8 and device == "cpu":
         model = quantize_int8(model)
-    calib = {}
-    if looks_local and (p / "calibration.json").exists():
-        calib = json.loads((p / "calibration.json").read_text())
-    return tok, model, calib
+    return PairEncoder.from_hf(tok), model
 
 
 class Reader:
     def __init__(self, model: str | os.PathLike | None = None, device: str = "cpu", max_answer_tokens: int = 30,
                  max_length: int = 256, stride: int = 64, int8: bool = False,
-                 backend: str = "auto", cache_dir: str | os.PathLike | None = None):
+                 backend: str = "auto", cache_dir: str | os.PathLike | None = None, threads: int | None = None):
         self.name = str(model or DEFAULT_READER)
         self.device = device
         self.max_answer_tokens = max_answer_tokens
@@ -103,39 +114,52 @@ class Reader:
             raise ModelError(f"reader backend must be auto, torch or onnx (got {backend!r})")
         self.backend = backend
         self.cache_dir = str(cache_dir) if cache_dir else None  # where the ONNX export is kept
+        # CPU threads per forward pass (default: the cores, at most 8); the app gives each of its
+        # concurrent requests a share. Set before the first read.
+        self.threads = threads
         self._lock = threading.Lock()
-        # Fast tokenizers are not safe to call from several threads at once ("Already borrowed").
-        self._tok_lock = threading.Lock()
+
+    def _threads(self) -> int:
+        from statementqa.retrieval.embed_onnx import default_threads
+
+        return max(1, self.threads or default_threads())
 
     def load(self):
+        """The PyTorch model and its pair encoder (loads PyTorch; the ONNX path does not need it)."""
         with self._lock:
-            return _load(self.name, self.device, self.int8)
+            enc, model = _load(self.name, self.device, self.int8)
+        if self.threads:
+            import torch
 
-    def session(self):
-        """The ONNX Runtime session when that backend applies (auto: local model, CPU, not int8), else None."""
+            torch.set_num_threads(self._threads())
+        return enc, model
+
+    def warm_up(self) -> None:
+        """Load what ``read`` will use (the ONNX session, or PyTorch); a bad ``--reader`` fails here with a clear error."""
+        if self.session() is None:
+            self.load()
+
+    def session(self) -> OnnxReader | None:
+        """The ONNX Runtime reader when that backend applies (auto: local model, CPU, not int8), else None."""
         if self.backend == "torch" or self.device != "cpu" or self.int8:
             return None
-        import torch
-
-        self.load()  # validates the model directory first, with clear errors
+        src, local = _resolve(self.name)  # clear errors for a missing or incomplete directory
         with self._lock:
-            tok, model, _ = _load(self.name, "cpu", False)
-            sess = onnx_session(str(Path(self.name).expanduser()), torch.get_num_threads(), self.cache_dir, tok, model)
+            sess = onnx_reader(src, self._threads(), self.cache_dir) if local else None
         if sess is None and self.backend == "onnx":
-            raise ModelError("the onnx reader backend needs onnxruntime and a local model directory")
+            self.load()  # names the problem when the model itself cannot load
+            raise ModelError("the onnx reader backend needs onnxruntime and a local model directory with a fast tokenizer")
         return sess
 
     @property
     def calibration(self) -> dict:
-        return self.load()[2]
+        src, local = _resolve(self.name)
+        return _calibration(src) if local else {}
 
     def read(self, question: str, passages: list[Passage] | list[str], contexts: list[str] | None = None) -> ReadOut:
         """Best span per feature; ``contexts[i]`` (e.g. "Secretary Nielsen said: ", see
         ``retrieval.quotes``) is read before passage i but never answered from: span offsets are
         always within the passage's own text."""
-        import torch
-
-        tok, model, _ = self.load()
         texts = [p.text if isinstance(p, Passage) else p for p in passages]
         if not texts:
             return ReadOut([])
@@ -143,43 +167,43 @@ class Reader:
         if len(pre) != len(texts):
             raise ValueError("contexts must give one string per passage")
         texts = [c + t for c, t in zip(pre, texts)]
-        # A question longer than a quarter of the window would leave no room for the passage.
-        max_q = max(8, self.max_length // 4)
-        with self._tok_lock:
-            qoff = tok(question, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
-            if len(qoff) > max_q:
-                question = question[: qoff[max_q - 1][1]]
-            enc = tok([question] * len(texts), texts, truncation="only_second", max_length=self.max_length,
-                      stride=self.stride, return_overflowing_tokens=True, return_offsets_mapping=True,
-                      padding=True, return_tensors="pt")
-        mapping = enc.pop("overflow_to_sample_mapping").tolist()
-        offsets = enc.pop("offset_mapping").numpy()
-        seq_ids = [enc.sequence_ids(i) for i in range(len(mapping))]
         sess = self.session()
+        encoder, model = (sess.encoder, None) if sess is not None else self.load()
+        # A question longer than a quarter of the window would leave no room for the passage.
+        question = encoder.cut_question(question, max(8, self.max_length // 4))
+        enc = encoder.encode(question, texts, self.max_length, self.stride)
         if sess is not None:
-            S, E = sess.run(None, {i.name: enc[i.name].numpy() for i in sess.get_inputs()})
+            S, E = sess.session.run(None, enc.arrays)  # type: ignore[attr-defined]
         else:
-            inputs = {k: v.to(self.device) for k, v in enc.items() if k in ("input_ids", "attention_mask", "token_type_ids")}
+            import torch
+
+            assert model is not None
             with torch.inference_mode():
-                out = model(**inputs)
+                out = model(**{k: torch.from_numpy(v).to(self.device) for k, v in enc.arrays.items()})
             S = out.start_logits.float().cpu().numpy()
             E = out.end_logits.float().cpu().numpy()
-        spans = []
-        for f in range(len(mapping)):
-            skip = len(pre[mapping[f]])
-            ctx = np.array([s == 1 and offsets[f][t][0] >= skip for t, s in enumerate(seq_ids[f])])
-            null = float(S[f, 0] + E[f, 0])
-            s = np.where(ctx, S[f], -np.inf)
-            e = np.where(ctx, E[f], -np.inf)
-            m = s[:, None] + e[None, :]
-            L = len(s)
-            i, j = np.indices((L, L))
-            m[(j < i) | (j - i >= self.max_answer_tokens)] = -np.inf
-            best = int(np.argmax(m))
-            bi, bj = divmod(best, L)
-            if not np.isfinite(m[bi, bj]):
-                continue
-            skip = len(pre[mapping[f]])
-            spans.append(Span(mapping[f], int(offsets[f][bi][0]) - skip, int(offsets[f][bj][1]) - skip, float(m[bi, bj]), null))
-        spans.sort(key=lambda x: -x.score)
-        return ReadOut(spans)
+        return ReadOut(_best_spans(S, E, enc, [len(c) for c in pre], self.max_answer_tokens))
+
+
+def _best_spans(S: np.ndarray, E: np.ndarray, enc, skips: list[int], max_answer_tokens: int) -> list[Span]:
+    """One span per feature: the best start <= end, at most ``max_answer_tokens`` long, inside the
+    passage and after its context prefix (``skips[i]`` characters of pair i); best first."""
+    spans = []
+    offsets = enc.offsets
+    for f, pair in enumerate(enc.mapping):
+        skip = skips[pair]
+        ctx = np.array([s == 1 and offsets[f][t][0] >= skip for t, s in enumerate(enc.sequence_ids[f])])
+        null = float(S[f, 0] + E[f, 0])
+        s = np.where(ctx, S[f], -np.inf)
+        e = np.where(ctx, E[f], -np.inf)
+        m = s[:, None] + e[None, :]
+        L = len(s)
+        i, j = np.indices((L, L))
+        m[(j < i) | (j - i >= max_answer_tokens)] = -np.inf
+        best = int(np.argmax(m))
+        bi, bj = divmod(best, L)
+        if not np.isfinite(m[bi, bj]):
+            continue
+        spans.append(Span(pair, int(offsets[f][bi][0]) - skip, int(offsets[f][bj][1]) - skip, float(m[bi, bj]), null))
+    spans.sort(key=lambda x: -x.score)
+    return spans

@@ -1,6 +1,6 @@
 """Files on disk: atomic writes (a reader of ``path`` sees the old content or the new one, never
 half of it), ``sha256_file``, the content hash the index and training-data manifests record, and
-``model_hash`` (a model directory's weights, for cached ONNX exports).
+``model_hash`` (a model directory's weights, config and tokenizer, for cached ONNX exports).
 
 ``atomic_write_text`` writes, fsyncs and renames a temporary sibling file over ``path``;
 ``atomic_target`` yields a temporary sibling path for writers that want a file name (NumPy,
@@ -56,11 +56,16 @@ def atomic_target(path: str | os.PathLike) -> Iterator[Path]:
         raise
 
 
+_HASHED = {"config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "vocab.txt",
+           "sentence_bert_config.json", "modules.json"}
+
+
 def model_hash(path: Path) -> str:
-    """Content hash of a model directory's weights and config (names ONNX exports in the cache)."""
+    """Content hash of a model directory's weights, config and tokenizer files (names ONNX exports
+    in the cache, which keep a copy of the tokenizer)."""
     h = hashlib.sha256()
     for f in sorted(Path(path).glob("*")):
-        if f.is_file() and (f.suffix in (".safetensors", ".bin") or f.name == "config.json"):
+        if f.is_file() and (f.suffix in (".safetensors", ".bin") or f.name in _HASHED):
             h.update(f.name.encode())
             sha256_file(f, h)
     return h.hexdigest()[:16]

@@ -84,6 +84,11 @@ class Embedder:
         with _lock:
             return _load(resolve_model(self.model_id), self.device, self.int8)
 
+    def warm_up(self) -> None:
+        """Load what ``encode`` will use: the ONNX session, or the PyTorch model."""
+        if self.onnx() is None:
+            self.model  # noqa: B018
+
     @property
     def dim(self) -> int:
         fast = self.onnx()

@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import subprocess
 import sys
 import threading
 import warnings
@@ -31,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from .atomic import atomic_target, atomic_write_text, model_hash
+from .onnx_cache import cache_files, export_once
 
 log = logging.getLogger(__name__)
 # Sentences per ONNX batch: small batches pad less. Measured on 1,245 SQuAD sentences (2 cores):
@@ -71,11 +71,6 @@ class OnnxEmbedder:
             (v,) = self.session.run(None, self._inputs([texts[i] for i in idx]))  # type: ignore[attr-defined]
             out[idx] = v
         return out
-
-
-def cache_files(stem: str | Path) -> tuple[Path, Path, Path]:
-    """The graph, the tokenizer and the manifest of one export (``<stem>.onnx``, ``.tokenizer.json``, ``.json``)."""
-    return Path(f"{stem}.onnx"), Path(f"{stem}.tokenizer.json"), Path(f"{stem}.json")
 
 
 def _mean_pooling_layout(st_model) -> bool:
@@ -136,20 +131,6 @@ def export(path: str, stem: str) -> dict:
     return manifest
 
 
-def _export_once(path: str, stem: str) -> None:
-    """Run ``export`` in a child process, so that this process never loads PyTorch for it; in this
-    process when it has loaded PyTorch already (the app's PyTorch reader, tests): nothing to save
-    there, and a child would load it again."""
-    if "torch" in sys.modules:
-        export(path, stem)
-        return
-    r = subprocess.run([sys.executable, "-m", "statementqa.retrieval.embed_onnx", path, stem],
-                       capture_output=True, text=True, env={**os.environ, "TOKENIZERS_PARALLELISM": "false"})
-    if r.returncode != 0:
-        last = (r.stderr.strip().splitlines() or ["no output"])[-1]
-        raise RuntimeError(f"export exited with {r.returncode}: {last[:200]}")
-
-
 def _tokenizer(file: Path, m: dict):
     from tokenizers import Tokenizer
 
@@ -182,7 +163,7 @@ def onnx_embedder(path: str, threads: int, cache_dir: str | None) -> OnnxEmbedde
     try:
         if not mfile.exists():
             cache.mkdir(parents=True, exist_ok=True)
-            _export_once(str(p), str(stem))
+            export_once("statementqa.retrieval.embed_onnx", export, str(p), str(stem))
         m = json.loads(mfile.read_text(encoding="utf-8"))
         if m.get("unsupported"):
             return None

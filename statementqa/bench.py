@@ -53,8 +53,8 @@ def worker_cold(corpus: str, data_dir: str) -> dict:
 
     t_import = time.perf_counter()
     pl = Pipeline(corpus=Path(corpus), data_dir=Path(data_dir))
-    pl.embedder.model  # noqa: B018
-    pl.reader.load()
+    pl.embedder.warm_up()
+    pl.reader.warm_up()
     t_models = time.perf_counter()
     pl.index  # noqa: B018
     t_index = time.perf_counter()

@@ -465,12 +465,10 @@ def create_app(pl, cors: list[str] | None = None, root_path: str = "", auth=None
 
     from statementqa.ops import Metrics, OpsMiddleware
 
-    if max_concurrency > 1:
-        import torch
-
-        # Concurrent requests each get a share of the cores: oversubscribed OpenMP threads
-        # wait on each other and make every request slower.
-        torch.set_num_threads(max(1, (os.cpu_count() or 1) // max_concurrency))
+    if max_concurrency > 1 and pl.reader.threads is None:
+        # Concurrent requests each get a share of the cores: oversubscribed threads wait on
+        # each other and make every request slower.
+        pl.reader.threads = max(1, (os.cpu_count() or 1) // max_concurrency)
     from statementqa.rest import OPENAPI_URL
 
     metrics = Metrics()
@@ -556,7 +554,7 @@ def serve(args) -> int:
 
     pl = pipeline_from(args)
     pl.index  # noqa: B018 - fail fast on a bad corpus, before the server starts
-    pl.reader.load()  # fail fast on a bad --reader (clear error naming the path)
+    pl.reader.warm_up()  # fail fast on a bad --reader (clear error naming the path)
     auth = args.auth or os.environ.get("STATEMENTQA_AUTH")
     auth_t = None
     if auth:

@@ -151,22 +151,26 @@ def test_long_passage_is_split_into_features(tiny_model):
     assert len(out.spans) > 5  # many overlapping features, one best span each
 
 
+@pytest.mark.parametrize("how", ["load", "warm_up", "calibration"])
 @pytest.mark.parametrize("path, msg", [("/nonexistent/reader", "does not exist"), ("EMPTY", "no config.json")])
-def test_bad_reader_path(tmp_path, path, msg):
+def test_bad_reader_path(tmp_path, path, msg, how):
     if path == "EMPTY":
         path = str(tmp_path)
     with pytest.raises(ModelError, match=msg):
-        Reader(path).load()
+        got = getattr(Reader(path), how)  # the property raises here, the methods when called
+        got()
 
 
-def test_corrupt_weights(tmp_path, tiny_model):
+@pytest.mark.parametrize("backend", ["auto", "onnx", "torch"])
+def test_corrupt_weights(tmp_path, tiny_model, backend):
+    """Whichever backend, corrupt weights are one clear error (the ONNX export fails, PyTorch says why)."""
     import shutil
 
     d = tmp_path / "m"
     shutil.copytree(tiny_model, d)
     (d / "model.safetensors").write_bytes(b"garbage")
     with pytest.raises(ModelError, match="corrupt"):
-        Reader(d).load()
+        Reader(d, backend=backend, cache_dir=tmp_path / "cache").warm_up()
 
 
 # -- the shipped model ------------------------------------------------------------------
