@@ -87,3 +87,23 @@ def test_backend_setting_from_env():
     assert Settings.from_env({"STATEMENTQA_EMBEDDER_BACKEND": "torch"}).embedder_backend == "torch"
     with pytest.raises(Exception, match="embedder backend must be one of"):
         Settings(embedder_backend="gpu")
+
+
+def test_build_sessions_side_by_side_give_the_same_vectors(pair, corpus_dir):
+    """Many texts (a build) run on one single-threaded session per core at once: the same vectors,
+    in the caller's order, as one session alone and as PyTorch."""
+    from statementqa.retrieval.embed_onnx import PARALLEL_MIN, OnnxEmbedder
+
+    torch_e, onnx_e, _ = pair
+    text = next(corpus_dir.glob("*.txt")).read_text(encoding="utf-8")
+    base = [t.strip() for t in text.splitlines() if t.strip()]
+    texts = [f"{base[i % len(base)]} ({i})" if i % 3 else base[i % len(base)][: 5 + i] for i in range(3 * PARALLEL_MIN)]
+    fast = onnx_e.onnx()
+    assert isinstance(fast, OnnxEmbedder) and fast.threads >= 1
+    two = OnnxEmbedder(fast.session, fast.tokenizer, fast.max_length, fast.names, fast.dim, fast.lower, fast.graph, 2)
+    one = OnnxEmbedder(fast.session, fast.tokenizer, fast.max_length, fast.names, fast.dim, fast.lower, fast.graph, 1)
+    a, b = two.encode(texts), one.encode(texts)
+    assert len(two.pool) == 2 and not one.pool  # two build sessions were made and used
+    assert np.abs(a - b).max() < 1e-5
+    assert np.abs(a - torch_e.encode(texts)).max() < 1e-5
+    assert np.abs(two.encode(texts[:PARALLEL_MIN - 1]) - b[:PARALLEL_MIN - 1]).max() < 1e-6  # few texts: one session
