@@ -27,7 +27,11 @@ from pathlib import Path
 from .errors import CorpusError
 
 FORMATS = (".html", ".htm", ".pdf", ".docx")
-_BULLET_START = re.compile(r"^\s*(?:[-*•‣◦–—]|\(?\d{1,3}[.)])\s")
+# A list item's marker: a bullet, or "1." / "(2)". Segmentation (retrieval.segment) also takes
+# letters ("a)", "(b)"); line joining here does not: "A. Smith" starting a wrapped line is more
+# often a name than an item.
+BULLET_OR_NUMBER = r"[-*•‣◦–—]|\(?\d{1,3}[.)]"
+_BULLET_START = re.compile(rf"^\s*(?:{BULLET_OR_NUMBER})\s")  # a written bullet or number starts a new line
 
 
 def read_html(raw: bytes, name: str) -> tuple[str, dict]:

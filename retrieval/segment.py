@@ -19,9 +19,11 @@ import re
 
 import blingfire
 
+from .formats import BULLET_OR_NUMBER
 from .types import Sentence
 
-_LIST_MARKER = re.compile(r"^\s*(?:[-*•‣◦–—]|\(?\d{1,3}[.)]|\(?[a-zA-Z][.)])\s+")
+# A list item's marker (formats.BULLET_OR_NUMBER), here also letters: "a)", "(b)".
+_LIST_MARKER = re.compile(rf"^\s*(?:{BULLET_OR_NUMBER}|\(?[a-zA-Z][.)])\s+")
 # "-" or "•" straight before a letter also opens an item: PDF reading writes "-" where a bullet was drawn.
 _BULLET_ONLY = re.compile(r"^\s*(?:[-*•‣◦–—]\s+|[-•](?=[^\W\d_]))")
 _BOILERPLATE = [
