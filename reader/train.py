@@ -247,7 +247,8 @@ def train_steps(args, model, optim, tok, ts, planned, step: int, stop: int, devi
     total = len(plan)
     cls_id, sep_id, pad_id = tok.cls_token_id, tok.sep_token_id, tok.pad_token_id
     model.train()
-    t0, seen, loss_avg = time.time(), 0, None
+    t0, seen = time.time(), 0
+    sums, n_sum = [0.0, 0.0], 0  # span loss and shared-norm loss, summed since the last log line
     while step < stop:
         ep, j = plan[step]
         samples, bl = epoch_batches[ep]
@@ -256,10 +257,14 @@ def train_steps(args, model, optim, tok, ts, planned, step: int, stop: int, devi
         with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device == "cuda"):
             out = model(**b)
         loss = out.loss
+        sums[0] += float(loss.detach())
         if args.shared_norm:
             groups = torch.from_numpy(samples[bl[j]][:, 0].astype("int64")).to(device)
-            loss = loss + args.shared_norm * shared_norm_loss(out.start_logits.float(), out.end_logits.float(),
-                                                              context_mask(b), groups, b["start_positions"], b["end_positions"])
+            sn = shared_norm_loss(out.start_logits.float(), out.end_logits.float(),
+                                  context_mask(b), groups, b["start_positions"], b["end_positions"])
+            sums[1] += float(sn.detach())
+            loss = loss + args.shared_norm * sn
+        n_sum += 1
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
@@ -268,11 +273,13 @@ def train_steps(args, model, optim, tok, ts, planned, step: int, stop: int, devi
         step += 1
         seen += len(bl[j])
         if step % 50 == 0 or step == stop:
-            li = loss.item()
-            loss_avg = li if loss_avg is None else 0.9 * loss_avg + 0.1 * li
             rate = seen / (time.time() - t0)
-            say(f"epoch {ep + 1}/{args.epochs} step {step}/{total} loss {loss_avg:.3f} lr {sched.get_last_lr()[0]:.2e} "
-                f"{rate:.1f} ex/s, {(total - step) * args.batch_size / max(rate, 1e-9) / 60:.1f} min left")
+            # the mean over every step since the last line (span loss; + shared-norm term when on)
+            extra = f" shared-norm {sums[1] / n_sum:.3f}" if args.shared_norm else ""
+            say(f"epoch {ep + 1}/{args.epochs} step {step}/{total} loss {sums[0] / n_sum:.3f}{extra} "
+                f"lr {sched.get_last_lr()[0]:.2e} {rate:.1f} ex/s, "
+                f"{(total - step) * args.batch_size / max(rate, 1e-9) / 60:.1f} min left")
+            sums, n_sum = [0.0, 0.0], 0
         if step % args.ckpt_every == 0 or step == stop:
             checkpoint(step)
     return step
