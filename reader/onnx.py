@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from statementqa.retrieval.atomic import atomic_target, atomic_write_text, model_hash
-from statementqa.retrieval.onnx_cache import cache_files, export_once
+from statementqa.retrieval.onnx_cache import cache_files, cached_export
 
 from .encode import PairEncoder, hf_settings
 
@@ -91,17 +91,10 @@ def onnx_reader(path: str, threads: int, cache_dir: str | None) -> OnnxReader | 
     if not p.is_dir():
         return None
     cache = Path(cache_dir or default_data_dir()) / "onnx"
-    stem = cache / f"reader-{model_hash(p)}"
-    graph, tok_file, mfile = cache_files(stem)
     try:
-        if not mfile.exists():
-            cache.mkdir(parents=True, exist_ok=True)
-            export_once("statementqa.reader.onnx", export, str(p), str(stem))
-        m = json.loads(mfile.read_text(encoding="utf-8"))
+        graph, tok_file, m = cached_export(cache, f"reader-{model_hash(p)}", "statementqa.reader.onnx", export, str(p), MANIFEST_VERSION)
         if m.get("unsupported"):
             return None
-        if m.get("version") != MANIFEST_VERSION:
-            raise RuntimeError(f"cached export {mfile.name} has manifest version {m.get('version')}; delete it to re-export")
         encoder = PairEncoder(Tokenizer.from_file(str(tok_file)), m)
         so = ort.SessionOptions()
         so.intra_op_num_threads = max(1, threads)

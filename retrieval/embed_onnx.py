@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from .atomic import atomic_target, atomic_write_text, model_hash
-from .onnx_cache import cache_files, export_once
+from .onnx_cache import cache_files, cached_export
 
 log = logging.getLogger(__name__)
 # Sentences per ONNX batch: small batches pad less. Measured on 1,245 SQuAD sentences (2 cores):
@@ -203,17 +203,10 @@ def onnx_embedder(path: str, threads: int, cache_dir: str | None) -> OnnxEmbedde
     if not p.is_dir():
         return None
     cache = Path(cache_dir or default_data_dir()) / "onnx"
-    stem = cache / f"embedder-{model_hash(p)}"
-    graph, tok_file, mfile = cache_files(stem)
     try:
-        if not mfile.exists():
-            cache.mkdir(parents=True, exist_ok=True)
-            export_once("statementqa.retrieval.embed_onnx", export, str(p), str(stem))
-        m = json.loads(mfile.read_text(encoding="utf-8"))
+        graph, tok_file, m = cached_export(cache, f"embedder-{model_hash(p)}", "statementqa.retrieval.embed_onnx", export, str(p), MANIFEST_VERSION)
         if m.get("unsupported"):
             return None
-        if m.get("version") != MANIFEST_VERSION:
-            raise RuntimeError(f"cached export {mfile.name} has manifest version {m.get('version')}; delete it to re-export")
         tok = _tokenizer(tok_file, m)
         so = ort.SessionOptions()
         so.intra_op_num_threads = max(1, threads)

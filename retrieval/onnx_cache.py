@@ -8,6 +8,7 @@ not export anything itself, choose a backend or open a session.
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -32,3 +33,18 @@ def export_once(module: str, export: Callable[[str, str], object], path: str, st
     if r.returncode != 0:
         last = (r.stderr.strip().splitlines() or ["no output"])[-1]
         raise RuntimeError(f"export exited with {r.returncode}: {last[:200]}")
+
+
+def cached_export(cache: Path, name: str, module: str, export: Callable[[str, str], object], path: str,
+                  version: int) -> tuple[Path, Path, dict]:
+    """(graph, tokenizer file, manifest) of ``<cache>/<name>``, exported first when its manifest is
+    missing; raises when a cached manifest has another version. The manifest may say ``unsupported``."""
+    stem = cache / name
+    graph, tok_file, mfile = cache_files(stem)
+    if not mfile.exists():
+        cache.mkdir(parents=True, exist_ok=True)
+        export_once(module, export, path, str(stem))
+    m = json.loads(mfile.read_text(encoding="utf-8"))
+    if not m.get("unsupported") and m.get("version") != version:
+        raise RuntimeError(f"cached export {mfile.name} has manifest version {m.get('version')}; delete it to re-export")
+    return graph, tok_file, m
