@@ -6,13 +6,17 @@ for "Where did the meeting take place?") does not outvote the dense retriever in
 When more than half of the query's terms occur in the corpus, the share is of the known terms'
 IDF (an unknown word is not held against every sentence); otherwise of all terms by count.
 Scores come from bm25s' inverted index (its CSC matrix), touching only sentences that hold a
-query term. Save/load use bm25s' own format. No dense vectors here."""
+query term (``scan``, one full-corpus score vector per term, is kept as the bench baseline).
+Save/load use bm25s' own format. No dense vectors here."""
 from __future__ import annotations
 
 import logging
 from functools import lru_cache
 
 import numpy as np
+
+from .errors import QueryError
+from .modes import BM25Method, values
 
 
 def _quiet():
@@ -67,13 +71,18 @@ class BM25Index:
         r.index(tokens, show_progress=False)
         return BM25Index(r, len(texts))
 
-    def search(self, query: str, k: int, min_match: float = MIN_MATCH) -> tuple[np.ndarray, np.ndarray]:
+    def search(self, query: str, k: int, min_match: float = MIN_MATCH,
+               method: str = BM25Method.POSTINGS) -> tuple[np.ndarray, np.ndarray]:
         """Top-k (scores, ids) of sentences matching more than ``min_match`` of the query terms.
 
-        Computed from the inverted index (bm25s' CSC score matrix): only sentences that contain a
-        query term are touched, so the cost grows with the postings, not with the corpus."""
+        ``postings`` (default) computes it from the inverted index (bm25s' CSC score matrix): only
+        sentences that contain a query term are touched, so the cost grows with the postings, not
+        with the corpus. ``scan`` gives the same result the way it was computed before issue #16,
+        one full-corpus score vector per query term (kept as the benchmark's baseline)."""
         import bm25s
 
+        if method not in values(BM25Method):
+            raise QueryError(f"BM25 method must be one of {values(BM25Method)} (got {method!r})")
         k = min(k, self.n)
         empty = np.zeros(0, np.float32), np.zeros(0, np.int64)
         if k <= 0:
@@ -85,6 +94,34 @@ class BM25Index:
         # A query of only stopwords or unknown words has nothing to match lexically.
         if not known:
             return empty
+        docs, inv, vals, weights, idf = self._scan(known) if method == BM25Method.SCAN else self._postings(known)
+        if not len(docs):
+            return empty
+        scores = np.bincount(inv, weights=vals, minlength=len(docs)).astype(np.float32)
+        if min_match > 0:
+            if 2 * len(known) <= len(terms):
+                # Most of the question's words are not in the corpus: lexical evidence is weak, so
+                # a sentence must hold more than ``min_match`` of all the query's terms (for
+                # "Where did the meeting take place?" that is "meet" and "place": none does).
+                matched = np.bincount(inv, minlength=len(docs))
+                scores[matched < int(np.floor(min_match * len(terms))) + 1] = 0
+            else:
+                # Otherwise an unknown word (a typo, a name the corpus lacks) is not held against
+                # the sentences: they must hold more than ``min_match`` of the known terms' IDF.
+                mass = np.bincount(inv, weights=weights, minlength=len(docs))
+                scores[mass <= min_match * sum(idf.values())] = 0
+        nz = np.flatnonzero(scores)
+        if not len(nz):
+            return empty
+        top = nz[np.argsort(-scores[nz], kind="stable")[:k]]
+        return scores[top], docs[top].astype(np.int64)
+
+    def _idf(self, df: int) -> float:
+        return float(np.log(1 + (self.n - df + 0.5) / (df + 0.5)))  # Lucene's IDF
+
+    def _postings(self, known: list[str]):
+        """(sentence ids, their index in it per posting, posting scores, posting IDF weights, IDF per term)."""
+        vocab = self.retriever.vocab_dict
         sc = self.retriever.scores
         indptr, indices, data = sc["indptr"], sc["indices"], sc["data"]
         docs_l, vals_l, w_l = [], [], []
@@ -93,33 +130,24 @@ class BM25Index:
             a, b = int(indptr[vocab[t]]), int(indptr[vocab[t] + 1])
             d = np.asarray(indices[a:b], dtype=np.int64)
             keep = d < self.n
-            df = b - a
-            idf[t] = float(np.log(1 + (self.n - df + 0.5) / (df + 0.5)))  # Lucene's IDF
+            idf[t] = self._idf(b - a)
             docs_l.append(d[keep])
             vals_l.append(np.asarray(data[a:b], dtype=np.float32)[keep])
             w_l.append(np.full(int(keep.sum()), idf[t]))
         docs = np.concatenate(docs_l)
-        if not len(docs):
-            return empty
         uniq, inv = np.unique(docs, return_inverse=True)
-        scores = np.bincount(inv, weights=np.concatenate(vals_l)).astype(np.float32)
-        if min_match > 0:
-            if 2 * len(known) <= len(terms):
-                # Most of the question's words are not in the corpus: lexical evidence is weak, so
-                # a sentence must hold more than ``min_match`` of all the query's terms (for
-                # "Where did the meeting take place?" that is "meet" and "place": none does).
-                matched = np.bincount(inv, minlength=len(uniq))
-                scores[matched < int(np.floor(min_match * len(terms))) + 1] = 0
-            else:
-                # Otherwise an unknown word (a typo, a name the corpus lacks) is not held against
-                # the sentences: they must hold more than ``min_match`` of the known terms' IDF.
-                mass = np.bincount(inv, weights=np.concatenate(w_l), minlength=len(uniq))
-                scores[mass <= min_match * sum(idf.values())] = 0
-        nz = np.flatnonzero(scores)
-        if not len(nz):
-            return empty
-        top = nz[np.argsort(-scores[nz], kind="stable")[:k]]
-        return scores[top], uniq[top].astype(np.int64)
+        return uniq, inv, np.concatenate(vals_l), np.concatenate(w_l), idf
+
+    def _scan(self, known: list[str]):
+        """The same postings, found by scoring every sentence once per term (bm25s' ``get_scores``)."""
+        per_term = {t: np.asarray(self.retriever.get_scores([t]), dtype=np.float32)[: self.n] for t in known}
+        idf = {t: self._idf(int((s > 0).sum())) for t, s in per_term.items()}
+        hits = [(np.flatnonzero(s), s, idf[t]) for t, s in per_term.items()]
+        docs = np.concatenate([h for h, _, _ in hits])
+        uniq, inv = np.unique(docs, return_inverse=True)
+        vals = np.concatenate([s[h] for h, s, _ in hits])
+        weights = np.concatenate([np.full(len(h), w) for h, _, w in hits])
+        return uniq, inv, vals, weights, idf
 
     def save(self, path: str) -> None:
         self.retriever.save(path)

@@ -1,5 +1,5 @@
 """The modes a user can choose, defined once as string enums: FAISS index type, search mode,
-reader and embedder backends and int8 quantization. The settings, the argparse ``choices``, the dense index, the
+reader and embedder backends, the BM25 method and int8 quantization. The settings, the argparse ``choices``, the dense index, the
 retriever and the reader all take their allowed values from here (``values()``). A ``StrEnum``
 member equals its string, so ``"hybrid" == SearchMode.HYBRID``. Nothing else lives here.
 """
@@ -30,6 +30,11 @@ class EmbedderBackend(StrEnum):
     AUTO = "auto"  # ONNX Runtime for a local mean-pooling sentence-transformers model, else PyTorch
     TORCH = "torch"
     ONNX = "onnx"
+
+
+class BM25Method(StrEnum):
+    POSTINGS = "postings"  # from the inverted index: only sentences holding a query term are touched
+    SCAN = "scan"  # one full-corpus score vector per query term (the method before issue #16; a bench baseline)
 
 
 class Int8Mode(StrEnum):

@@ -16,7 +16,7 @@ import numpy as np
 from .embed import Embedder
 from .errors import QueryError
 from .lexical import MIN_MATCH
-from .modes import SearchMode, values
+from .modes import BM25Method, SearchMode, values
 from .store import Index
 from .types import Hit, Sentence
 
@@ -68,10 +68,14 @@ def rrf(rankings: list[list[int]], k: int = RRF_K) -> dict[int, float]:
 
 
 class Retriever:
-    def __init__(self, index: Index, embedder: Embedder | None = None, depth: int = 50):
+    def __init__(self, index: Index, embedder: Embedder | None = None, depth: int = 50,
+                 bm25_method: str = BM25Method.POSTINGS):
+        if bm25_method not in values(BM25Method):
+            raise QueryError(f"BM25 method must be one of {values(BM25Method)} (got {bm25_method!r})")
         self.index = index
         self.embedder = embedder or Embedder(index.manifest.get("embedder"))
         self.depth = depth
+        self.bm25_method = bm25_method
 
     def rank_sentences(self, question: str, mode: str = "hybrid", qvec: np.ndarray | None = None,
                        docs: frozenset[str] | None = None) -> list[SentenceHit]:
@@ -103,7 +107,8 @@ class Retriever:
         if mode in ("hybrid", "bm25"):
             # Alone, BM25 ranks every partial match; in the fusion it votes only when it matches
             # most of the query (see retrieval.lexical).
-            sc, ids = self.index.bm25.search(question, depth, min_match=MIN_MATCH if mode == "hybrid" else 0.0)
+            sc, ids = self.index.bm25.search(question, depth, min_match=MIN_MATCH if mode == "hybrid" else 0.0,
+                                             method=self.bm25_method)
             bm_ids = [int(i) for i in ids]
             bm_sc = {int(i): float(s) for s, i in zip(sc, ids)}
         fused = rrf([r for r in (dense_ids, bm_ids) if r])

@@ -144,6 +144,48 @@ def profile_build(size: str = "10000") -> None:
     build(docs, IndexParams(), Embedder(), progress=False)
 
 
+QUERIES = ["Where did the meeting take place?", "Who discovered penicillin?", "What is the capital of the province?",
+           "When was the university founded?", "How many people live in the city?", "Which river flows through the town?",
+           "What did the treaty establish?", "Who was the first president?", "Why did the empire fall?",
+           "What is oxygen used for?"]
+
+
+def query_latency(index, emb, rounds: int = 5) -> tuple[list[float], list[str]]:
+    """Milliseconds per hybrid search (query embedding, BM25, FAISS, fusion; top 5) over ``QUERIES``
+    asked ``rounds`` times, with the BM25 method of the environment's settings."""
+    from statementqa.retrieval.search import Retriever
+    from statementqa.settings import Settings
+
+    r = Retriever(index, emb, bm25_method=Settings.from_env().bm25_method)
+    qs = QUERIES * rounds
+    lat = []
+    for q in qs:
+        a = time.perf_counter()
+        r.search(q, 5)
+        lat.append((time.perf_counter() - a) * 1e3)
+    return lat, qs
+
+
+def worker_query(index_dir: str) -> dict:
+    """Query latency only, on an index saved before (``statementqa bench --query-index DIR``): no
+    build, so configurations that differ only at query time compare in minutes at any size."""
+    from statementqa.retrieval.embed import Embedder
+    from statementqa.retrieval.store import current_path, load
+    from statementqa.settings import Settings
+
+    settings = Settings.from_env()
+    emb = Embedder(backend=settings.embedder_backend)  # the user's export cache: nothing is built here
+    emb.encode(["warm up"])
+    t0 = time.perf_counter()
+    index = load(current_path(Path(index_dir)) or Path(index_dir), mmap=True)
+    load_s = time.perf_counter() - t0
+    lat, _ = query_latency(index, emb)
+    return {"index": str(index_dir), "sentences": len(index.sentences), "index_load_s": load_s,
+            "query_p50_ms": percentile(lat, 50), "query_p95_ms": percentile(lat, 95),
+            "dense_kind": index.manifest["dense"]["kind"], "rss_mb": _rss_mb(),
+            "embedder_backend": "onnx" if emb.onnx() else "torch", "bm25_method": settings.bm25_method}
+
+
 def worker_scale(size: str, source: str, work: str, baselines: str) -> dict:
     import numpy as np
 
@@ -155,7 +197,8 @@ def worker_scale(size: str, source: str, work: str, baselines: str) -> dict:
     docs = corpus_of(size, source)
     from statementqa.settings import Settings
 
-    emb = Embedder(backend=Settings.from_env().embedder_backend, cache_dir=work / "onnx-cache")
+    settings = Settings.from_env()
+    emb = Embedder(backend=settings.embedder_backend, cache_dir=work / "onnx-cache")
     emb.encode(["warm up"])
     rss_before = _rss_mb()
     t0 = time.perf_counter()
@@ -172,21 +215,12 @@ def worker_scale(size: str, source: str, work: str, baselines: str) -> dict:
     t1 = time.perf_counter()
     index = load(path, mmap=True)
     load_s = time.perf_counter() - t1
-    from statementqa.retrieval.search import Retriever
-
-    r = Retriever(index, emb)
-    qs = ["Where did the meeting take place?", "Who discovered penicillin?", "What is the capital of the province?",
-          "When was the university founded?", "How many people live in the city?", "Which river flows through the town?",
-          "What did the treaty establish?", "Who was the first president?", "Why did the empire fall?", "What is oxygen used for?"] * 5
-    lat = []
-    for q in qs:
-        a = time.perf_counter()
-        r.search(q, 5)
-        lat.append((time.perf_counter() - a) * 1e3)
+    lat, qs = query_latency(index, emb)
     out = {"size": size, "documents": len(docs), "sentences": len(index.sentences), "build_s": build_s,
            "embed_s": stats["embed_s"], "sentences_per_s": len(index.sentences) / build_s, "index_load_s": load_s,
            "query_p50_ms": percentile(lat, 50), "query_p95_ms": percentile(lat, 95), "dense_kind": index.manifest["dense"]["kind"],
-           "rss_mb": _rss_mb(), "rss_before_build_mb": rss_before, "embedder_backend": "onnx" if emb.onnx() else "torch"}
+           "rss_mb": _rss_mb(), "rss_before_build_mb": rss_before, "embedder_backend": "onnx" if emb.onnx() else "torch",
+           "bm25_method": settings.bm25_method}
     if size != "statement":
         out["embedding_compute_bound"] = out_bound  # embedding speed (sentences/s of embed_s) vs the GEMM bound
     if baselines == "1":
@@ -340,10 +374,54 @@ def _run_worker(fn: str, *args, env: dict | None = None, module: str = "statemen
     return out
 
 
+def query_only(index_dir: Path, env: dict, out: Path, rounds: int = 2) -> dict:
+    """``statementqa bench --query-index DIR``: query latency on a saved index (a data dir or an
+    index directory), this configuration and, with ``--baseline-env``, the baseline one, each in
+    its own process, alternated ``rounds`` times so that drift in machine load shows."""
+    from statementqa.retrieval.errors import UserError
+    from statementqa.retrieval.store import current_path
+
+    index_dir = Path(index_dir)
+    if not (index_dir / "manifest.json").exists() and current_path(index_dir) is None:
+        raise UserError(f"{index_dir} holds no saved index; give a data dir (with CURRENT) or an index-* directory")
+    res: dict = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+                 "time": time.strftime("%Y-%m-%d %H:%M:%S"), "query_only": [], "baseline_env": env}
+    for i in range(rounds):
+        for name, e in (("this", {}), ("baseline", env)) if env else (("this", {}),):
+            print(f"round {i + 1}: query latency, {name} configuration {e or ''} ...", flush=True)
+            res["query_only"].append({"config": name, "round": i + 1, **_run_worker("worker_query", index_dir, env=e)})
+            Path(out).write_text(json.dumps(res, indent=2))
+    this = [r for r in res["query_only"] if r["config"] == "this"]
+    base = [r for r in res["query_only"] if r["config"] == "baseline"]
+    for q in ("query_p50_ms", "query_p95_ms"):
+        if base:
+            res[f"ratio_{q}"] = min(r[q] for r in this) / min(r[q] for r in base)
+    Path(out).write_text(json.dumps(res, indent=2))
+    return res
+
+
+def query_only_table(res: dict) -> str:
+    rows = ["| configuration | round | sentences | query p50 ms | query p95 ms | embedder | BM25 |", "|---|---|---|---|---|---|---|"]
+    for r in res["query_only"]:
+        rows.append(f"| {r['config']} | {r['round']} | {r['sentences']:,} | {r['query_p50_ms']:.2f} | {r['query_p95_ms']:.2f} "
+                    f"| {r['embedder_backend']} | {r['bm25_method']} |")
+    if "ratio_query_p50_ms" in res:
+        rows.append(f"\nthis / baseline (best round of each): p50 {res['ratio_query_p50_ms']:.2f}x, "
+                    f"p95 {res['ratio_query_p95_ms']:.2f}x")
+    return "\n".join(rows)
+
+
 def main_bench(args) -> int:
     import tempfile
 
     from statementqa.retrieval.paths import DEFAULT_CORPUS
+
+    if getattr(args, "query_index", None):
+        env = dict(kv.split("=", 1) for kv in (getattr(args, "baseline_env", None) or []))
+        res = query_only(args.query_index, env, args.out)
+        print(query_only_table(res))
+        print(f"\nwritten to {args.out}")
+        return 0
 
     corpus = str(args.corpus or DEFAULT_CORPUS)
     sizes = ["statement", "2000"] if args.quick else [s.strip() for s in args.sizes.split(",") if s.strip()]

@@ -20,7 +20,7 @@ from statementqa.retrieval.offline import offline_environment
 
 def _common(p: argparse.ArgumentParser) -> None:
     from statementqa.retrieval.paths import DEFAULT_CORPUS, default_data_dir
-    from statementqa.settings import EMBEDDER_BACKENDS, INDEX_TYPES, INT8_MODES, READER_BACKENDS
+    from statementqa.settings import BM25_METHODS, EMBEDDER_BACKENDS, INDEX_TYPES, INT8_MODES, READER_BACKENDS
 
     g = p.add_argument_group("corpus and models")
     g.add_argument("--corpus", type=Path, default=None, help=f"folder (or file) of .txt/.md documents (default: {DEFAULT_CORPUS})")
@@ -37,6 +37,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     g.add_argument("--embedder-backend", choices=EMBEDDER_BACKENDS, default=None,
                    help="auto: ONNX Runtime for a local embedder on CPU (same vectors, ~3x faster queries), else "
                         "PyTorch sentence-transformers (env STATEMENTQA_EMBEDDER_BACKEND)")
+    g.add_argument("--bm25-method", choices=BM25_METHODS, default=None,
+                   help="postings (default): BM25 from the inverted index; scan: one full-corpus pass per query term, "
+                        "the slower method kept as a benchmark baseline (env STATEMENTQA_BM25_METHOD)")
     g.add_argument("--may-answer", choices=["on", "off"], default=None,
                    help="when abstaining, offer the top sentence as 'not sure - this sentence may answer it' "
                         "(default on; env STATEMENTQA_MAY_ANSWER)")
@@ -305,6 +308,9 @@ def _tool_commands(sub) -> None:
                    help="also measure latency and index build with this environment (today's configuration, e.g. "
                         "STATEMENTQA_EMBEDDER_BACKEND=torch), in the same run; repeatable")
     p.add_argument("--quick", action="store_true", help="small sizes, for a smoke test")
+    p.add_argument("--query-index", type=Path, default=None, metavar="DIR",
+                   help="only query latency, on an index saved before (a data dir or index-* dir), against "
+                        "--baseline-env in the same run; e.g. --baseline-env STATEMENTQA_BM25_METHOD=scan")
     p.add_argument("--curves", action="store_true",
                    help="instead: cost curves of the indexes (build, query, memory) up to 1M sentences, one log-log PNG")
     p.add_argument("--curves-sizes", type=_sizes, default=[1000, 10_000, 100_000, 1_000_000],

@@ -22,13 +22,14 @@ from typing import Mapping
 from statementqa.reader.model import DEFAULT_READER
 from statementqa.retrieval.embed import DEFAULT_EMBEDDER
 from statementqa.retrieval.errors import UserError
-from statementqa.retrieval.modes import EmbedderBackend, IndexType, Int8Mode, ReaderBackend, SearchMode, values
+from statementqa.retrieval.modes import BM25Method, EmbedderBackend, IndexType, Int8Mode, ReaderBackend, SearchMode, values
 from statementqa.retrieval.paths import DEFAULT_CORPUS, default_data_dir
 
 INDEX_TYPES = values(IndexType)
 INT8_MODES = values(Int8Mode)
 READER_BACKENDS = values(ReaderBackend)
 EMBEDDER_BACKENDS = values(EmbedderBackend)
+BM25_METHODS = values(BM25Method)
 SEARCH_MODES = values(SearchMode)
 MAX_K = 50
 
@@ -39,6 +40,7 @@ ENV = {
     "STATEMENTQA_READER": "reader",
     "STATEMENTQA_READER_BACKEND": "reader_backend",
     "STATEMENTQA_EMBEDDER_BACKEND": "embedder_backend",
+    "STATEMENTQA_BM25_METHOD": "bm25_method",
     "STATEMENTQA_INT8": "int8",
     "STATEMENTQA_MAY_ANSWER": "may_answer",
     "STATEMENTQA_STORE": "store",
@@ -67,6 +69,8 @@ class Settings:
     threshold: float | None = None  # None: the reader's calibrated threshold
     reader_backend: str = ReaderBackend.AUTO
     embedder_backend: str = EmbedderBackend.AUTO
+    # BM25 from the inverted index; "scan" (the method before issue #16) only as a bench baseline.
+    bm25_method: str = BM25Method.POSTINGS
     int8: str = Int8Mode.NONE  # dynamic int8 quantization
     mmap: bool = True  # memory-map the exact FAISS index and vectors (low RSS for large corpora)
     # When abstaining, offer the top sentence as "not sure - this sentence may answer it" (reader.assemble).
@@ -117,6 +121,7 @@ class Settings:
         _choice("index type", self.index_type, INDEX_TYPES)
         _choice("reader backend", self.reader_backend, READER_BACKENDS)
         _choice("embedder backend", self.embedder_backend, EMBEDDER_BACKENDS)
+        _choice("BM25 method", self.bm25_method, BM25_METHODS)
         _choice("int8", self.int8, INT8_MODES)
         if not self.embedder or not self.reader:
             raise UserError("embedder and reader must name a model directory or id")

@@ -1,5 +1,8 @@
-"""FAISS against brute-force NumPy; the approximate index's recall."""
+"""The exact index against brute-force NumPy and against FAISS's own search (few queries go
+through one BLAS product, many through FAISS); the approximate index's recall."""
 from __future__ import annotations
+
+import sys
 
 import numpy as np
 import pytest
@@ -25,6 +28,51 @@ def test_exact_equals_numpy(n, k):
         expected = np.sort(brute[r])[::-1][:kk]
         np.testing.assert_allclose(scores[r], expected, rtol=1e-5, atol=1e-5)
         np.testing.assert_allclose(brute[r, ids[r]], scores[r], rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("n, k, nq", [(1, 1, 1), (7, 20, 3), (500, 10, 1), (2000, 50, 19), (2000, 50, 20), (3000, 3000, 2)])
+def test_exact_equals_faiss_search(n, k, nq, tmp_path):
+    """Below FAISS's BLAS threshold the exact index scores with NumPy; ids and order equal FAISS's
+    IndexFlatIP (random vectors: no ties), scores to 1e-5; from 20 queries on FAISS itself answers."""
+    import faiss
+
+    rng = np.random.default_rng(n + nq)
+    x, q = _unit(rng, n, 64), _unit(rng, nq, 64)
+    ref = faiss.IndexFlatIP(64)
+    ref.add(x)
+    rs, ri = ref.search(q, min(k, n))
+    built = DenseIndex.build(x, DenseParams("exact"))
+    built.save(str(tmp_path / "i.faiss"))
+    loaded = DenseIndex.load(str(tmp_path / "i.faiss"), built.params, mmap=True)
+    for idx, method in ((built, "blas"), (loaded, "blas"), (built, "auto"), (loaded, "faiss")):
+        scores, ids = idx.search(q, k, method)
+        assert ids.dtype == np.int64 and scores.dtype == np.float32
+        np.testing.assert_array_equal(ids, ri)
+        np.testing.assert_allclose(scores, rs, rtol=1e-5, atol=1e-5)
+
+
+def test_exact_ties_go_to_the_lower_id():
+    x = np.array([[1, 0], [0, 1], [1, 0], [1, 0]], np.float32)
+    scores, ids = DenseIndex.build(x, DenseParams("exact")).search(np.array([1, 0], np.float32), 3, "blas")
+    assert ids.tolist() == [[0, 2, 3]] and scores.tolist() == [[1.0, 1.0, 1.0]]
+
+
+def test_exact_search_method_rule(monkeypatch):
+    """``auto``: BLAS for a few queries unless PyTorch is loaded (its spinning threads), FAISS else."""
+    import statementqa.retrieval.dense as dense
+
+    idx = DenseIndex.build(_unit(np.random.default_rng(1), 50, 8), DenseParams("exact"))
+    used = []
+    monkeypatch.setattr(DenseIndex, "_exact_blas", lambda self, q, k: used.append(len(q)) or (None, None))
+    monkeypatch.delitem(sys.modules, "torch", raising=False)
+    idx.search(np.ones((1, 8), np.float32), 3)
+    idx.search(np.ones((dense.BLAS_MIN_QUERIES, 8), np.float32), 3)  # FAISS's own BLAS from here on
+    monkeypatch.setitem(sys.modules, "torch", object())
+    idx.search(np.ones((1, 8), np.float32), 3)
+    idx.search(np.ones((1, 8), np.float32), 3, "blas")
+    assert used == [1, 1]
+    with pytest.raises(ValueError, match="auto, blas or faiss"):
+        idx.search(np.ones((1, 8), np.float32), 3, "gpu")
 
 
 def test_exact_round_trip(tmp_path):

@@ -84,3 +84,29 @@ def test_min_match_zero_ranks_every_partial_match():
     index = BM25Index.build(CORPUS)
     _, ids = index.search("Where did the meeting take place?", 5, min_match=0.0)
     assert ids.tolist() == [0]
+
+
+@settings(max_examples=40, deadline=None)
+@given(texts=st.lists(sentence, min_size=1, max_size=25),
+       query=st.lists(st.sampled_from(WORDS + ["zebra"]), min_size=1, max_size=5).map(" ".join),
+       k=st.integers(0, 30), min_match=st.sampled_from([0.0, 0.5, 0.75]))
+def test_scan_method_equals_postings(texts, query, k, min_match):
+    """The bench baseline (one full-corpus pass per term, the method before issue #16) gives the
+    same hits and scores as the postings path users get."""
+    index = BM25Index.build(texts)
+    got_s, got_i = index.search(query, k, min_match, method="scan")
+    ref_s, ref_i = index.search(query, k, min_match)
+    assert got_i.tolist() == ref_i.tolist()
+    np.testing.assert_allclose(got_s, ref_s, rtol=1e-5)
+
+
+def test_bm25_method_is_validated_everywhere():
+    from statementqa.retrieval.errors import QueryError, UserError
+    from statementqa.settings import Settings
+
+    with pytest.raises(QueryError, match="BM25 method must be one of"):
+        BM25Index.build(CORPUS).search("border", 3, method="full")
+    assert Settings.from_env({"STATEMENTQA_BM25_METHOD": "scan"}).bm25_method == "scan"
+    assert Settings().bm25_method == "postings"
+    with pytest.raises(UserError, match="BM25 method must be one of postings, scan"):
+        Settings(bm25_method="full")
