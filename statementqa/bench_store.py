@@ -106,7 +106,8 @@ def worker_pg_build(dsn: str, size: str, work: str, standin: str) -> dict:
     """One indexer writing the whole corpus (stand-in vectors or the real embedder) into ``dsn``."""
     from statementqa.retrieval.corpus import load_corpus
     from statementqa.retrieval.embed import Embedder
-    from statementqa.retrieval.pgstore import Store, index_shard
+    from statementqa.retrieval.pgconn import Store
+    from statementqa.retrieval.pgwrite import index_shard
     from statementqa.retrieval.store import IndexParams
 
     docs = load_corpus(_corpus_dir(size, Path(work)))
@@ -124,7 +125,8 @@ def worker_pg_query(dsn: str, read_dsn: str, standin: str) -> dict:
     import numpy as np
 
     from statementqa.retrieval.embed import Embedder
-    from statementqa.retrieval.pgstore import PgRetriever, Store, live_generation, load_generation
+    from statementqa.retrieval.pgconn import Store, live_generation
+    from statementqa.retrieval.pgstore import PgRetriever, load_generation
 
     emb = StandInEmbedder() if standin == "1" else Embedder()
     out: dict = {}
@@ -154,7 +156,9 @@ def worker_agreement(dsn: str, size: str, work: str, size_db: str) -> dict:
 
     from statementqa.retrieval.corpus import load_corpus
     from statementqa.retrieval.embed import Embedder
-    from statementqa.retrieval.pgstore import PgRetriever, Store, index_shard, live_generation, load_generation, table
+    from statementqa.retrieval.pgconn import Store, live_generation, table
+    from statementqa.retrieval.pgstore import PgRetriever, load_generation
+    from statementqa.retrieval.pgwrite import index_shard
     from statementqa.retrieval.search import Retriever, rrf
     from statementqa.retrieval.store import IndexParams, build, current_path, load
 

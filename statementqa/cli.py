@@ -71,7 +71,7 @@ def cmd_index_store(pl, args) -> int:
     """``index --store``: write this process's share (``--shard i/n``) of the corpus into the database;
     the shard that finishes last publishes the new generation."""
     from statementqa.retrieval.corpus import load_corpus
-    from statementqa.retrieval.pgstore import index_shard
+    from statementqa.retrieval.pgwrite import index_shard
 
     docs = load_corpus(pl.settings.corpus)
     st = index_shard(docs, pl.settings.index_params(), pl.store, pl.embedder, shard=args.shard or (0, 1), force=args.force)
@@ -194,7 +194,7 @@ def _sizes(text: str) -> list[int]:
 def cmd_bench(args) -> int:
     if args.store:
         from statementqa.bench_store import main as bench_store
-        from statementqa.retrieval.pgstore import check_dsn
+        from statementqa.retrieval.pgconn import check_dsn
 
         if args.store != "embedded":
             check_dsn(args.store)

@@ -87,10 +87,10 @@ class Pipeline:
 
     @property
     def store(self):
-        """The connection pools of ``Settings.store`` (``retrieval.pgstore.Store``), made once."""
+        """The connection pools of ``Settings.store`` (``retrieval.pgconn.Store``), made once."""
         with self._lock:
             if self._store is None:
-                from statementqa.retrieval.pgstore import Store
+                from statementqa.retrieval.pgconn import Store
 
                 self._store = Store(str(self.settings.store), self.settings.read_dsns)
             return self._store
@@ -108,7 +108,8 @@ class Pipeline:
             gen = self._retriever.current_generation() if self._retriever is not None else None
             if gen is None or gen == self._index.manifest.get("generation"):
                 return None
-            from statementqa.retrieval.pgstore import live_generation, load_generation
+            from statementqa.retrieval.pgconn import live_generation
+            from statementqa.retrieval.pgstore import load_generation
 
             live = self.store.run(live_generation)
             if live is None:

@@ -63,7 +63,8 @@ def _docs(n: int = 6) -> list[Document]:
 def both(cluster, embedder, tmp_path_factory):
     """The statement indexed in the files and in the database (searched through the replica)."""
     from statementqa.retrieval.corpus import load_corpus
-    from statementqa.retrieval.pgstore import PgRetriever, Store, open_pg_index
+    from statementqa.retrieval.pgconn import Store
+    from statementqa.retrieval.pgstore import PgRetriever, open_pg_index
     from statementqa.retrieval.search import Retriever
     from statementqa.retrieval.store import open_index
     from statementqa.settings import Settings
@@ -123,7 +124,9 @@ def test_answers_equal_the_files_backend(cluster, corpus_dir, tmp_path, both, pi
 
 def test_parallel_indexers_build_one_generation(cluster, embedder):
     from statementqa.retrieval.indexing import build
-    from statementqa.retrieval.pgstore import PgRetriever, Store, index_shard, live_generation, load_generation
+    from statementqa.retrieval.pgconn import Store, live_generation
+    from statementqa.retrieval.pgstore import PgRetriever, load_generation
+    from statementqa.retrieval.pgwrite import index_shard
     from statementqa.settings import Settings
 
     params = Settings().index_params()
@@ -180,8 +183,10 @@ def test_parallel_indexers_build_one_generation(cluster, embedder):
 def test_sigkill_during_a_build_keeps_the_live_generation(tmp_path, embedder, monkeypatch):
     """The server is SIGKILLed while a new generation is being written: after a restart the old
     generation is still live and answers; running the index again completes the new one."""
-    import statementqa.retrieval.pgstore as pgs
-    from statementqa.retrieval.pgstore import PgRetriever, Store, StoreUnavailable, index_shard, open_pg_index
+    import statementqa.retrieval.pgwrite as pgw
+    from statementqa.retrieval.pgconn import Store, StoreUnavailable
+    from statementqa.retrieval.pgstore import PgRetriever, open_pg_index
+    from statementqa.retrieval.pgwrite import index_shard
     from statementqa.settings import Settings
 
     single = PgCluster(replica=False)
@@ -194,7 +199,7 @@ def test_sigkill_during_a_build_keeps_the_live_generation(tmp_path, embedder, mo
         old_gen = index.manifest["generation"]
         new_texts = [f"New report {i}. " + " ".join(f"Added sentence {j} about policy number {i}." for j in range(30)) for i in range(3)]
         new_docs = old_docs + [Document(content_hash(t), t, f"new{i}.txt") for i, t in enumerate(new_texts)]
-        monkeypatch.setattr(pgs, "EMBED_CHUNK", 8)  # several chunks, so the kill lands mid-write
+        monkeypatch.setattr(pgw, "EMBED_CHUNK", 8)  # several chunks, so the kill lands mid-write
         calls = {"n": 0}
 
         class KillingEmbedder:
@@ -246,7 +251,8 @@ def test_outage_gives_one_line_and_recovers(tmp_path, corpus_dir, embedder):
 
 def test_replica_serves_searches_while_the_primary_is_down(cluster, both, embedder):
     from statementqa.retrieval.corpus import load_corpus
-    from statementqa.retrieval.pgstore import PgRetriever, Store, open_pg_index
+    from statementqa.retrieval.pgconn import Store
+    from statementqa.retrieval.pgstore import PgRetriever, open_pg_index
     from statementqa.settings import Settings
 
     _, _, dsn = both
@@ -267,7 +273,8 @@ def test_a_new_generation_is_picked_up_by_a_running_app(cluster, corpus_dir, tmp
     """Another indexer publishes: the app's refresh loop (maybe_refresh) loads the new generation."""
     from statementqa.pipeline import Pipeline
     from statementqa.retrieval.corpus import load_corpus
-    from statementqa.retrieval.pgstore import Store, index_shard
+    from statementqa.retrieval.pgconn import Store
+    from statementqa.retrieval.pgwrite import index_shard
 
     dsn = _db(cluster.primary)
     pl = Pipeline(corpus=corpus_dir, data_dir=tmp_path / "d", store=dsn)
@@ -285,7 +292,8 @@ def test_a_new_generation_is_picked_up_by_a_running_app(cluster, corpus_dir, tmp
 def test_bad_inputs_are_rejected_with_one_line(cluster, embedder):
     import psycopg
 
-    from statementqa.retrieval.pgstore import MAX_SENTENCE_CHARS, Store, StoreError, check_sentence, check_vectors, index_shard
+    from statementqa.retrieval.pgconn import Store, StoreError
+    from statementqa.retrieval.pgwrite import MAX_SENTENCE_CHARS, check_sentence, check_vectors, index_shard
     from statementqa.retrieval.types import Sentence
     from statementqa.settings import Settings
 
@@ -329,7 +337,7 @@ def test_bad_inputs_are_rejected_with_one_line(cluster, embedder):
 def test_schema_is_versioned_and_refuses_a_newer_one(cluster):
     import psycopg
 
-    from statementqa.retrieval.pgstore import SCHEMA_VERSION, StoreError, migrate
+    from statementqa.retrieval.pgconn import SCHEMA_VERSION, StoreError, migrate
 
     dsn = _db(cluster.primary)
     with psycopg.connect(dsn, autocommit=True) as c:
