@@ -40,15 +40,18 @@ class PairEncoder:
     def __init__(self, tokenizer, settings: dict):
         from tokenizers import Tokenizer
 
-        # Two private copies: one for the question alone, one configured per call for the pairs
-        # (a Tokenizer's truncation and padding are state, and it is not safe to share between threads).
-        self._q = Tokenizer.from_str(tokenizer.to_str())
+        # Private copies, each configured once and then only read: one for the question alone and
+        # one per (window, stride) for the pairs. A Tokenizer's truncation and padding are state, so
+        # a shared one would have to be reconfigured (and locked) on every call; read-only copies
+        # let concurrent questions tokenize at the same time.
+        self._json = tokenizer.to_str()
+        self._q = Tokenizer.from_str(self._json)
         self._q.no_truncation()
         self._q.no_padding()
-        self._pair = Tokenizer.from_str(tokenizer.to_str())
+        self._pairs: dict[tuple[int, int], object] = {}
         self.settings = dict(settings)
         self.names = tuple(settings["names"])
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards only the creation of a configured copy
 
     @classmethod
     def from_hf(cls, tok) -> "PairEncoder":
@@ -56,18 +59,30 @@ class PairEncoder:
 
     def cut_question(self, question: str, max_tokens: int) -> str:
         """The question cut after its first ``max_tokens`` tokens (unchanged when shorter)."""
-        with self._lock:
-            offsets = self._q.encode(question, add_special_tokens=False).offsets
+        offsets = self._q.encode(question, add_special_tokens=False).offsets
         return question[: offsets[max_tokens - 1][1]] if len(offsets) > max_tokens else question
 
+    def _pair(self, max_length: int, stride: int):
+        """The pair tokenizer for this window and stride, configured once and never changed after."""
+        key = (int(max_length), int(stride))
+        tok = self._pairs.get(key)
+        if tok is None:
+            with self._lock:
+                tok = self._pairs.get(key)
+                if tok is None:
+                    from tokenizers import Tokenizer
+
+                    s = self.settings
+                    tok = Tokenizer.from_str(self._json)
+                    tok.enable_truncation(max_length, stride=stride, strategy="only_second",
+                                          direction=s.get("truncation_side", "right"))
+                    tok.enable_padding(direction=s.get("padding_side", "right"), pad_id=s["pad_id"],
+                                       pad_type_id=s["pad_type_id"], pad_token=s["pad_token"])
+                    self._pairs[key] = tok
+        return tok
+
     def encode(self, question: str, texts: list[str], max_length: int, stride: int) -> Encoded:
-        s = self.settings
-        with self._lock:
-            self._pair.enable_truncation(max_length, stride=stride, strategy="only_second",
-                                         direction=s.get("truncation_side", "right"))
-            self._pair.enable_padding(direction=s.get("padding_side", "right"), pad_id=s["pad_id"],
-                                      pad_type_id=s["pad_type_id"], pad_token=s["pad_token"])
-            encs = self._pair.encode_batch([(question, t) for t in texts])
+        encs = self._pair(max_length, stride).encode_batch([(question, t) for t in texts])
         feats, mapping = [], []
         for i, e in enumerate(encs):
             for f in (e, *e.overflowing):

@@ -58,14 +58,15 @@ class OnnxEmbedder:
     lower: bool = False  # sentence-transformers' do_lower_case (applied before tokenizing)
     graph: str = ""  # the exported graph, for the build sessions
     threads: int = 1  # cores to use; a build runs this many single-threaded sessions side by side
-    lock: threading.Lock = field(default_factory=threading.Lock)  # a fast tokenizer is not thread-safe
+    # The tokenizer is configured once at load and only read afterwards (no per-call truncation or
+    # padding changes), so threads tokenize at the same time; this lock only guards making the pool.
+    lock: threading.Lock = field(default_factory=threading.Lock)
     pool: list = field(default_factory=list)  # the build sessions, made on first use
 
     def _inputs(self, texts: list[str]) -> dict[str, np.ndarray]:
         # sentence-transformers strips each text (and lower-cases it when configured) before tokenizing.
         texts = [t.strip().lower() if self.lower else t.strip() for t in texts]
-        with self.lock:
-            enc = self.tokenizer.encode_batch(texts)  # type: ignore[attr-defined]
+        enc = self.tokenizer.encode_batch(texts)  # type: ignore[attr-defined]
         cols = {"input_ids": [e.ids for e in enc], "attention_mask": [e.attention_mask for e in enc],
                 "token_type_ids": [e.type_ids for e in enc]}
         return {n: np.asarray(cols[n], dtype=np.int64) for n in self.names}

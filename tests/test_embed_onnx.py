@@ -107,3 +107,18 @@ def test_build_sessions_side_by_side_give_the_same_vectors(pair, corpus_dir):
     assert np.abs(a - b).max() < 1e-5
     assert np.abs(a - torch_e.encode(texts)).max() < 1e-5
     assert np.abs(two.encode(texts[:PARALLEL_MIN - 1]) - b[:PARALLEL_MIN - 1]).max() < 1e-6  # few texts: one session
+
+
+def test_queries_from_many_threads_at_once(pair, corpus_dir):
+    """The app embeds questions of concurrent requests with one embedder: the tokenizer is shared
+    without a lock (configured once, only read), and every thread gets its own text's vector."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, onnx_e, _ = pair
+    text = next(corpus_dir.glob("*.txt")).read_text(encoding="utf-8")
+    texts = [t.strip() for t in text.splitlines() if t.strip()][:12] + ["Where did the meeting take place?", "x"]
+    ref = onnx_e.encode(texts)
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(onnx_e.encode_query, texts * 4))
+    for i, v in enumerate(got):
+        assert np.abs(v.reshape(-1) - ref[i % len(texts)]).max() < 1e-5

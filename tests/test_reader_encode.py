@@ -64,6 +64,22 @@ def test_long_passage_features_overlap_by_stride(hf_tok):
     _assert_same(hf_tok, e, "Which number?", ["short", long], 64, 16)
 
 
+def test_one_encoder_shared_by_threads_and_windows(hf_tok):
+    """The app shares one encoder between requests: questions tokenized at the same time, with
+    different windows, each get exactly the reference call's features."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    enc = PairEncoder.from_hf(hf_tok)
+    long = " ".join(f"Sentence number {i} is here." for i in range(60))
+    jobs = [(f"Question {i} about San Salvador?", ["short passage", long, f"passage {i}"], *w)
+            for i in range(24) for w in [(64, 16), (256, 64), (48, 8)][i % 3:i % 3 + 1]]
+    with ThreadPoolExecutor(8) as pool:
+        outs = list(pool.map(lambda j: enc.encode(*j), jobs))
+    for (q, texts, ml, st_), e in zip(jobs, outs):
+        _assert_same(hf_tok, e, q, texts, ml, st_)
+    assert sorted(enc._pairs) == [(48, 8), (64, 16), (256, 64)]  # one configured copy per window
+
+
 def test_reading_process_never_loads_torch(pipeline, tmp_path):
     """Reading with the shipped model from an empty cache (the export runs in a child process)
     imports neither PyTorch nor transformers and gives the PyTorch reader's spans and scores."""
