@@ -122,6 +122,9 @@ class Settings:
         _choice("reader backend", self.reader_backend, READER_BACKENDS)
         _choice("embedder backend", self.embedder_backend, EMBEDDER_BACKENDS)
         _choice("BM25 method", self.bm25_method, BM25_METHODS)
+        if self.store is not None and self.bm25_method != BM25Method.POSTINGS:
+            raise UserError("--bm25-method scan is a baseline of the files index; the PostgreSQL store scores BM25 in SQL: "
+                            "drop --bm25-method or --store")
         _choice("int8", self.int8, INT8_MODES)
         if not self.embedder or not self.reader:
             raise UserError("embedder and reader must name a model directory or id")

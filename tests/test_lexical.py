@@ -110,3 +110,5 @@ def test_bm25_method_is_validated_everywhere():
     assert Settings().bm25_method == "postings"
     with pytest.raises(UserError, match="BM25 method must be one of postings, scan"):
         Settings(bm25_method="full")
+    with pytest.raises(UserError, match="drop --bm25-method or --store"):
+        Settings(bm25_method="scan", store="postgresql://localhost/db")
