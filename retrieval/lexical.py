@@ -94,9 +94,13 @@ class BM25Index:
         # A query of only stopwords or unknown words has nothing to match lexically.
         if not known:
             return empty
-        docs, inv, vals, weights, idf = self._scan(known) if method == BM25Method.SCAN else self._postings(known)
+        per_term = self._scan(known) if method == BM25Method.SCAN else self._postings(known)
+        idf = {t: w for t, _, _, w in per_term}
+        docs, inv = np.unique(np.concatenate([d for _, d, _, _ in per_term]), return_inverse=True)
         if not len(docs):
             return empty
+        vals = np.concatenate([v for _, _, v, _ in per_term])
+        weights = np.concatenate([np.full(len(d), w) for _, d, _, w in per_term])
         scores = np.bincount(inv, weights=vals, minlength=len(docs)).astype(np.float32)
         if min_match > 0:
             if 2 * len(known) <= len(terms):
@@ -119,35 +123,27 @@ class BM25Index:
     def _idf(self, df: int) -> float:
         return float(np.log(1 + (self.n - df + 0.5) / (df + 0.5)))  # Lucene's IDF
 
-    def _postings(self, known: list[str]):
-        """(sentence ids, their index in it per posting, posting scores, posting IDF weights, IDF per term)."""
+    def _postings(self, known: list[str]) -> list[tuple[str, np.ndarray, np.ndarray, float]]:
+        """(term, sentence ids holding it, their BM25 scores, the term's IDF) from the inverted index."""
         vocab = self.retriever.vocab_dict
         sc = self.retriever.scores
         indptr, indices, data = sc["indptr"], sc["indices"], sc["data"]
-        docs_l, vals_l, w_l = [], [], []
-        idf: dict[str, float] = {}
+        out = []
         for t in known:
             a, b = int(indptr[vocab[t]]), int(indptr[vocab[t] + 1])
             d = np.asarray(indices[a:b], dtype=np.int64)
             keep = d < self.n
-            idf[t] = self._idf(b - a)
-            docs_l.append(d[keep])
-            vals_l.append(np.asarray(data[a:b], dtype=np.float32)[keep])
-            w_l.append(np.full(int(keep.sum()), idf[t]))
-        docs = np.concatenate(docs_l)
-        uniq, inv = np.unique(docs, return_inverse=True)
-        return uniq, inv, np.concatenate(vals_l), np.concatenate(w_l), idf
+            out.append((t, d[keep], np.asarray(data[a:b], dtype=np.float32)[keep], self._idf(b - a)))
+        return out
 
-    def _scan(self, known: list[str]):
-        """The same postings, found by scoring every sentence once per term (bm25s' ``get_scores``)."""
-        per_term = {t: np.asarray(self.retriever.get_scores([t]), dtype=np.float32)[: self.n] for t in known}
-        idf = {t: self._idf(int((s > 0).sum())) for t, s in per_term.items()}
-        hits = [(np.flatnonzero(s), s, idf[t]) for t, s in per_term.items()]
-        docs = np.concatenate([h for h, _, _ in hits])
-        uniq, inv = np.unique(docs, return_inverse=True)
-        vals = np.concatenate([s[h] for h, s, _ in hits])
-        weights = np.concatenate([np.full(len(h), w) for h, _, w in hits])
-        return uniq, inv, vals, weights, idf
+    def _scan(self, known: list[str]) -> list[tuple[str, np.ndarray, np.ndarray, float]]:
+        """The same, found by scoring every sentence once per term (bm25s' ``get_scores``)."""
+        out = []
+        for t in known:
+            s = np.asarray(self.retriever.get_scores([t]), dtype=np.float32)[: self.n]
+            d = np.flatnonzero(s)
+            out.append((t, d, s[d], self._idf(len(d))))
+        return out
 
     def save(self, path: str) -> None:
         self.retriever.save(path)

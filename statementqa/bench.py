@@ -150,13 +150,12 @@ QUERIES = ["Where did the meeting take place?", "Who discovered penicillin?", "W
            "What is oxygen used for?"]
 
 
-def query_latency(index, emb, rounds: int = 5) -> tuple[list[float], list[str]]:
+def query_latency(index, emb, bm25_method: str, rounds: int = 5) -> tuple[list[float], list[str]]:
     """Milliseconds per hybrid search (query embedding, BM25, FAISS, fusion; top 5) over ``QUERIES``
-    asked ``rounds`` times, with the BM25 method of the environment's settings."""
+    asked ``rounds`` times."""
     from statementqa.retrieval.search import Retriever
-    from statementqa.settings import Settings
 
-    r = Retriever(index, emb, bm25_method=Settings.from_env().bm25_method)
+    r = Retriever(index, emb, bm25_method=bm25_method)
     qs = QUERIES * rounds
     lat = []
     for q in qs:
@@ -179,7 +178,7 @@ def worker_query(index_dir: str) -> dict:
     t0 = time.perf_counter()
     index = load(current_path(Path(index_dir)) or Path(index_dir), mmap=True)
     load_s = time.perf_counter() - t0
-    lat, _ = query_latency(index, emb)
+    lat, _ = query_latency(index, emb, settings.bm25_method)
     return {"index": str(index_dir), "sentences": len(index.sentences), "index_load_s": load_s,
             "query_p50_ms": percentile(lat, 50), "query_p95_ms": percentile(lat, 95),
             "dense_kind": index.manifest["dense"]["kind"], "rss_mb": _rss_mb(),
@@ -215,7 +214,7 @@ def worker_scale(size: str, source: str, work: str, baselines: str) -> dict:
     t1 = time.perf_counter()
     index = load(path, mmap=True)
     load_s = time.perf_counter() - t1
-    lat, qs = query_latency(index, emb)
+    lat, qs = query_latency(index, emb, settings.bm25_method)
     out = {"size": size, "documents": len(docs), "sentences": len(index.sentences), "build_s": build_s,
            "embed_s": stats["embed_s"], "sentences_per_s": len(index.sentences) / build_s, "index_load_s": load_s,
            "query_p50_ms": percentile(lat, 50), "query_p95_ms": percentile(lat, 95), "dense_kind": index.manifest["dense"]["kind"],
@@ -411,13 +410,17 @@ def query_only_table(res: dict) -> str:
     return "\n".join(rows)
 
 
+def _baseline_env(args) -> dict[str, str]:
+    return dict(kv.split("=", 1) for kv in (getattr(args, "baseline_env", None) or []))
+
+
 def main_bench(args) -> int:
     import tempfile
 
     from statementqa.retrieval.paths import DEFAULT_CORPUS
 
     if getattr(args, "query_index", None):
-        env = dict(kv.split("=", 1) for kv in (getattr(args, "baseline_env", None) or []))
+        env = _baseline_env(args)
         res = query_only(args.query_index, env, args.out)
         print(query_only_table(res))
         print(f"\nwritten to {args.out}")
@@ -442,7 +445,7 @@ def main_bench(args) -> int:
             res["latency_baseline_reader"] = {"reader": str(args.baseline_reader), **base}
             # and the shipped reader once more after it, so that drift in machine load shows
             res["latency_again"] = _run_worker("worker_latency", corpus, data)
-        env = dict(kv.split("=", 1) for kv in (getattr(args, "baseline_env", None) or []))
+        env = _baseline_env(args)
         if env:
             # Today's configuration (e.g. STATEMENTQA_EMBEDDER_BACKEND=torch) in the same run,
             # between two runs of this one so that drift in machine load shows.
