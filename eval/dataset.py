@@ -130,3 +130,17 @@ def load_dataset(path: Path, on_error: str = "skip") -> Dataset:
     if name.endswith(".jsonl"):
         return load_jsonl(path, on_error)
     raise UserError(f"{path}: unknown dataset format; use .jsonl (see eval/README.md) or SQuAD .json/.json.gz")
+
+
+def select_part(ds: Dataset, part: str) -> Dataset:
+    """Keep one part of a SQuAD dev file in place (``reader.squad.DEV_PARTS``: articles i % 3 == 0
+    train, 1 calibration, 2 test); questions and paragraphs alike. Returns ``ds``."""
+    from statementqa.reader.squad import DEV_PARTS
+
+    if ds.kind != "squad":
+        raise UserError("--part only applies to SQuAD files")
+    titles = sorted({i.title for i in ds.items}, key=[i.title for i in ds.items].index)
+    keep = {t for j, t in enumerate(titles) if j % 3 == DEV_PARTS[part]}
+    ds.items = [i for i in ds.items if i.title in keep]
+    ds.paragraphs = {k: v for k, v in ds.paragraphs.items() if k.rsplit("-", 1)[0] in keep}
+    return ds

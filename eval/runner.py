@@ -18,7 +18,7 @@ from statementqa.followup import Turn
 from statementqa.retrieval.errors import UserError
 
 from .aggregate import compute_metrics
-from .dataset import Dataset, Item, load_dataset
+from .dataset import Dataset, Item, load_dataset, select_part
 from .html_report import compare_runs, html_report, junit_xml, read_records
 from .metrics import score_answer
 from .report import HEADLINE, compare, fmt, gate, plots, report
@@ -147,14 +147,7 @@ def main_eval(args) -> int:
     dataset = args.dataset or DEFAULT_DATASET
     ds = load_dataset(dataset, args.on_error)
     if getattr(args, "part", None) and args.part != "all":
-        from statementqa.reader.squad import DEV_PARTS
-
-        if ds.kind != "squad":
-            raise UserError("--part only applies to SQuAD files")
-        titles = sorted({i.title for i in ds.items}, key=[i.title for i in ds.items].index)
-        keep = {t for j, t in enumerate(titles) if j % 3 == DEV_PARTS[args.part]}
-        ds.items = [i for i in ds.items if i.title in keep]
-        ds.paragraphs = {k: v for k, v in ds.paragraphs.items() if k.rsplit("-", 1)[0] in keep}
+        select_part(ds, args.part)
     if args.limit:
         ds.items = ds.items[: args.limit]
     out = args.out or Path("eval/runs") / dataset.name.split(".")[0]

@@ -5,6 +5,13 @@ an abstention decision and sentence citations.
   SQuAD questions by ``eval.calibrate`` ("right" = F1 >= 0.5 against the gold answer, an
   answer to an unanswerable question is wrong); without a calibration file a = 1, b = 0;
 * abstain when confidence < threshold (tuned for best F1 on the same held-out part);
+* which span: by default the reader's best-scoring usable span over all passages. With a
+  ``retrieval_weight`` w > 0 in the calibration (and the retrieval's sentence ranking given),
+  each passage's span is ranked by (span score - null score) + w / (1 + r), r = the best rank
+  among the sentences the span lies in (0 = the top retrieved sentence; no bonus when retrieval
+  did not rank them): the reader's preference and retrieval's agreement in one score, as in
+  BERTserini (Yang et al. 2019) but on the sentence, so that of two spans the reader scores alike
+  the one in the sentence retrieval found wins;
 * citations: every sentence the answer span overlaps (a span across sentences cites all of
   them); an answer inside list items also cites the list's lead-in sentence. The answer span
   always lies inside the cited sentences' extent (tested);
@@ -19,12 +26,13 @@ This module does no retrieval and runs no model.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from statementqa.retrieval.formats import page_of
 from statementqa.retrieval.types import Answer, Citation, DocumentIndex, Passage, Sentence
 
-from .model import ReadOut
+from .model import ReadOut, Span
 
 DEFAULT_CALIBRATION = {"a": 1.0, "b": 0.0, "threshold": 0.5}
 MAYBE_SHARE = 0.5  # "may answer" from this share of the abstention threshold up
@@ -78,9 +86,33 @@ class Located:
     score_diff: float  # span score - null score of the same feature
 
 
-def locate(passages: list[Passage], out: ReadOut, index: DocumentIndex) -> Located | None:
-    """Best span that falls inside citable sentences (spans in boilerplate/whitespace are skipped)."""
-    for span in out.spans:
+def _bonus(index: DocumentIndex, doc_id: str, a: int, b: int, rank: dict[tuple[str, int], int]) -> float:
+    """1 / (1 + r) for the best retrieval rank r of the sentences [a, b) overlaps; 0 when none is ranked."""
+    r = [rank[(doc_id, s.idx)] for s in overlapping(index.all_sentences[doc_id], a, b) if (doc_id, s.idx) in rank]
+    return 1.0 / (1 + min(r)) if r else 0.0
+
+
+def _order(passages: list[Passage], out: ReadOut, index: DocumentIndex, ranked: Sequence[Sentence] | None,
+           weight: float) -> list[Span]:
+    """The reader's spans in the order ``locate`` tries them (see the module docstring)."""
+    if weight <= 0 or not ranked:
+        return list(out.spans)
+    rank: dict[tuple[str, int], int] = {}
+    for r, s in enumerate(ranked):
+        rank.setdefault((s.doc_id, s.idx), r)
+
+    def key(span: Span) -> float:
+        p = passages[span.passage]
+        return span.score - span.null_score + weight * _bonus(index, p.doc_id, p.start + span.start, p.start + span.end, rank)
+
+    return sorted(out.spans, key=key, reverse=True)
+
+
+def locate(passages: list[Passage], out: ReadOut, index: DocumentIndex, ranked: Sequence[Sentence] | None = None,
+           weight: float = 0.0) -> Located | None:
+    """Best span that falls inside citable sentences (spans in boilerplate/whitespace are skipped);
+    ``ranked`` (retrieval's sentences, best first) and ``weight``: see the module docstring."""
+    for span in _order(passages, out, index, ranked, weight):
         p = passages[span.passage]
         doc = index.docs[p.doc_id].text
         a, b = trim_span(doc, p.start + span.start, p.start + span.end)
@@ -95,11 +127,14 @@ def locate(passages: list[Passage], out: ReadOut, index: DocumentIndex) -> Locat
 
 
 def assemble(question: str, passages: list[Passage], out: ReadOut, index: DocumentIndex, calib: dict | None = None,
-             related: list[Sentence] | None = None, threshold: float | None = None, may_answer: bool = True) -> Answer:
+             related: list[Sentence] | None = None, threshold: float | None = None, may_answer: bool = True,
+             ranked: Sequence[Sentence] | None = None) -> Answer:
+    """``related``: the top retrieved sentences (shown when abstaining); ``ranked``: retrieval's whole
+    sentence ranking, for the calibration's ``retrieval_weight`` (None: the reader alone picks)."""
     calib = {**DEFAULT_CALIBRATION, **(calib or {})}
     thr = calib["threshold"] if threshold is None else threshold
     related_c = [_cite(s, index) for s in (related or [])[:3]]
-    loc = locate(passages, out, index)
+    loc = locate(passages, out, index, ranked, float(calib.get("retrieval_weight", 0.0)))
     if loc is None:
         return Answer(question, "", 0.0, True, [], related_c)
     conf = confidence(loc.score_diff, calib)

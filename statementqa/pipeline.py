@@ -14,6 +14,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ from statementqa.followup import Turn, resolve
 from statementqa.language import foreign_language
 from statementqa.language import warm_up as warm_language
 from statementqa.reader.assemble import assemble
-from statementqa.reader.model import Reader
+from statementqa.reader.model import Reader, ReadOut
 from statementqa.retrieval.atomic import sha256_file
 from statementqa.retrieval.corpus import corpus_signature, load_corpus
 from statementqa.retrieval.embed import Embedder
@@ -30,14 +31,35 @@ from statementqa.retrieval.offline import offline_environment
 from statementqa.retrieval.quotes import contexts
 from statementqa.retrieval.search import Retriever, SearchResult, check_k, check_question
 from statementqa.retrieval.store import Index, open_index
-from statementqa.retrieval.types import Answer
+from statementqa.retrieval.types import Answer, Passage, Sentence
 from statementqa.settings import Settings
 
-__all__ = ["Pipeline", "Settings", "pipeline_from_args"]
+__all__ = ["Pipeline", "Reading", "Settings", "pipeline_from_args"]
 
 log = logging.getLogger(__name__)
 # A follow-up's retrieval query carries the previous turn too, so it may exceed the question limit.
 FOLLOWUP_QUERY_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One question's retrieval and reader output, before answer assembly (``Pipeline.read``)."""
+
+    question: str
+    interpreted_as: str | None  # the follow-up as the reader read it; None for a standalone question
+    index: Index
+    result: SearchResult
+    passages: list[Passage]
+    out: ReadOut
+    timings_ms: dict[str, float]
+
+    @property
+    def related(self) -> list[Sentence]:
+        return [h.sentence for h in self.result.sentences[:3]]
+
+    @property
+    def ranked(self) -> list[Sentence]:
+        return [h.sentence for h in self.result.sentences]
 
 
 class Pipeline:
@@ -162,10 +184,10 @@ class Pipeline:
         qv = self._qvec(question) if mode != "bm25" else None
         return r.search(question, k, mode, qvec=qv)
 
-    def ask(self, question: str, k: int | None = None, history: list[Turn] | None = None,
-            docs: list[str] | None = None) -> Answer:
-        """Answer ``question``; ``history`` (earlier turns, oldest first) resolves follow-ups; ``docs``
-        (document ids) restricts retrieval to those documents (None or empty: all)."""
+    def read(self, question: str, k: int | None = None, history: list[Turn] | None = None,
+             docs: list[str] | None = None) -> Reading:
+        """Retrieval and the reader for ``question`` without answer assembly: what ``ask`` assembles
+        (also used by ``eval.span_choice`` to try assembly settings on one reading)."""
         t0 = time.perf_counter()
         question = check_question(question)
         k = check_k(k if k is not None else self.settings.k)
@@ -179,17 +201,25 @@ class Pipeline:
         passages = [h.passage for h in res.hits]
         out = self.reader.read(rq.reader_question, passages, contexts(passages, index.docs))
         t3 = time.perf_counter()
-        related = [h.sentence for h in res.sentences[:3]]
-        ans = assemble(question, passages, out, index, self.reader.calibration, related, self._threshold_setting(),
-                       may_answer=self.settings.may_answer)
-        ans.retrieved = [p.passage_id for p in passages]
-        if rq.is_followup:
-            ans.interpreted_as = rq.reader_question
+        return Reading(question, rq.reader_question if rq.is_followup else None, index, res, passages, out,
+                       {"load": (t1 - t0) * 1e3, "retrieval": (t2 - t1) * 1e3, "reading": (t3 - t2) * 1e3})
+
+    def ask(self, question: str, k: int | None = None, history: list[Turn] | None = None,
+            docs: list[str] | None = None) -> Answer:
+        """Answer ``question``; ``history`` (earlier turns, oldest first) resolves follow-ups; ``docs``
+        (document ids) restricts retrieval to those documents (None or empty: all)."""
+        r = self.read(question, k, history, docs)
+        t3 = time.perf_counter()
+        ans = assemble(r.question, r.passages, r.out, r.index, self.reader.calibration, r.related,
+                       self._threshold_setting(), may_answer=self.settings.may_answer, ranked=r.ranked)
+        ans.retrieved = [p.passage_id for p in r.passages]
+        if r.interpreted_as is not None:
+            ans.interpreted_as = r.interpreted_as
         if ans.abstained:
-            ans.language = foreign_language(question)
+            ans.language = foreign_language(r.question)
         t4 = time.perf_counter()
-        ans.timings_ms = {"load": (t1 - t0) * 1e3, "retrieval": (t2 - t1) * 1e3, "reading": (t3 - t2) * 1e3,
-                          "assembly": (t4 - t3) * 1e3, "total": (t4 - t0) * 1e3}
+        ans.timings_ms = {**r.timings_ms, "assembly": (t4 - t3) * 1e3}
+        ans.timings_ms["total"] = sum(ans.timings_ms.values())
         return ans
 
     def threshold_record(self) -> dict | None:

@@ -248,7 +248,10 @@ def test_rate_limit_answers_429_and_size_limit_413(pipeline, caplog):
 
     from statementqa.webapp import create_app, start_in_thread
 
-    app = create_app(pipeline, warm=False, refresh_every=0, rate_limit=60, rate_burst=2, max_body=2048)
+    # Models loaded first and 1 question per minute: the bucket must not refill between the asks, even
+    # when each takes seconds on a busy machine (the first ask used to load the models: a minute under load).
+    pipeline.warm()
+    app = create_app(pipeline, warm=False, refresh_every=0, rate_limit=1, rate_burst=2, max_body=2048)
     server, base = start_in_thread(app)
     try:
         with caplog.at_level(logging.INFO, logger="statementqa.access"):

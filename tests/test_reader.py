@@ -66,6 +66,38 @@ def test_span_with_list_marker_is_trimmed(idx):
     assert ans.text == S[15].text and [c.sentence_index for c in ans.citations] == [13, 15]
 
 
+
+# Two spans: A (sentence 4, span-minus-null 3.0) and B (sentence 6, 2.5), each in its own passage.
+# The calibration's retrieval_weight w adds w / (1 + rank of the span's sentence in retrieval's ranking).
+@pytest.mark.parametrize(
+    "weight, ranking, winner",
+    [
+        (0.0, [6, 4], 4),      # off: the reader's best span
+        (1.0, None, 4),        # no ranking given (gold-paragraph reading): the reader's best span
+        (2.0, [6, 4], 6),      # B: 2.5 + 2 > A: 3.0 + 1
+        (1.0, [6, 4], 4),      # a tie (3.5 each): the reader's order
+        (0.4, [6, 4], 4),      # B: 2.9 < A: 3.2
+        (1.0, [4, 6], 4),      # retrieval agrees with the reader
+        (1.0, [6], 6),         # A's sentence unranked: no bonus
+        (1.0, [1, 2], 4),      # neither ranked: the reader's best span
+        (0.3, [6], 4),         # B: 2.8 < A: 3.0
+    ],
+)
+def test_retrieval_weight_picks_the_span(idx, weight, ranking, winner):
+    doc_id = idx.sentences[0].doc_id
+    S = idx.all_sentences[doc_id]
+    pa = next(p for p in idx.passages if 4 in p.sentence_idxs and 6 not in p.sentence_idxs)
+    pb = next(p for p in idx.passages if 6 in p.sentence_idxs and 4 not in p.sentence_idxs)
+    a = (S[4].start - pa.start, S[4].start - pa.start + 20)
+    b = (S[6].start - pb.start, S[6].start - pb.start + 20)
+    out = ReadOut([Span(0, *a, 9.0, 6.0), Span(1, *b, 9.5, 7.0)])  # spans come best score first
+    cal = {**CAL, "threshold": 0.0, "retrieval_weight": weight}
+    ranked = None if ranking is None else [S[i] for i in ranking]
+    ans = assemble("q?", [pa, pb], out, idx, cal, ranked=ranked)
+    assert [c.sentence_index for c in ans.citations] == [winner]
+    assert ans.text == S[winner].text[:20].rstrip()
+    assert ans.confidence == pytest.approx(confidence(3.0 if winner == 4 else 2.5, cal))
+
 def test_low_score_abstains_with_related(idx):
     p = _passage_with(idx, 1)
     S = idx.all_sentences[p.doc_id]
