@@ -102,8 +102,13 @@ def main(argv=None):
     cal = fit(rows, args.answerable_prior)
     cal.update(fitted_on="dev-v2.0-a calibration part (articles i % 3 == 1)", seconds=round(time.time() - t0))
     out = Path(args.reader) / "calibration.json"
+    old = json.loads(out.read_text()) if out.exists() else {}
     atomic_write_text(out, json.dumps(cal, indent=2))
     print(json.dumps(cal, indent=2))
+    if old.get("retrieval_weight"):
+        # Fitted against the old confidence and threshold: not carried over silently.
+        print(f"note: retrieval_weight {old['retrieval_weight']} dropped with the old calibration; refit it with "
+              f"`python -m statementqa.eval.span_choice --reader {args.reader} --write`")
 
 
 if __name__ == "__main__":

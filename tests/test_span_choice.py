@@ -13,6 +13,7 @@ from statementqa.eval.metrics import score_answer
 from statementqa.eval.runner import DEFAULT_DATASET
 from statementqa.eval.span_choice import GRID, choose, f1_at, read_all, replay
 from statementqa.followup import Turn
+from tests.conftest import SQUAD_DIR
 
 READER = Path(__file__).resolve().parents[1] / "reader" / "model"
 
@@ -64,3 +65,18 @@ def test_retrieval_agreement_answers_the_children_question(rows, pipeline):
     ans = replay([row], pipeline.reader.calibration, 2.0)[0]
     assert not ans.abstained and ans.text.startswith("We cannot allow children to be used as pawns")
     assert 0.0 in GRID
+
+
+@pytest.mark.skipif(not (SQUAD_DIR / "dev-v2.0-a.json.gz").exists(), reason="needs ../shared/data/squad (the app does not)")
+def test_recalibrating_drops_a_stale_weight_and_says_so(tmp_path, capsys):
+    """calibrate rewrites confidence and threshold; a weight fitted against the old ones is not kept."""
+    from statementqa.eval.calibrate import main as calibrate
+
+    reader = tmp_path / "reader"
+    shutil.copytree(READER, reader)
+    cal = json.loads((READER / "calibration.json").read_text())
+    (reader / "calibration.json").write_text(json.dumps({**cal, "retrieval_weight": 2.0}))
+    calibrate(["--reader", str(reader), "--limit", "40"])
+    new = json.loads((reader / "calibration.json").read_text())
+    assert "retrieval_weight" not in new and new["n"] == 40
+    assert "retrieval_weight 2.0 dropped" in capsys.readouterr().out
