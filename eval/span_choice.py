@@ -101,13 +101,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{w:8.1f} " + " ".join(f"{v:36.2f}" for v in row) + f" {sum(row) / len(row):8.2f}"
               + ("  <- chosen" if w == best else ""))
     if args.write:
-        from statementqa.reader.model import _resolve
-
-        src, local = _resolve(pl_t.settings.reader)
-        if not local:
+        src = pl_t.reader.local_dir()
+        if src is None:
             print("not a local reader directory: nothing written", file=sys.stderr)
             return 1
-        path = Path(src) / "calibration.json"
+        path = src / "calibration.json"
         data = json.loads(path.read_text()) if path.exists() else {}
         data["retrieval_weight"] = best
         data["retrieval_weight_fit"] = {

@@ -74,8 +74,9 @@ def _calibration(path: str) -> dict:
 
 
 @lru_cache(maxsize=4)
-def _load(name: str, device: str, int8: bool = False):
-    """The PyTorch model and the pair encoder of its tokenizer (the ONNX path never calls this)."""
+def _load(name: str, device: str, int8: bool = False, bf16: bool = False):
+    """The PyTorch model and the pair encoder of its tokenizer (the ONNX path never calls this);
+    ``bf16``: the weights cast to bfloat16 (``--reader-backend torch-bf16``)."""
     offline_environment()
     import torch
     from transformers import AutoModelForQuestionAnswering, AutoTokenizer
@@ -97,6 +98,8 @@ def _load(name: str, device: str, int8: bool = False):
     model.eval().to(device)
     if int8 and device == "cpu":
         model = quantize_int8(model)
+    elif bf16:
+        model = model.to(torch.bfloat16)
     return PairEncoder.from_hf(tok), model
 
 
@@ -111,7 +114,9 @@ class Reader:
         self.stride = stride
         self.int8 = int8
         if backend not in values(ReaderBackend):
-            raise ModelError(f"reader backend must be auto, torch or onnx (got {backend!r})")
+            raise ModelError(f"reader backend must be one of {', '.join(values(ReaderBackend))} (got {backend!r})")
+        if backend == ReaderBackend.TORCH_BF16 and int8:
+            raise ModelError("the reader is either int8 or bfloat16: drop --int8 reader or pick another --reader-backend")
         self.backend = backend
         self.cache_dir = str(cache_dir) if cache_dir else None  # where the ONNX export is kept
         # CPU threads per forward pass (default: the cores, at most 8); the app gives each of its
@@ -127,7 +132,7 @@ class Reader:
     def load(self):
         """The PyTorch model and its pair encoder (loads PyTorch; the ONNX path does not need it)."""
         with self._lock:
-            enc, model = _load(self.name, self.device, self.int8)
+            enc, model = _load(self.name, self.device, self.int8, self.backend == ReaderBackend.TORCH_BF16)
         if self.threads:
             import torch
 
@@ -141,7 +146,7 @@ class Reader:
 
     def session(self) -> OnnxReader | None:
         """The ONNX Runtime reader when that backend applies (auto: local model, CPU, not int8), else None."""
-        if self.backend == "torch" or self.device != "cpu" or self.int8:
+        if self.backend in (ReaderBackend.TORCH, ReaderBackend.TORCH_BF16) or self.device != "cpu" or self.int8:
             return None
         src, local = _resolve(self.name)  # clear errors for a missing or incomplete directory
         with self._lock:
@@ -155,6 +160,11 @@ class Reader:
     def calibration(self) -> dict:
         src, local = _resolve(self.name)
         return _calibration(src) if local else {}
+
+    def local_dir(self) -> Path | None:
+        """The reader's model directory (where ``calibration.json`` lives); None for a hub id."""
+        src, local = _resolve(self.name)
+        return Path(src) if local else None
 
     def read(self, question: str, passages: list[Passage] | list[str], contexts: list[str] | None = None) -> ReadOut:
         """Best span per feature; ``contexts[i]`` (e.g. "Secretary Nielsen said: ", see

@@ -16,8 +16,9 @@ the batches of each epoch are a pure function of seed and epoch) every ``--ckpt-
 steps to ``--work`` (default ``~/.cache/statementqa/runs/<run-id>``, env
 ``STATEMENTQA_RUNS``), atomically; ``--resume`` continues from there and refuses a
 checkpoint made with other settings or data. The log (stdout and ``train.log``) shows
-examples/s and time left. A GPU is used when present (bf16 autocast); the CPU path is the
-reproducible default. Calibration is a separate step (eval.calibrate); this script does
+examples/s and time left. A GPU is used when present (bf16 autocast); on a CPU with AMX bf16
+tiles (Intel Sapphire Rapids and later) the step runs under bf16 autocast too (``--bf16``; fp32
+elsewhere, and with ``--bf16 off``); the CPU path is the reproducible default. Calibration is a separate step (eval.calibrate); this script does
 not evaluate. (It is about 300 lines: options, data loading, the step loop,
 checkpoint/resume and export of one run are kept together; the data are ``reader.trainset``
 and ``reader.batching``.)
@@ -110,6 +111,9 @@ def parse_args(argv=None):
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (tests; 0: the whole run)")
     ap.add_argument("--limit-questions", type=int, default=0, help="use only the first N prepared questions (tests)")
     ap.add_argument("--device", default="auto", help="auto (cuda when present), cpu or cuda")
+    ap.add_argument("--bf16", default="auto", choices=["auto", "on", "off"],
+                    help="bf16 autocast: auto = on CUDA and on CPUs with AMX bf16 tiles (Intel Sapphire Rapids and "
+                         "later; several times faster there), off = fp32 everywhere")
     return ap.parse_args(argv)
 
 
@@ -196,6 +200,9 @@ def main(argv=None):
     run = {**{k: getattr(args, k) for k in _RUN_KEYS}, "data": ts.manifest.get("content_sha256"), "questions": ts.n_questions}
     if args.shared_norm:  # only when on, so runs made before the option existed keep their hash
         run["shared_norm"] = args.shared_norm
+    args.bf16_on = use_bf16(args.bf16, device)
+    if args.bf16_on and device == "cpu":  # likewise: a CPU run in fp32 keeps its hash
+        run["cpu_bf16"] = True
     run_hash = hashlib.sha256(json.dumps(run, sort_keys=True).encode()).hexdigest()[:16]
     random.seed(args.seed)
     np.random.seed(args.seed)
@@ -204,7 +211,8 @@ def main(argv=None):
     total = len(plan)
     n_noans = int((epoch_batches[0][0][:, 4] < 0).sum())
     say(f"{ts.n_questions} questions -> {len(epoch_batches[0][0])} inputs per epoch ({n_noans} no-answer), "
-        f"{args.epochs} epochs, {total} steps of {args.batch_size}; device {device}; run {run_hash}")
+        f"{args.epochs} epochs, {total} steps of {args.batch_size}; device {device}"
+        f"{' (bf16 autocast)' if args.bf16_on else ''}; run {run_hash}")
     model = AutoModelForQuestionAnswering.from_pretrained(init, dtype=torch.float32).to(device)
     if args.freeze_embeddings:
         model.get_input_embeddings().weight.requires_grad_(False)
@@ -236,7 +244,7 @@ def main(argv=None):
 
 
 def train_steps(args, model, optim, tok, ts, planned, step: int, stop: int, device: str, say, checkpoint) -> int:
-    """Run steps ``step`` .. ``stop`` - 1 of the plan (bf16 autocast on CUDA), logging every 50 steps
+    """Run steps ``step`` .. ``stop`` - 1 of the plan (bf16 autocast when ``use_bf16``), logging every 50 steps
     and checkpointing every ``--ckpt-every`` steps and at the end; returns the step reached."""
     import torch
 
@@ -254,7 +262,7 @@ def train_steps(args, model, optim, tok, ts, planned, step: int, stop: int, devi
         samples, bl = epoch_batches[ep]
         b = batching.collate(ts, samples[bl[j]], cls_id, sep_id, pad_id)
         b = {k: torch.from_numpy(v).to(device, non_blocking=True) for k, v in b.items()}
-        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=device == "cuda"):
+        with torch.autocast("cuda" if device == "cuda" else "cpu", dtype=torch.bfloat16, enabled=args.bf16_on):
             out = model(**b)
         loss = out.loss
         sums[0] += float(loss.detach())
@@ -283,6 +291,24 @@ def train_steps(args, model, optim, tok, ts, planned, step: int, stop: int, devi
         if step % args.ckpt_every == 0 or step == stop:
             checkpoint(step)
     return step
+
+
+def cpu_has_amx_bf16(cpuinfo: str | None = None) -> bool:
+    """Whether this CPU has AMX bf16 tiles (Linux /proc/cpuinfo flags; False where unknown)."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text()
+        except OSError:
+            return False
+    return any(line.startswith("flags") and "amx_bf16" in line.split() for line in cpuinfo.splitlines())
+
+
+def use_bf16(choice: str, device: str, cpuinfo: str | None = None) -> bool:
+    """``--bf16``: on/off as given; auto = CUDA, or a CPU with AMX bf16 (fp32 elsewhere: without AMX,
+    bf16 on a CPU is emulated and slower)."""
+    if choice in ("on", "off"):
+        return choice == "on"
+    return device == "cuda" or (device == "cpu" and cpu_has_amx_bf16(cpuinfo))
 
 
 def context_mask(b: dict):

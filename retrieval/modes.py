@@ -24,6 +24,9 @@ class ReaderBackend(StrEnum):
     AUTO = "auto"  # ONNX Runtime for a local reader on CPU, else PyTorch
     TORCH = "torch"
     ONNX = "onnx"
+    # PyTorch with the weights in bfloat16: ~1.6-1.9x faster reading on CPUs with AMX bf16 tiles
+    # (Intel Sapphire Rapids and later), same answers on the statement sets; emulated and slower elsewhere.
+    TORCH_BF16 = "torch-bf16"
 
 
 class EmbedderBackend(StrEnum):

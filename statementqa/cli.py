@@ -33,7 +33,8 @@ def _common(p: argparse.ArgumentParser) -> None:
     g.add_argument("--int8", choices=INT8_MODES, default=None,
                    help="dynamic int8 quantization on CPU (default: none; env STATEMENTQA_INT8)")
     g.add_argument("--reader-backend", choices=READER_BACKENDS, default=None,
-                   help="auto: ONNX Runtime for a local reader on CPU (same outputs, ~2x faster), else PyTorch")
+                   help="auto: ONNX Runtime for a local reader on CPU (same outputs, ~2x faster), else PyTorch; "
+                        "torch-bf16: PyTorch with bfloat16 weights, faster on CPUs with AMX (Intel Sapphire Rapids and later)")
     g.add_argument("--embedder-backend", choices=EMBEDDER_BACKENDS, default=None,
                    help="auto: ONNX Runtime for a local embedder on CPU (same vectors, ~3x faster queries), else "
                         "PyTorch sentence-transformers (env STATEMENTQA_EMBEDDER_BACKEND)")

@@ -90,7 +90,8 @@ def test_pipeline_overrides_are_checked(tmp_path):
     ({"k": "3"}, "k must be a whole number"),
     ({"index_type": "ivf"}, "index type must be one of auto, exact, hnsw"),
     ({"int8": "yes"}, "int8 must be one of none, reader, embedder, all"),
-    ({"reader_backend": "tf"}, "reader backend must be one of auto, torch, onnx"),
+    ({"reader_backend": "tf"}, "reader backend must be one of auto, torch, onnx, torch-bf16"),
+    ({"reader_backend": "torch-bf16", "int8": "all"}, "the reader is either int8 or bfloat16"),
     ({"threshold": 1.5}, "threshold must be between 0 and 1"),
     ({"max_answer_tokens": 0}, "max answer tokens"),
 ])

@@ -2,6 +2,8 @@
 QA model built here), the shipped model on the statement, and load errors."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from statementqa.reader.assemble import assemble, confidence
@@ -273,3 +275,39 @@ def test_onnx_backend_matches_torch(idx, tiny_model, tmp_path):
             assert x.score == pytest.approx(y.score, abs=1e-3) and x.null_score == pytest.approx(y.null_score, abs=1e-3)
     assert a.session() is None and b.session() is not None
     assert list(tmp_path.glob("onnx/reader-*.onnx"))  # exported once, cached by content hash
+
+
+@pytest.mark.slow
+def test_bf16_backend_answers_like_fp32(pipeline):
+    """--reader-backend torch-bf16 (the shipped reader's weights cast to bfloat16) answers the team's
+    71 questions like the fp32 default: at most two answers differ and F1 is within 0.5 (the rule
+    for any speed-up that changes numerics, as with int8); its scores stay close to fp32's."""
+    from statementqa.eval.dataset import load_dataset
+    from statementqa.eval.metrics import score_answer
+    from statementqa.followup import Turn
+    from statementqa.pipeline import Pipeline
+
+    torch = pytest.importorskip("torch")
+    bf = Pipeline(pipeline.settings, reader_backend="torch-bf16")
+    assert bf.reader.session() is None
+    enc, model = bf.reader.load()
+    assert next(model.parameters()).dtype == torch.bfloat16
+    items = load_dataset(Path(__file__).resolve().parents[1] / "eval" / "data" / "statement_qa.jsonl").items
+    differ, f1 = 0, {"fp32": 0.0, "bf16": 0.0}
+    for it in items:
+        hist = [Turn(q, a) for q, a in it.history] or None
+        a, b = pipeline.ask(it.question, history=hist), bf.ask(it.question, history=hist)
+        differ += (a.text, a.abstained) != (b.text, b.abstained)
+        assert abs(a.confidence - b.confidence) < 0.08, it.question
+        gold = list(it.answers) if it.answerable else []
+        f1["fp32"] += score_answer(gold, "" if a.abstained else a.text)[1]
+        f1["bf16"] += score_answer(gold, "" if b.abstained else b.text)[1]
+    assert differ <= 2
+    assert abs(f1["fp32"] - f1["bf16"]) * 100 / len(items) <= 0.5
+
+
+def test_local_dir_names_the_model_directory_or_none_for_a_hub_id():
+    """Where calibration.json is written (eval.calibrate, eval.span_choice --write)."""
+    model = Path(__file__).resolve().parents[1] / "reader" / "model"
+    assert Reader(str(model)).local_dir() == model
+    assert Reader("some-org/some-qa-model").local_dir() is None

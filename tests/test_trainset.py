@@ -186,3 +186,20 @@ def test_training_with_shared_norm_runs_and_records_it(ts, tmp_path):
     with pytest.raises(SystemExit, match="other settings"):  # a run without it is another run
         train.main(["--prepared", str(data), "--batch-size", "4", "--epochs", "1", "--threads", "1", "--neg-ratio", "1",
                     "--work", str(tmp_path / "w"), "--out", str(tmp_path / "m"), "--resume"])
+
+
+@pytest.mark.parametrize("choice, device, flags, expected", [
+    ("auto", "cpu", "fpu avx512f avx512_bf16 amx_bf16 amx_tile amx_int8", True),   # Sapphire Rapids
+    ("auto", "cpu", "fpu avx2 fma", False),                                      # AVX2 only (e.g. EPYC Milan)
+    ("auto", "cpu", "fpu avx512f avx512_bf16", False),                           # bf16 dot products but no AMX
+    ("auto", "cuda", "fpu avx2", True),
+    ("off", "cuda", "fpu amx_bf16", False),
+    ("on", "cpu", "fpu avx2", True),
+    ("auto", "cpu", "", False),                                                  # no cpuinfo: fp32
+])
+def test_bf16_autocast_choice(choice, device, flags, expected):
+    """--bf16 auto: bf16 autocast on CUDA and on CPUs with AMX bf16 tiles only (emulated bf16 is slower)."""
+    from statementqa.reader.train import use_bf16
+
+    cpuinfo = f"processor\t: 0\nflags\t\t: {flags}\n" if flags else ""
+    assert use_bf16(choice, device, cpuinfo) is expected
