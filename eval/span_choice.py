@@ -87,8 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit:
         squad.items, stmt.items = squad.items[: args.limit], stmt.items[: args.limit]
     t0 = time.time()
-    pl_s = Pipeline(corpus=str(_squad_corpus(squad, args.work)), data_dir=str(args.work / "index"), **over)
     pl_t = Pipeline(**over)
+    pl_s = Pipeline(corpus=str(_squad_corpus(squad, args.work)), data_dir=str(args.work / "index"), **over)
+    pl_s.reader = pl_t.reader  # one reader (one model load) for both sets; it loads on first read
     sets = {"SQuAD dev-v2.0-a calib part, e2e": (pl_s, read_all(pl_s, squad)),
             f"{args.statement_set.name}": (pl_t, read_all(pl_t, stmt))}
     cal = pl_t.reader.calibration
