@@ -18,8 +18,8 @@ steps to ``--work`` (default ``~/.cache/statementqa/runs/<run-id>``, env
 checkpoint made with other settings or data. The log (stdout and ``train.log``) shows
 examples/s and time left. A GPU is used when present (bf16 autocast); on a CPU with AMX bf16
 tiles (Intel Sapphire Rapids and later) the step runs under bf16 autocast too (``--bf16``; fp32
-elsewhere, and with ``--bf16 off``); the CPU path is the reproducible default. Calibration is a separate step (eval.calibrate); this script does
-not evaluate. (It is about 300 lines: options, data loading, the step loop,
+elsewhere, and with ``--bf16 off``); the CPU path is the reproducible default. Calibration is a
+separate step (eval.calibrate); this script does not evaluate. (It is about 300 lines: options, data loading, the step loop,
 checkpoint/resume and export of one run are kept together; the data are ``reader.trainset``
 and ``reader.batching``.)
 """

@@ -126,7 +126,7 @@ class Settings:
             raise UserError("--bm25-method scan is a baseline of the files index; the PostgreSQL store scores BM25 in SQL: "
                             "drop --bm25-method or --store")
         _choice("int8", self.int8, INT8_MODES)
-        if self.reader_backend == ReaderBackend.TORCH_BF16 and self.int8 in (Int8Mode.READER, Int8Mode.ALL):
+        if self.reader_backend == ReaderBackend.TORCH_BF16 and self.quantized("reader"):
             raise UserError("the reader is either int8 or bfloat16: drop --int8 reader/all or pick another --reader-backend")
         if not self.embedder or not self.reader:
             raise UserError("embedder and reader must name a model directory or id")
