@@ -13,6 +13,7 @@ otherwise on PyTorch; both tokenize with ``reader.encode``. This module does not
 from __future__ import annotations
 
 import json
+import logging
 import os
 import threading
 from dataclasses import dataclass
@@ -31,6 +32,17 @@ from .encode import PairEncoder
 from .onnx import OnnxReader, onnx_reader
 
 DEFAULT_READER = Path(__file__).resolve().parent / "model"
+log = logging.getLogger(__name__)
+
+
+def cpu_has_amx_bf16(cpuinfo: str | None = None) -> bool:
+    """Whether this CPU has AMX bf16 tiles (Linux /proc/cpuinfo flags; False where unknown)."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text()
+        except OSError:
+            return False
+    return any(line.startswith("flags") and "amx_bf16" in line.split() for line in cpuinfo.splitlines())
 
 
 @dataclass(frozen=True)
@@ -99,6 +111,9 @@ def _load(name: str, device: str, int8: bool = False, bf16: bool = False):
     if int8 and device == "cpu":
         model = quantize_int8(model)
     elif bf16:
+        if device == "cpu" and not cpu_has_amx_bf16():
+            log.warning("--reader-backend torch-bf16 on a CPU without AMX bf16 tiles: bfloat16 is emulated here and "
+                        "reads slower than the default; use --reader-backend auto")
         model = model.to(torch.bfloat16)
     return PairEncoder.from_hf(tok), model
 

@@ -293,19 +293,11 @@ def train_steps(args, model, optim, tok, ts, planned, step: int, stop: int, devi
     return step
 
 
-def cpu_has_amx_bf16(cpuinfo: str | None = None) -> bool:
-    """Whether this CPU has AMX bf16 tiles (Linux /proc/cpuinfo flags; False where unknown)."""
-    if cpuinfo is None:
-        try:
-            cpuinfo = Path("/proc/cpuinfo").read_text()
-        except OSError:
-            return False
-    return any(line.startswith("flags") and "amx_bf16" in line.split() for line in cpuinfo.splitlines())
-
-
 def use_bf16(choice: str, device: str, cpuinfo: str | None = None) -> bool:
     """``--bf16``: on/off as given; auto = CUDA, or a CPU with AMX bf16 (fp32 elsewhere: without AMX,
     bf16 on a CPU is emulated and slower)."""
+    from .model import cpu_has_amx_bf16
+
     if choice in ("on", "off"):
         return choice == "on"
     return device == "cuda" or (device == "cpu" and cpu_has_amx_bf16(cpuinfo))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from statementqa.reader.assemble import assemble, confidence
 from statementqa.reader.model import Reader, ReadOut, Span
@@ -311,3 +313,44 @@ def test_local_dir_names_the_model_directory_or_none_for_a_hub_id():
     model = Path(__file__).resolve().parents[1] / "reader" / "model"
     assert Reader(str(model)).local_dir() == model
     assert Reader("some-org/some-qa-model").local_dir() is None
+
+
+_WORDS = ["Nielsen", "met", "ministers.", "Enough", "is", "enough!", "Criminals", "exploit", "people?", "-", "\n", "\n\n",
+          "Original", "source", "can", "be", "found", "here.", "1.", "Border", "Security", "“Today,", "we", "said."]
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.sampled_from(_WORDS), min_size=1, max_size=80), data=st.data())
+def test_overlapping_matches_a_scan_of_every_sentence(words, data):
+    """The binary search in ``overlapping`` finds exactly the sentences a scan of the document does,
+    for spans whose ends sit on, just before or just after sentence boundaries."""
+    from statementqa.reader.assemble import overlapping
+    from statementqa.retrieval.segment import segment
+
+    text = " ".join(words)
+    sents = segment(text, "d")
+    edges = [0, len(text)] + [x for s in sents for x in (s.start, s.end)]
+    a = data.draw(st.sampled_from(edges)) + data.draw(st.integers(-1, 1))
+    b = max(a, data.draw(st.sampled_from(edges)) + data.draw(st.integers(-1, 1)))
+    scan = [s for s in sents if s.start < b and a < s.end and not s.boilerplate]
+    assert overlapping(sents, a, b) == scan
+
+
+@pytest.mark.parametrize("amx, warned", [(False, True), (True, False)])
+def test_bf16_backend_warns_without_amx(tiny_model, tmp_path, monkeypatch, caplog, amx, warned):
+    """torch-bf16 on a CPU without AMX bf16 (emulated bfloat16: slower than the default) says so in
+    one line with what to use instead; on an AMX CPU it loads quietly."""
+    import shutil
+
+    from statementqa.reader import model as reader_model
+
+    d = tmp_path / f"tiny-{amx}"  # a fresh path: the loader caches per model name
+    shutil.copytree(tiny_model, d)
+    monkeypatch.setattr(reader_model, "cpu_has_amx_bf16", lambda cpuinfo=None: amx)
+    with caplog.at_level("WARNING", logger="statementqa.reader.model"):
+        out = Reader(str(d), backend="torch-bf16").read("Who met?", ["Nielsen met the ministers."])
+    assert out.spans
+    msgs = [r.getMessage() for r in caplog.records if "torch-bf16" in r.getMessage()]
+    assert bool(msgs) is warned
+    if warned:
+        assert "--reader-backend auto" in msgs[0] and "\n" not in msgs[0]
