@@ -200,8 +200,8 @@ def main(argv=None):
     run = {**{k: getattr(args, k) for k in _RUN_KEYS}, "data": ts.manifest.get("content_sha256"), "questions": ts.n_questions}
     if args.shared_norm:  # only when on, so runs made before the option existed keep their hash
         run["shared_norm"] = args.shared_norm
-    args.bf16_on = use_bf16(args.bf16, device)
-    if args.bf16_on and device == "cpu":  # likewise: a CPU run in fp32 keeps its hash
+    bf16_on = use_bf16(args.bf16, device)
+    if bf16_on and device == "cpu":  # likewise: a CPU run in fp32 keeps its hash
         run["cpu_bf16"] = True
     run_hash = hashlib.sha256(json.dumps(run, sort_keys=True).encode()).hexdigest()[:16]
     random.seed(args.seed)
@@ -212,7 +212,7 @@ def main(argv=None):
     n_noans = int((epoch_batches[0][0][:, 4] < 0).sum())
     say(f"{ts.n_questions} questions -> {len(epoch_batches[0][0])} inputs per epoch ({n_noans} no-answer), "
         f"{args.epochs} epochs, {total} steps of {args.batch_size}; device {device}"
-        f"{' (bf16 autocast)' if args.bf16_on else ''}; run {run_hash}")
+        f"{' (bf16 autocast)' if bf16_on else ''}; run {run_hash}")
     model = AutoModelForQuestionAnswering.from_pretrained(init, dtype=torch.float32).to(device)
     if args.freeze_embeddings:
         model.get_input_embeddings().weight.requires_grad_(False)
@@ -233,18 +233,20 @@ def main(argv=None):
 
     t0 = time.time()
     stop = min(total, step + args.max_steps) if args.max_steps else total
-    step = train_steps(args, model, (params, opt, sched), tok, ts, (plan, epoch_batches), step, stop, device, say, checkpoint)
+    step = train_steps(args, model, (params, opt, sched), tok, ts, (plan, epoch_batches), step, stop, device, say, checkpoint,
+                       bf16=bf16_on)
     if step < total:
         say(f"stopped at step {step}/{total} (--max-steps); continue with --resume")
         return
-    info = {**vars(args), "init": str(args.init), "run_hash": run_hash, "device": device,
+    info = {**vars(args), "bf16_on": bf16_on, "init": str(args.init), "run_hash": run_hash, "device": device,
             "data": ts.manifest, "steps": total, "train_seconds_last_session": round(time.time() - t0)}
     export(model, tok, Path(args.out), info)
     say(f"done: wrote {args.out}")
 
 
-def train_steps(args, model, optim, tok, ts, planned, step: int, stop: int, device: str, say, checkpoint) -> int:
-    """Run steps ``step`` .. ``stop`` - 1 of the plan (bf16 autocast when ``use_bf16``), logging every 50 steps
+def train_steps(args, model, optim, tok, ts, planned, step: int, stop: int, device: str, say, checkpoint,
+                bf16: bool = False) -> int:
+    """Run steps ``step`` .. ``stop`` - 1 of the plan (bf16 autocast when ``bf16``, see ``use_bf16``), logging every 50 steps
     and checkpointing every ``--ckpt-every`` steps and at the end; returns the step reached."""
     import torch
 
@@ -262,7 +264,7 @@ def train_steps(args, model, optim, tok, ts, planned, step: int, stop: int, devi
         samples, bl = epoch_batches[ep]
         b = batching.collate(ts, samples[bl[j]], cls_id, sep_id, pad_id)
         b = {k: torch.from_numpy(v).to(device, non_blocking=True) for k, v in b.items()}
-        with torch.autocast("cuda" if device == "cuda" else "cpu", dtype=torch.bfloat16, enabled=args.bf16_on):
+        with torch.autocast("cuda" if device == "cuda" else "cpu", dtype=torch.bfloat16, enabled=bf16):
             out = model(**b)
         loss = out.loss
         sums[0] += float(loss.detach())
