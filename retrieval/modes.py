@@ -1,6 +1,7 @@
 """The modes a user can choose, defined once as string enums: FAISS index type, search mode,
-reader and embedder backends, the BM25 method and int8 quantization. The settings, the argparse ``choices``, the dense index, the
-retriever and the reader all take their allowed values from here (``values()``). A ``StrEnum``
+reader and embedder backends, the BM25 method, the exact dense search and int8 quantization. The
+settings, the argparse ``choices``, the dense index, the retriever and the reader all take their
+allowed values from here (``values()``). A ``StrEnum``
 member equals its string, so ``"hybrid" == SearchMode.HYBRID``. Nothing else lives here.
 """
 from __future__ import annotations
@@ -38,6 +39,13 @@ class EmbedderBackend(StrEnum):
 class BM25Method(StrEnum):
     POSTINGS = "postings"  # from the inverted index: only sentences holding a query term are touched
     SCAN = "scan"  # one full-corpus score vector per query term (the method before issue #16; a bench baseline)
+
+
+class DenseSearch(StrEnum):
+    # Exhaustive search over fp16 copies of the vectors, split across the cores, from
+    # ``retrieval.dense.FP16_MIN_VECTORS`` vectors on (below that, and for HNSW, as fp32)
+    FP16 = "fp16"
+    FP32 = "fp32"  # exhaustive over the stored float32 vectors (the method before it; a bench baseline)
 
 
 class Int8Mode(StrEnum):

@@ -16,7 +16,7 @@ import numpy as np
 from .embed import Embedder
 from .errors import QueryError
 from .lexical import MIN_MATCH
-from .modes import BM25Method, SearchMode, values
+from .modes import BM25Method, DenseSearch, SearchMode, values
 from .store import Index
 from .types import Hit, Sentence
 
@@ -69,13 +69,17 @@ def rrf(rankings: list[list[int]], k: int = RRF_K) -> dict[int, float]:
 
 class Retriever:
     def __init__(self, index: Index, embedder: Embedder | None = None, depth: int = 50,
-                 bm25_method: str = BM25Method.POSTINGS):
+                 bm25_method: str = BM25Method.POSTINGS, dense_search: str = DenseSearch.FP16):
         if bm25_method not in values(BM25Method):
             raise QueryError(f"BM25 method must be one of {values(BM25Method)} (got {bm25_method!r})")
+        if dense_search not in values(DenseSearch):
+            raise QueryError(f"dense search must be one of {values(DenseSearch)} (got {dense_search!r})")
         self.index = index
         self.embedder = embedder or Embedder(index.manifest.get("embedder"))
         self.depth = depth
         self.bm25_method = bm25_method
+        # fp16: exhaustive over fp16 copies split across the cores from retrieval.dense.FP16_MIN_VECTORS on
+        self.dense_method = "fp16" if dense_search == DenseSearch.FP16 else "auto"
 
     def rank_sentences(self, question: str, mode: str = "hybrid", qvec: np.ndarray | None = None,
                        docs: frozenset[str] | None = None) -> list[SentenceHit]:
@@ -99,7 +103,7 @@ class Retriever:
         bm_sc: dict[int, float] = {}
         if mode in ("hybrid", "dense"):
             qv = qvec if qvec is not None else self.embedder.encode_query(question)
-            sc, ids = self.index.dense.search(qv, depth)
+            sc, ids = self.index.dense.search(qv, depth, method=self.dense_method)
             for s, i in zip(sc[0], ids[0]):
                 if i >= 0:
                     dense_ids.append(int(i))

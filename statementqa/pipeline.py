@@ -105,7 +105,8 @@ class Pipeline:
             index, info = open_pg_index(docs, self.settings.index_params(), self.store, self.embedder)
             return index, info, PgRetriever(index, self.store, self.embedder)
         index, info = open_index(docs, self.settings.index_params(), self.settings.data_dir, self.embedder, mmap=self.settings.mmap)
-        return index, info, Retriever(index, self.embedder, bm25_method=self.settings.bm25_method)
+        return index, info, Retriever(index, self.embedder, bm25_method=self.settings.bm25_method,
+                                      dense_search=self.settings.dense_search)
 
     @property
     def store(self):
@@ -287,5 +288,6 @@ def pipeline_from_args(args) -> Pipeline:
                     chunk_overlap=getattr(args, "chunk_overlap", None), int8=getattr(args, "int8", None),
                     reader_backend=getattr(args, "reader_backend", None), may_answer=getattr(args, "may_answer", None),
                     embedder_backend=getattr(args, "embedder_backend", None),
-                    bm25_method=getattr(args, "bm25_method", None), store=getattr(args, "store", None),
+                    bm25_method=getattr(args, "bm25_method", None), dense_search=getattr(args, "dense_search", None),
+                    store=getattr(args, "store", None),
                     read_dsns=getattr(args, "read_dsn", None))

@@ -22,7 +22,16 @@ from typing import Mapping
 from statementqa.reader.model import DEFAULT_READER
 from statementqa.retrieval.embed import DEFAULT_EMBEDDER
 from statementqa.retrieval.errors import UserError
-from statementqa.retrieval.modes import BM25Method, EmbedderBackend, IndexType, Int8Mode, ReaderBackend, SearchMode, values
+from statementqa.retrieval.modes import (
+    BM25Method,
+    DenseSearch,
+    EmbedderBackend,
+    IndexType,
+    Int8Mode,
+    ReaderBackend,
+    SearchMode,
+    values,
+)
 from statementqa.retrieval.paths import DEFAULT_CORPUS, default_data_dir
 
 INDEX_TYPES = values(IndexType)
@@ -30,6 +39,7 @@ INT8_MODES = values(Int8Mode)
 READER_BACKENDS = values(ReaderBackend)
 EMBEDDER_BACKENDS = values(EmbedderBackend)
 BM25_METHODS = values(BM25Method)
+DENSE_SEARCHES = values(DenseSearch)
 SEARCH_MODES = values(SearchMode)
 MAX_K = 50
 
@@ -41,6 +51,7 @@ ENV = {
     "STATEMENTQA_READER_BACKEND": "reader_backend",
     "STATEMENTQA_EMBEDDER_BACKEND": "embedder_backend",
     "STATEMENTQA_BM25_METHOD": "bm25_method",
+    "STATEMENTQA_DENSE_SEARCH": "dense_search",
     "STATEMENTQA_INT8": "int8",
     "STATEMENTQA_MAY_ANSWER": "may_answer",
     "STATEMENTQA_STORE": "store",
@@ -71,6 +82,8 @@ class Settings:
     embedder_backend: str = EmbedderBackend.AUTO
     # BM25 from the inverted index; "scan" (the method before issue #16) only as a bench baseline.
     bm25_method: str = BM25Method.POSTINGS
+    # Exact dense search over fp16 copies split across the cores (large corpora); "fp32" as before.
+    dense_search: str = DenseSearch.FP16
     int8: str = Int8Mode.NONE  # dynamic int8 quantization
     mmap: bool = True  # memory-map the exact FAISS index and vectors (low RSS for large corpora)
     # When abstaining, offer the top sentence as "not sure - this sentence may answer it" (reader.assemble).
@@ -122,6 +135,7 @@ class Settings:
         _choice("reader backend", self.reader_backend, READER_BACKENDS)
         _choice("embedder backend", self.embedder_backend, EMBEDDER_BACKENDS)
         _choice("BM25 method", self.bm25_method, BM25_METHODS)
+        _choice("dense search", self.dense_search, DENSE_SEARCHES)
         if self.store is not None and self.bm25_method != BM25Method.POSTINGS:
             raise UserError("--bm25-method scan is a baseline of the files index; the PostgreSQL store scores BM25 in SQL: "
                             "drop --bm25-method or --store")

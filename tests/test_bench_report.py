@@ -87,13 +87,15 @@ def test_query_only_bench_against_the_scan_baseline(pipeline, tmp_path):
     from statementqa.bench import query_only, query_only_table
 
     pipeline.index  # noqa: B018 - built and saved under the data dir
-    res = query_only(pipeline.settings.data_dir, {"STATEMENTQA_BM25_METHOD": "scan"}, tmp_path / "q.json", rounds=1)
-    assert [(r["config"], r["bm25_method"]) for r in res["query_only"]] == [("this", "postings"), ("baseline", "scan")]
+    base = {"STATEMENTQA_BM25_METHOD": "scan", "STATEMENTQA_DENSE_SEARCH": "fp32"}
+    res = query_only(pipeline.settings.data_dir, base, tmp_path / "q.json", rounds=1)
+    assert [(r["config"], r["bm25_method"], r["dense_search"]) for r in res["query_only"]] == [
+        ("this", "postings", "fp16"), ("baseline", "scan", "fp32")]
     for r in res["query_only"]:
         assert r["sentences"] == len(pipeline.index.sentences) and 0 < r["query_p50_ms"] <= r["query_p95_ms"]
     assert res["ratio_query_p95_ms"] == res["query_only"][0]["query_p95_ms"] / res["query_only"][1]["query_p95_ms"]
     assert json.loads((tmp_path / "q.json").read_text()) == res
-    assert "| baseline | 1 |" in query_only_table(res) and "this / baseline (best round of each)" in query_only_table(res)
+    assert "| scan | fp32 |" in query_only_table(res) and "| baseline | 1 |" in query_only_table(res) and "this / baseline (best round of each)" in query_only_table(res)
     bad = subprocess.run([sys.executable, "-m", "statementqa", "bench", "--query-index", str(tmp_path)],
                          capture_output=True, text=True)
     assert bad.returncode != 0 and "holds no saved index" in bad.stderr and "Traceback" not in bad.stderr

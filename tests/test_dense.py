@@ -71,7 +71,7 @@ def test_exact_search_method_rule(monkeypatch):
     idx.search(np.ones((1, 8), np.float32), 3)
     idx.search(np.ones((1, 8), np.float32), 3, "blas")
     assert used == [1, 1]
-    with pytest.raises(ValueError, match="auto, blas or faiss"):
+    with pytest.raises(ValueError, match="auto, blas, faiss, fp16"):
         idx.search(np.ones((1, 8), np.float32), 3, "gpu")
 
 
@@ -127,3 +127,120 @@ def test_stored_vectors_are_faiss_own_copy(kind):
     np.testing.assert_array_equal(view, v)
     assert not view.flags.writeable and view.dtype == np.float32
     assert DenseIndex.build(v[:0], DenseParams("exact")).stored_vectors().shape == (0, 16)
+
+
+def _fp16_index(monkeypatch, n: int, d: int = 384, seed: int = 0, min_vectors: int = 1000):
+    import statementqa.retrieval.dense as dense
+
+    monkeypatch.setattr(dense, "FP16_MIN_VECTORS", min_vectors)
+    monkeypatch.delitem(sys.modules, "torch", raising=False)  # the rule skips the shards with PyTorch loaded
+    x = _unit(np.random.default_rng(seed), n, d)
+    return x, DenseIndex.build(x, DenseParams("exact"))
+
+
+@pytest.mark.parametrize("n, k, cores", [(3000, 50, 2), (2500, 10, 1), (4001, 50, 3), (1000, 1000, 8)])
+def test_fp16_search_against_numpy(monkeypatch, n, k, cores):
+    """The fp16 shards against float32 NumPy: every returned score is its vector's float32 score to
+    1e-3 (fp16 rounding of unit vectors), nothing scoring more than 2e-3 above the k-th returned one
+    is left out, ids are unique, best first with ties by the lower id; one shard per core (at most 4)."""
+    import statementqa.retrieval.dense as dense
+
+    monkeypatch.setattr(dense.os, "cpu_count", lambda: cores)
+    x, idx = _fp16_index(monkeypatch, n)
+    q = _unit(np.random.default_rng(n + 1), 5, 384)
+    scores, ids = idx.search(q, k, "fp16")
+    assert idx._fp16 is not None and idx._fp16.count() == min(cores, dense.FP16_MAX_SHARDS)
+    assert ids.shape == (5, k) and ids.dtype == np.int64 and scores.dtype == np.float32
+    brute = q @ x.T
+    for r in range(5):
+        assert len(set(ids[r].tolist())) == k and ids[r].min() >= 0
+        np.testing.assert_allclose(scores[r], brute[r, ids[r]], atol=1e-3)
+        assert all((a > b) or (a == b and i < j) for a, b, i, j in zip(scores[r], scores[r][1:], ids[r], ids[r][1:]))
+        left_out = np.setdiff1d(np.arange(n), ids[r])
+        if len(left_out):
+            assert brute[r, left_out].max() <= brute[r, ids[r]].min() + 2e-3
+
+
+def test_fp16_search_finds_what_float32_finds(monkeypatch):
+    """Queries near stored vectors (well-separated scores, as real questions and their sentences):
+    the fp16 shards return exactly the float32 ranking."""
+    x, idx = _fp16_index(monkeypatch, 5000)
+    rng = np.random.default_rng(7)
+    q = x[[3, 1200, 4999]] + 0.05 * rng.standard_normal((3, 384)).astype(np.float32)
+    q /= np.linalg.norm(q, axis=1, keepdims=True)
+    s16, i16 = idx.search(q, 5, "fp16")
+    s32, i32 = idx.search(q, 5, "blas")
+    np.testing.assert_array_equal(i16, i32)
+    assert i16[:, 0].tolist() == [3, 1200, 4999]
+    np.testing.assert_allclose(s16, s32, atol=1e-3)
+
+
+def test_fp16_search_rule(monkeypatch):
+    """``fp16``: the shards for a few queries over at least FP16_MIN_VECTORS vectors without PyTorch;
+    below that size, with many queries or with PyTorch loaded it falls back to ``auto``; HNSW ignores it."""
+    import statementqa.retrieval.dense as dense
+
+    x, idx = _fp16_index(monkeypatch, 1500, d=16, min_vectors=1000)
+    used = []
+    monkeypatch.setattr(DenseIndex, "_exact_fp16", lambda self, q, k: used.append(("fp16", len(q))) or (None, None))
+    monkeypatch.setattr(DenseIndex, "_exact_blas", lambda self, q, k: used.append(("blas", len(q))) or (None, None))
+    one = np.ones((1, 16), np.float32)
+    idx.search(one, 3, "fp16")
+    idx.search(one, 3)  # auto: never the shards
+    idx.search(np.ones((dense.BLAS_MIN_QUERIES, 16), np.float32), 3, "fp16")  # FAISS's own search
+    monkeypatch.setattr(dense, "FP16_MIN_VECTORS", 2000)
+    idx.search(one, 3, "fp16")
+    monkeypatch.setitem(sys.modules, "torch", object())
+    monkeypatch.setattr(dense, "FP16_MIN_VECTORS", 1000)
+    idx.search(one, 3, "fp16")  # PyTorch loaded: FAISS's loop
+    assert used == [("fp16", 1), ("blas", 1), ("blas", 1)]
+    hnsw = DenseIndex.build(x, DenseParams("hnsw"))
+    assert hnsw.search(one, 3, "fp16")[1].shape == (1, 3) and hnsw._fp16 is None
+
+
+def test_fp16_shards_are_made_once_under_concurrent_searches(monkeypatch):
+    """The app's concurrent requests: the first searches race to make the copies; one set is made
+    and every thread gets the same answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    x, idx = _fp16_index(monkeypatch, 3000)
+    made = []
+    real = DenseIndex.fp16_shards
+
+    def counting(self):
+        out = real(self)
+        made.append(id(out))
+        return out
+
+    monkeypatch.setattr(DenseIndex, "fp16_shards", counting)
+    q = x[:1]
+    with ThreadPoolExecutor(6) as ex:
+        results = list(ex.map(lambda _: idx.search(q, 10, "fp16"), range(12)))
+    assert len(set(made)) == 1
+    for s, i in results:
+        np.testing.assert_array_equal(i, results[0][1])
+        np.testing.assert_array_equal(s, results[0][0])
+    assert results[0][1][0, 0] == 0
+
+
+def test_dense_search_setting_reaches_the_retriever():
+    """``--dense-search`` / STATEMENTQA_DENSE_SEARCH: validated at the edge in one line, carried from
+    the command line through the settings to the retriever's dense method (fp32 = the rule before)."""
+    from statementqa.cli import build_parser
+    from statementqa.pipeline import pipeline_from_args
+    from statementqa.retrieval.errors import QueryError, UserError
+    from statementqa.retrieval.search import Retriever
+    from statementqa.settings import Settings
+
+    assert Settings().dense_search == "fp16"
+    assert Settings.from_env({"STATEMENTQA_DENSE_SEARCH": "fp32"}).dense_search == "fp32"
+    with pytest.raises(UserError, match="^dense search must be one of fp16, fp32 \\(got 'fp8'\\)$"):
+        Settings(dense_search="fp8")
+    args = build_parser().parse_args(["ask", "--dense-search", "fp32", "Where did the meeting take place?"])
+    assert pipeline_from_args(args).settings.dense_search == "fp32"
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["ask", "--dense-search", "fp8", "q"])
+    with pytest.raises(QueryError, match="dense search must be one of"):
+        Retriever(None, object(), dense_search="fp8")  # type: ignore[arg-type]
+    assert Retriever(None, object(), dense_search="fp32").dense_method == "auto"  # type: ignore[arg-type]
+    assert Retriever(None, object()).dense_method == "fp16"  # type: ignore[arg-type]
