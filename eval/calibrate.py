@@ -63,6 +63,9 @@ def fit(rows, answerable_prior: float | None = 0.75) -> dict:
     x = np.array([[max(r["diff"], -50.0)] for r in rows])
     y = np.array([int(r["answerable"] and r["f1"] >= 0.5) for r in rows])
     has = np.array([r["answerable"] for r in rows])
+    if not 0 < has.sum() < len(has):
+        raise ValueError(f"calibration needs answerable and unanswerable questions; these {len(rows)} are all "
+                         f"{'answerable' if len(has) and has.all() else 'unanswerable'}: raise --limit (100 or more) or drop it")
     share = float(has.mean())
     prior = share if answerable_prior is None else answerable_prior
     w = np.where(has, prior / share, (1 - prior) / (1 - share))
@@ -96,10 +99,14 @@ def main(argv=None):
                     help="expected share of answerable questions in use (the calibration set is re-weighted to it)")
     args = ap.parse_args(argv)
     t0 = time.time()
-    reader = Reader(args.reader)
+    from statementqa.retrieval.errors import ModelError
+
     qas = list(iter_qas(dev_part(load_squad(DEV_V2A), "calib")))[: args.limit]
-    rows = collect(reader, qas)
-    cal = fit(rows, args.answerable_prior)
+    try:
+        rows = collect(Reader(args.reader), qas)
+        cal = fit(rows, args.answerable_prior)
+    except (ModelError, ValueError) as e:
+        raise SystemExit(f"error: {e}") from None
     cal.update(fitted_on="dev-v2.0-a calibration part (articles i % 3 == 1)", seconds=round(time.time() - t0))
     out = Path(args.reader) / "calibration.json"
     old = json.loads(out.read_text()) if out.exists() else {}

@@ -80,3 +80,22 @@ def test_recalibrating_drops_a_stale_weight_and_says_so(tmp_path, capsys):
     new = json.loads((reader / "calibration.json").read_text())
     assert "retrieval_weight" not in new and new["n"] == 40
     assert "retrieval_weight 2.0 dropped" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not (SQUAD_DIR / "dev-v2.0-a.json.gz").exists(), reason="needs ../shared/data/squad (the app does not)")
+@pytest.mark.parametrize("args, msg", [
+    (["--limit", "3"], "calibration needs answerable and unanswerable questions; these 3 are all answerable: raise --limit"),
+    (["--reader", "/nonexistent/reader"], "does not exist; pass an existing model directory"),
+])
+def test_calibrate_refuses_in_one_line(tmp_path, args, msg):
+    """A --limit whose questions are all of one kind (nothing to fit) or a bad --reader: one line that
+    says what to change, no traceback, and the reader's calibration.json untouched."""
+    from statementqa.eval.calibrate import main as calibrate
+
+    reader = tmp_path / "reader"
+    shutil.copytree(READER, reader)
+    before = (reader / "calibration.json").read_bytes()
+    with pytest.raises(SystemExit) as e:
+        calibrate(["--reader", str(reader), *args])
+    assert str(e.value).startswith("error: ") and msg in str(e.value) and "\n" not in str(e.value)
+    assert (reader / "calibration.json").read_bytes() == before
