@@ -57,7 +57,7 @@ def overlapping(sentences: list[Sentence], start: int, end: int) -> list[Sentenc
     range: O(log n) per span, not a scan of the document (a 10k-sentence book is read often)."""
     lo = bisect_right(sentences, start, key=lambda s: s.end)  # first sentence ending after start
     hi = bisect_left(sentences, end, key=lambda s: s.start, lo=lo)  # first one starting at or after end
-    return [s for s in sentences[lo:hi] if s.start < end and start < s.end and not s.boilerplate]
+    return [s for s in sentences[lo:hi] if not s.boilerplate]  # every one in the range overlaps
 
 
 def sentences_for_span(sentences: list[Sentence], start: int, end: int) -> list[Sentence]:

@@ -150,7 +150,7 @@ QUERIES = ["Where did the meeting take place?", "Who discovered penicillin?", "W
            "What is oxygen used for?"]
 
 
-def query_latency(index, emb, bm25_method: str, rounds: int = 5, dense_search: str = "fp16") -> tuple[list[float], list[str]]:
+def query_latency(index, emb, bm25_method: str, *, dense_search: str, rounds: int = 5) -> tuple[list[float], list[str]]:
     """Milliseconds per hybrid search (query embedding, BM25, FAISS, fusion; top 5) over ``QUERIES``
     asked ``rounds`` times (after one unmeasured search: the fp16 copies are made on the first)."""
     from statementqa.retrieval.search import Retriever
