@@ -42,9 +42,11 @@ class BM25Method(StrEnum):
 
 
 class DenseSearch(StrEnum):
-    # Exhaustive search over fp16 copies of the vectors, split across the cores, from
-    # ``retrieval.dense.FP16_MIN_VECTORS`` vectors on (below that, and for HNSW, as fp32)
-    FP16 = "fp16"
+    # From ``retrieval.dense.FP16_MIN_VECTORS`` vectors on (below that, and for HNSW, as fp32):
+    # exact, an int8 pre-scan split across the cores whose candidates are rescored in float32 with
+    # a proof that nothing left out ranks higher (``retrieval.dense``)
+    INT8 = "int8"
+    FP16 = "fp16"  # exhaustive over fp16 copies split across the cores (float32's ranking up to near-ties)
     FP32 = "fp32"  # exhaustive over the stored float32 vectors (the method before it; a bench baseline)
 
 

@@ -69,7 +69,7 @@ def rrf(rankings: list[list[int]], k: int = RRF_K) -> dict[int, float]:
 
 class Retriever:
     def __init__(self, index: Index, embedder: Embedder | None = None, depth: int = 50,
-                 bm25_method: str = BM25Method.POSTINGS, dense_search: str = DenseSearch.FP16):
+                 bm25_method: str = BM25Method.POSTINGS, dense_search: str = DenseSearch.INT8):
         if bm25_method not in values(BM25Method):
             raise QueryError(f"BM25 method must be one of {values(BM25Method)} (got {bm25_method!r})")
         if dense_search not in values(DenseSearch):
@@ -78,8 +78,8 @@ class Retriever:
         self.embedder = embedder or Embedder(index.manifest.get("embedder"))
         self.depth = depth
         self.bm25_method = bm25_method
-        # fp16: exhaustive over fp16 copies split across the cores from retrieval.dense.FP16_MIN_VECTORS on
-        self.dense_method = "fp16" if dense_search == DenseSearch.FP16 else "auto"
+        # int8 / fp16: the compact copies split across the cores from retrieval.dense.FP16_MIN_VECTORS on
+        self.dense_method = "auto" if dense_search == DenseSearch.FP32 else str(dense_search)
 
     def rank_sentences(self, question: str, mode: str = "hybrid", qvec: np.ndarray | None = None,
                        docs: frozenset[str] | None = None) -> list[SentenceHit]:
@@ -140,19 +140,19 @@ class Retriever:
             for pi in self.index.sent_to_passages.get((h.sentence.doc_id, h.sentence.idx), []):
                 cand.setdefault(pi, []).append(h)
 
+        # ``shits`` is best first (ties by row), so each passage's list is too: its first hit is its best.
         def key(pi):
             hs = cand[pi]
             p = self.index.passages[pi]
-            best = max(h.score for h in hs)
+            top = hs[0]
             # Prefer passages that centre on the best sentence: context on both sides.
             mid = (len(p.sentence_idxs) - 1) / 2
-            top = max(hs, key=lambda h: h.score)
             off = abs(p.sentence_idxs.index(top.sentence.idx) - mid) if top.sentence.idx in p.sentence_idxs else 0
-            return (-best, -(sum(h.score for h in hs) - best), off, pi)
+            return (-top.score, -(sum(h.score for h in hs) - top.score), off, pi)
 
         hits = []
         for pi in sorted(cand, key=key)[:k]:
-            hs = sorted(cand[pi], key=lambda h: -h.score)
+            hs = cand[pi]
             p = self.index.passages[pi]
             dr = [h.dense_rank for h in hs if h.dense_rank]
             br = [h.bm25_rank for h in hs if h.bm25_rank]

@@ -42,9 +42,10 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="postings (default): BM25 from the inverted index; scan: one full-corpus pass per query term, "
                         "the slower method kept as a benchmark baseline (env STATEMENTQA_BM25_METHOD)")
     g.add_argument("--dense-search", choices=DENSE_SEARCHES, default=None,
-                   help="fp16 (default): the exact dense search over fp16 copies of the vectors, split across the cores, "
-                        "from 20,000 sentences on (same ranking up to near-ties, ~1.5x faster at 100k); fp32: over the "
-                        "stored float32 vectors only (env STATEMENTQA_DENSE_SEARCH)")
+                   help="int8 (default): from 20,000 sentences on, an int8 pre-scan split across the cores whose best "
+                        "candidates are rescored in float32, with a bound proving nothing left out ranks higher (float32's "
+                        "ranking); fp16: over fp16 copies (same ranking up to near-ties); fp32: over the stored float32 "
+                        "vectors only (env STATEMENTQA_DENSE_SEARCH)")
     g.add_argument("--may-answer", choices=["on", "off"], default=None,
                    help="when abstaining, offer the top sentence as 'not sure - this sentence may answer it' "
                         "(default on; env STATEMENTQA_MAY_ANSWER)")

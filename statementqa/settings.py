@@ -82,8 +82,9 @@ class Settings:
     embedder_backend: str = EmbedderBackend.AUTO
     # BM25 from the inverted index; "scan" (the method before issue #16) only as a bench baseline.
     bm25_method: str = BM25Method.POSTINGS
-    # Exact dense search over fp16 copies split across the cores (large corpora); "fp32" as before.
-    dense_search: str = DenseSearch.FP16
+    # Exact dense search through an int8 pre-scan split across the cores (large corpora); "fp16"
+    # (the fp16 copies), "fp32" as before.
+    dense_search: str = DenseSearch.INT8
     int8: str = Int8Mode.NONE  # dynamic int8 quantization
     mmap: bool = True  # memory-map the exact FAISS index and vectors (low RSS for large corpora)
     # When abstaining, offer the top sentence as "not sure - this sentence may answer it" (reader.assemble).

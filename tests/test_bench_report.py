@@ -90,7 +90,7 @@ def test_query_only_bench_against_the_scan_baseline(pipeline, tmp_path):
     base = {"STATEMENTQA_BM25_METHOD": "scan", "STATEMENTQA_DENSE_SEARCH": "fp32"}
     res = query_only(pipeline.settings.data_dir, base, tmp_path / "q.json", rounds=1)
     assert [(r["config"], r["bm25_method"], r["dense_search"]) for r in res["query_only"]] == [
-        ("this", "postings", "fp16"), ("baseline", "scan", "fp32")]
+        ("this", "postings", "int8"), ("baseline", "scan", "fp32")]
     for r in res["query_only"]:
         assert r["sentences"] == len(pipeline.index.sentences) and 0 < r["query_p50_ms"] <= r["query_p95_ms"]
     assert res["ratio_query_p95_ms"] == res["query_only"][0]["query_p95_ms"] / res["query_only"][1]["query_p95_ms"]

@@ -57,6 +57,24 @@ def test_exact_ties_go_to_the_lower_id():
     assert ids.tolist() == [[0, 2, 3]] and scores.tolist() == [[1.0, 1.0, 1.0]]
 
 
+@pytest.mark.parametrize("method", ["blas", "int8"])
+def test_a_tie_across_the_kth_place_goes_to_the_lower_ids(monkeypatch, method):
+    """Many copies of one vector (a sentence repeated through a corpus) tie across the k-th place:
+    the lower ids are kept, whatever order a partial sort leaves them in (seen at 100k real
+    sentences: a duplicate pair at place 50)."""
+    import statementqa.retrieval.dense as dense
+
+    monkeypatch.setattr(dense, "FP16_MIN_VECTORS", 1000)
+    monkeypatch.delitem(sys.modules, "torch", raising=False)
+    rng = np.random.default_rng(11)
+    x = _unit(rng, 3000, 32) * 0.5
+    tied = rng.permutation(3000)[:300]
+    x[tied] = _unit(rng, 1, 32)
+    scores, ids = DenseIndex.build(x, DenseParams("exact")).search(x[tied[0]], 20, method)
+    assert ids[0].tolist() == sorted(tied.tolist())[:20]
+    np.testing.assert_allclose(scores[0], 1.0, atol=1e-6)
+
+
 def test_exact_search_method_rule(monkeypatch):
     """``auto``: BLAS for a few queries unless PyTorch is loaded (its spinning threads), FAISS else."""
     import statementqa.retrieval.dense as dense
@@ -71,7 +89,7 @@ def test_exact_search_method_rule(monkeypatch):
     idx.search(np.ones((1, 8), np.float32), 3)
     idx.search(np.ones((1, 8), np.float32), 3, "blas")
     assert used == [1, 1]
-    with pytest.raises(ValueError, match="auto, blas, faiss, fp16"):
+    with pytest.raises(ValueError, match="auto, blas, faiss, fp16, int8"):
         idx.search(np.ones((1, 8), np.float32), 3, "gpu")
 
 
@@ -183,9 +201,11 @@ def test_fp16_search_rule(monkeypatch):
     x, idx = _fp16_index(monkeypatch, 1500, d=16, min_vectors=1000)
     used = []
     monkeypatch.setattr(DenseIndex, "_exact_fp16", lambda self, q, k: used.append(("fp16", len(q))) or (None, None))
+    monkeypatch.setattr(DenseIndex, "_exact_int8", lambda self, q, k: used.append(("int8", len(q))) or (None, None))
     monkeypatch.setattr(DenseIndex, "_exact_blas", lambda self, q, k: used.append(("blas", len(q))) or (None, None))
     one = np.ones((1, 16), np.float32)
     idx.search(one, 3, "fp16")
+    idx.search(one, 3, "int8")
     idx.search(one, 3)  # auto: never the shards
     idx.search(np.ones((dense.BLAS_MIN_QUERIES, 16), np.float32), 3, "fp16")  # FAISS's own search
     monkeypatch.setattr(dense, "FP16_MIN_VECTORS", 2000)
@@ -193,9 +213,11 @@ def test_fp16_search_rule(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", object())
     monkeypatch.setattr(dense, "FP16_MIN_VECTORS", 1000)
     idx.search(one, 3, "fp16")  # PyTorch loaded: FAISS's loop
-    assert used == [("fp16", 1), ("blas", 1), ("blas", 1)]
+    idx.search(one, 3, "int8")
+    assert used == [("fp16", 1), ("int8", 1), ("blas", 1), ("blas", 1)]
     hnsw = DenseIndex.build(x, DenseParams("hnsw"))
     assert hnsw.search(one, 3, "fp16")[1].shape == (1, 3) and hnsw._fp16 is None
+    assert hnsw.search(one, 3, "int8")[1].shape == (1, 3) and hnsw._int8 is None
 
 
 def test_fp16_shards_are_made_once_under_concurrent_searches(monkeypatch):
@@ -232,9 +254,9 @@ def test_dense_search_setting_reaches_the_retriever():
     from statementqa.retrieval.search import Retriever
     from statementqa.settings import Settings
 
-    assert Settings().dense_search == "fp16"
+    assert Settings().dense_search == "int8"
     assert Settings.from_env({"STATEMENTQA_DENSE_SEARCH": "fp32"}).dense_search == "fp32"
-    with pytest.raises(UserError, match="^dense search must be one of fp16, fp32 \\(got 'fp8'\\)$"):
+    with pytest.raises(UserError, match="^dense search must be one of int8, fp16, fp32 \\(got 'fp8'\\)$"):
         Settings(dense_search="fp8")
     args = build_parser().parse_args(["ask", "--dense-search", "fp32", "Where did the meeting take place?"])
     assert pipeline_from_args(args).settings.dense_search == "fp32"
@@ -243,4 +265,115 @@ def test_dense_search_setting_reaches_the_retriever():
     with pytest.raises(QueryError, match="dense search must be one of"):
         Retriever(None, object(), dense_search="fp8")  # type: ignore[arg-type]
     assert Retriever(None, object(), dense_search="fp32").dense_method == "auto"  # type: ignore[arg-type]
-    assert Retriever(None, object()).dense_method == "fp16"  # type: ignore[arg-type]
+    assert Retriever(None, object()).dense_method == "int8"  # type: ignore[arg-type]
+    assert Retriever(None, object(), dense_search="fp16").dense_method == "fp16"  # type: ignore[arg-type]
+
+
+def _clustered(rng, n: int, d: int = 384, centres: int = 40, spread: float = 0.35) -> np.ndarray:
+    """Unit vectors around a few centres: scores spread like real sentences' (a question's own
+    sentences stand out), unlike independent random vectors, which all score ~0 +- 0.05."""
+    c = _unit(rng, centres, d)
+    x = c[rng.integers(0, centres, n)] + spread * _unit(rng, n, d)
+    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+
+def _assert_float32_ranking(x, q, scores, ids, k):
+    """Exactly NumPy's float32 top-k: same scores (to float32 rounding of the sum), nothing left out
+    scores higher than the k-th, best first with ties by the lower id."""
+    brute = q @ x.T
+    assert ids.shape == (len(q), k) and ids.dtype == np.int64 and scores.dtype == np.float32
+    for r in range(len(q)):
+        want = np.lexsort((np.arange(len(x)), -brute[r]))[:k]
+        np.testing.assert_allclose(scores[r], brute[r, ids[r]], atol=1e-6)
+        np.testing.assert_allclose(scores[r], brute[r, want], atol=1e-6)
+        assert len(set(ids[r].tolist())) == k
+        left_out = np.setdiff1d(np.arange(len(x)), ids[r])
+        if len(left_out):
+            assert brute[r, left_out].max() <= scores[r, -1] + 1e-6
+        assert all((a > b) or (a == b and i < j) for a, b, i, j in zip(scores[r], scores[r][1:], ids[r], ids[r][1:]))
+
+
+@pytest.mark.parametrize("seed, scale, dead", [(0, 1.0, 0), (1, 3.5, 5), (2, 0.01, 0), (3, 1.0, 384)])
+def test_int8_error_bound_holds_for_every_vector(seed, scale, dead):
+    """The proof's premise: for every stored vector, |float32 score - int8 score| <= eps, on unit and
+    non-unit vectors, with dimensions that are zero everywhere (``dead``; all of them: zero vectors),
+    for queries of any length."""
+    from statementqa.retrieval.dense import _Int8Copy
+
+    rng = np.random.default_rng(seed)
+    x = _clustered(rng, 3000, 64, centres=5) * scale * rng.uniform(0.2, 1.0, (3000, 1)).astype(np.float32)
+    x[:, 64 - min(dead, 64):] = 0 if dead else x[:, 64 - min(dead, 64):]
+    q = np.vstack([_unit(rng, 6, 64) * np.array([[1], [2], [0.001], [10], [1], [1]], np.float32),
+                   np.zeros((1, 64), np.float32)])
+    copy = _Int8Copy.make(x, chunk=700)
+    qi, sc, eps = copy.quantize(q)
+    assert np.array_equal(qi, np.rint(qi)) and np.abs(qi).max() <= 127
+    codes = np.vstack([copy.parts[i].reconstruct_n(0, copy.parts[i].ntotal) for i in range(len(copy.parts))])
+    assert np.array_equal(codes, np.rint(codes)) and np.abs(codes).max() <= 127
+    approx = (qi.astype(np.float64) @ codes.T.astype(np.float64)) / sc[:, None]
+    exact = q.astype(np.float64) @ x.T.astype(np.float64)
+    assert (np.abs(exact - approx) <= eps[:, None]).all()
+    # the bound is not vacuous: well under the spread of the scores (what the pre-scan needs)
+    assert (eps[:-1] < 0.1 * np.abs(exact[:-1]).max(axis=1) + 1.5e-5).all()
+
+
+@pytest.mark.parametrize("n, k, cores", [(3000, 50, 2), (2500, 10, 1), (4001, 50, 3), (1200, 5, 8)])
+def test_int8_search_is_float32s_ranking(monkeypatch, n, k, cores):
+    """The int8 pre-scan with its proof against NumPy float32 on clustered vectors, where the proof
+    holds at the first candidates (checked: no fallback to the full float32 product)."""
+    import statementqa.retrieval.dense as dense
+
+    monkeypatch.setattr(dense.os, "cpu_count", lambda: cores)
+    monkeypatch.setattr(dense, "FP16_MIN_VECTORS", 1000)
+    monkeypatch.delitem(sys.modules, "torch", raising=False)
+    rng = np.random.default_rng(n)
+    x = _clustered(rng, n)
+    idx = DenseIndex.build(x, DenseParams("exact"))
+    fallbacks = []
+    real_blas = DenseIndex._exact_blas
+    monkeypatch.setattr(DenseIndex, "_exact_blas", lambda self, q, k: fallbacks.append(len(q)) or real_blas(self, q, k))
+    q = x[rng.integers(0, n, 6)] + 0.3 * _unit(rng, 6, 384)
+    q /= np.linalg.norm(q, axis=1, keepdims=True)
+    scores, ids = idx.search(q, k, "int8")
+    assert fallbacks == [] and idx._int8.shards.count() == min(cores, dense.FP16_MAX_SHARDS)
+    _assert_float32_ranking(x, q, scores, ids, k)
+
+
+def test_int8_search_when_the_proof_fails(monkeypatch):
+    """Independent random vectors (every score ~0 +- 0.05, inside the bound) and exact duplicates
+    (ties): the candidates grow, then the float32 product answers; still float32's ranking, ties
+    by the lower id."""
+    import statementqa.retrieval.dense as dense
+
+    monkeypatch.setattr(dense, "FP16_MIN_VECTORS", 1000)
+    monkeypatch.delitem(sys.modules, "torch", raising=False)
+    rng = np.random.default_rng(5)
+    x = _unit(rng, 5000, 384)
+    x[4000:4100] = x[17]  # 101 copies of one vector: a tie across the k-th place
+    idx = DenseIndex.build(x, DenseParams("exact"))
+    q = np.vstack([_unit(rng, 3, 384), x[17:18]])
+    scores, ids = idx.search(q, 50, "int8")
+    _assert_float32_ranking(x, q, scores, ids, 50)
+    assert ids[3].tolist() == [17] + list(range(4000, 4049))
+
+
+def test_int8_copy_is_made_once_under_concurrent_searches(monkeypatch):
+    """Concurrent first searches: one int8 copy, the same answer in every thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import statementqa.retrieval.dense as dense
+
+    monkeypatch.setattr(dense, "FP16_MIN_VECTORS", 1000)
+    monkeypatch.delitem(sys.modules, "torch", raising=False)
+    x = _clustered(np.random.default_rng(9), 3000)
+    idx = DenseIndex.build(x, DenseParams("exact"))
+    made = []
+    real = dense._Int8Copy.make
+    monkeypatch.setattr(dense._Int8Copy, "make", staticmethod(lambda v: made.append(1) or real(v)))
+    with ThreadPoolExecutor(6) as ex:
+        results = list(ex.map(lambda _: idx.search(x[:1], 10, "int8"), range(12)))
+    assert made == [1]
+    for s, i in results:
+        np.testing.assert_array_equal(i, results[0][1])
+        np.testing.assert_array_equal(s, results[0][0])
+    assert results[0][1][0, 0] == 0
