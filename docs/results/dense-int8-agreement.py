@@ -20,15 +20,15 @@ qs = [qa["question"] for a in dev["data"] for p in a["paragraphs"] for qa in p["
 Q = Embedder().encode(qs)
 dn = index.dense
 searched, fallbacks = [], []
-real_search, real_blas = dense._Int8Copy.make, dense.DenseIndex._exact_blas
+real_blas = dense.DenseIndex._exact_blas
 r32 = [dn.search(q[None], 50, "blas") for q in Q]
 copy = dn.int8_copy()
 orig = copy.shards.search
 copy.shards.search = lambda qi, m: searched.append(m) or orig(qi, m)  # noqa: E731 (counts candidate rounds)
 dense.DenseIndex._exact_blas = lambda self, q, k: fallbacks.append(len(q)) or real_blas(self, q, k)
 r8 = [dn.search(q[None], 50, "int8") for q in Q]
-s32 = np.vstack([a for a, b in r32]); i32 = np.vstack([b for a, b in r32])
-s8 = np.vstack([a for a, b in r8]); i8 = np.vstack([b for a, b in r8])
+s32, i32 = np.vstack([a for a, b in r32]), np.vstack([b for a, b in r32])
+s8, i8 = np.vstack([a for a, b in r8]), np.vstack([b for a, b in r8])
 print(json.dumps({
     "vectors": len(dn), "queries": len(qs), "candidates_first": dense.INT8_CANDIDATES,
     "top50_same_order": float((i32 == i8).all(axis=1).mean()),
