@@ -238,7 +238,7 @@ class _Int8Copy:
     step: np.ndarray  # (d,) float32
     max_norm: float  # largest ||c * step|| over the vectors
     max_err: float  # largest ||x - c * step||
-    dim_err: np.ndarray  # (d,) largest |x_d - c_d * step_d|
+    dim_err: np.ndarray  # (d,) float64, largest |x_d - c_d * step_d|
 
     @staticmethod
     def make(vecs: np.ndarray, chunk: int = 16_384) -> "_Int8Copy":
@@ -250,16 +250,17 @@ class _Int8Copy:
         inv = np.divide(1.0, step, out=np.zeros_like(step), where=step > 0)
         n_shards = max(1, min(os.cpu_count() or 1, FP16_MAX_SHARDS))
         shards = faiss.IndexShards(d, True, True)  # threaded, ids continue across shards
-        parts, max_norm, max_err, dim_err = [], 0.0, 0.0, np.zeros(d, np.float32)
+        parts, max_norm, max_err, dim_err = [], 0.0, 0.0, np.zeros(d, np.float64)
         for part in np.array_split(np.arange(n), n_shards):
             sq = faiss.IndexScalarQuantizer(d, faiss.ScalarQuantizer.QT_8bit_direct_signed, faiss.METRIC_INNER_PRODUCT)
             for a in range(part[0] if len(part) else 0, part[-1] + 1 if len(part) else 0, chunk):
                 x = vecs[a:min(a + chunk, part[-1] + 1)]
                 c = np.clip(np.rint(x * inv), -127, 127).astype(np.float32)
-                back = c * step
+                # in float64: the stored float32 steps times the codes, exactly (a float32 product would round)
+                back = c.astype(np.float64) * step
                 err = x - back
-                max_norm = max(max_norm, float(np.sqrt((back.astype(np.float64) ** 2).sum(axis=1)).max()))
-                max_err = max(max_err, float(np.sqrt((err.astype(np.float64) ** 2).sum(axis=1)).max()))
+                max_norm = max(max_norm, float(np.sqrt((back ** 2).sum(axis=1)).max()))
+                max_err = max(max_err, float(np.sqrt((err ** 2).sum(axis=1)).max()))
                 np.maximum(dim_err, np.abs(err).max(axis=0), out=dim_err)
                 sq.add(c)
             shards.add_shard(sq)
@@ -276,6 +277,8 @@ class _Int8Copy:
         qi = np.rint(qs * scale[:, None])
         # q.x - qi.c/scale = g.(c*step) + q.(x - c*step), with g = (qs - qi/scale) / step
         g = np.divide(qs - qi / scale[:, None], self.step, out=np.zeros_like(qs), where=self.step > 0)
-        vec_err = np.minimum(np.abs(q) @ self.dim_err.astype(np.float64), np.linalg.norm(q, axis=1) * self.max_err)
-        eps = np.linalg.norm(g, axis=1) * self.max_norm + vec_err + 1e-5  # + float32 rounding of the rescoring
+        qn = np.linalg.norm(q.astype(np.float64), axis=1)
+        vec_err = np.minimum(np.abs(q.astype(np.float64)) @ self.dim_err, qn * self.max_err)
+        # + the float32 rounding of the rescored dot products (relative to their largest possible size)
+        eps = np.linalg.norm(g, axis=1) * self.max_norm + vec_err + 1e-5 * np.maximum(1.0, qn * self.max_norm)
         return qi.astype(np.float32), scale, eps
