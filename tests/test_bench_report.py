@@ -99,3 +99,47 @@ def test_query_only_bench_against_the_scan_baseline(pipeline, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "statementqa", "bench", "--query-index", str(tmp_path)],
                          capture_output=True, text=True)
     assert bad.returncode != 0 and "holds no saved index" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_latency_worker_interleaves_pipeline_and_naive_on_one_session(pipeline, monkeypatch):
+    """The per-question bench: each question goes to the pipeline and to the naive whole-document
+    reader back to back, in alternating order, on one ONNX reader session; the ratio is the two p50s'."""
+    import statementqa.eval.dataset as dataset
+    from statementqa import bench
+    from statementqa.pipeline import Pipeline
+    from statementqa.reader.model import Reader
+
+    real_load = dataset.load_jsonl
+
+    def first_six(path):
+        ds = real_load(path)
+        ds.items = ds.items[:6]
+        return ds
+
+    calls, sessions = [], set()
+    real_ask, real_read = Pipeline.ask, Reader.read
+
+    def ask(self, q, *a, **kw):
+        calls.append(("ours", q))
+        sessions.add(id(self.reader.session()))
+        return real_ask(self, q, *a, **kw)
+
+    def read(self, q, passages, *a, **kw):
+        if passages and getattr(passages[0], "passage_id", None) == "whole":
+            calls.append(("naive", q))
+            sessions.add(id(self.session()))
+        return real_read(self, q, passages, *a, **kw)
+
+    monkeypatch.setattr(dataset, "load_jsonl", first_six)
+    monkeypatch.setattr(Pipeline, "ask", ask)
+    monkeypatch.setattr(Reader, "read", read)
+    pipeline.index  # noqa: B018 - built under the data dir
+    res = bench.worker_latency(str(pipeline.settings.corpus), str(pipeline.settings.data_dir))
+    asked = [c for c in calls if c[1] != "What is this document about?"]  # the warm-up question
+    from statementqa.eval.runner import DEFAULT_DATASET
+
+    qs = [it.question for it in real_load(DEFAULT_DATASET).items[:6]]
+    assert asked == [x for i, q in enumerate(qs) for x in ((("ours", q), ("naive", q)) if i % 2 == 0 else (("naive", q), ("ours", q)))]
+    assert len(sessions) == 1
+    assert res["questions"] == 6 and res["speedup_vs_naive_p50"] == res["naive_p50_ms"] / res["total_p50_ms"]
+    assert 0 <= res["f1"] <= 100 and 0 <= res["naive_f1"] <= 100
