@@ -176,13 +176,15 @@ class DenseIndex:
     def _exact_int8(self, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Exact top-k (float32 scores, best first, ties by the lower id, as ``_exact_blas``) from the
         int8 pre-scan and its proof (module docstring)."""
-        copy, vecs, n = self.int8_copy(), self.stored_vectors(), len(self)
+        if self._vectors is None:
+            self._vectors = self.stored_vectors()
+        copy, vecs, n = self.int8_copy(), self._vectors, len(self)
         out_s = np.zeros((len(q), k), np.float32)
         out_i = np.zeros((len(q), k), np.int64)
         todo = np.arange(len(q))
         m = max(k, INT8_CANDIDATES)
         while len(todo):
-            if 4 * m > n:  # the proof keeps failing (near-duplicate vectors): float32 over everything
+            if 4 * m > n:  # the scores stay closer than the bound (e.g. random vectors): float32 over everything
                 out_s[todo], out_i[todo] = self._exact_blas(q[todo], k)
                 break
             qi, scale, eps = copy.quantize(q[todo])
