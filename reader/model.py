@@ -217,18 +217,24 @@ def _best_spans(S: np.ndarray, E: np.ndarray, enc, skips: list[int], max_answer_
     offsets = enc.offsets
     for f, pair in enumerate(enc.mapping):
         skip = skips[pair]
-        ctx = np.array([s == 1 and offsets[f][t][0] >= skip for t, s in enumerate(enc.sequence_ids[f])])
-        null = float(S[f, 0] + E[f, 0])
-        s = np.where(ctx, S[f], -np.inf)
-        e = np.where(ctx, E[f], -np.inf)
-        m = s[:, None] + e[None, :]
-        L = len(s)
-        i, j = np.indices((L, L))
-        m[(j < i) | (j - i >= max_answer_tokens)] = -np.inf
-        best = int(np.argmax(m))
-        bi, bj = divmod(best, L)
+        m = span_scores(S[f], E[f], enc, f, skip, max_answer_tokens)
+        bi, bj = divmod(int(np.argmax(m)), len(m))
         if not np.isfinite(m[bi, bj]):
             continue
-        spans.append(Span(pair, int(offsets[f][bi][0]) - skip, int(offsets[f][bj][1]) - skip, float(m[bi, bj]), null))
+        spans.append(Span(pair, int(offsets[f][bi][0]) - skip, int(offsets[f][bj][1]) - skip, float(m[bi, bj]),
+                          float(S[f, 0] + E[f, 0])))
     spans.sort(key=lambda x: -x.score)
     return spans
+
+
+def span_scores(s_f: np.ndarray, e_f: np.ndarray, enc, f: int, skip: int, max_answer_tokens: int) -> np.ndarray:
+    """(L, L) start + end score of every span [i, j] of feature ``f``; -inf where it is not an
+    answer: outside the passage or in its context prefix (``skip`` characters), end before start,
+    or ``max_answer_tokens`` tokens or longer."""
+    ctx = np.array([s == 1 and enc.offsets[f][t][0] >= skip for t, s in enumerate(enc.sequence_ids[f])])
+    s = np.where(ctx, s_f, -np.inf)
+    e = np.where(ctx, e_f, -np.inf)
+    m = s[:, None] + e[None, :]
+    i, j = np.indices(m.shape)
+    m[(j < i) | (j - i >= max_answer_tokens)] = -np.inf
+    return m

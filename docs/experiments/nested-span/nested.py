@@ -32,15 +32,9 @@ def decode(S, E, enc, skips, max_tokens, delta):
     for f, pair in enumerate(enc.mapping):
         skip = skips[pair]
         off = enc.offsets[f]
-        ctx = np.array([s == 1 and off[t][0] >= skip for t, s in enumerate(enc.sequence_ids[f])])
         null = float(S[f, 0] + E[f, 0])
-        s = np.where(ctx, S[f], -np.inf)
-        e = np.where(ctx, E[f], -np.inf)
-        m = s[:, None] + e[None, :]
-        L = len(s)
-        i, j = np.indices((L, L))
-        m[(j < i) | (j - i >= max_tokens)] = -np.inf
-        bi, bj = divmod(int(np.argmax(m)), L)
+        m = rm.span_scores(S[f], E[f], enc, f, skip, max_tokens)
+        bi, bj = divmod(int(np.argmax(m)), len(m))
         if not np.isfinite(m[bi, bj]):
             continue
         best = m[bi, bj]
