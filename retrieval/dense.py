@@ -83,7 +83,7 @@ class DenseIndex:
     _vectors: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
     _fp16: faiss.Index | None = field(default=None, init=False, repr=False, compare=False)
     _fp16_parts: list = field(default_factory=list, init=False, repr=False, compare=False)  # owned here, not by FAISS
-    _fp16_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
+    _copies_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
     _int8: "_Int8Copy | None" = field(default=None, init=False, repr=False, compare=False)
 
     @staticmethod
@@ -145,13 +145,13 @@ class DenseIndex:
 
     def fp16_shards(self) -> faiss.Index:
         """The fp16 copies of the vectors, one shard per core (made once, on first use; thread-safe)."""
-        with self._fp16_lock:
+        with self._copies_lock:
             if self._fp16 is None:
                 vecs = self.stored_vectors()
-                n_shards = max(1, min(os.cpu_count() or 1, FP16_MAX_SHARDS))
                 shards = faiss.IndexShards(vecs.shape[1], True, True)  # threaded, ids continue across shards
                 parts = []
-                for part in np.array_split(vecs, n_shards):
+                for lo, hi in shard_ranges(len(vecs)):
+                    part = vecs[lo:hi]
                     sq = faiss.IndexScalarQuantizer(vecs.shape[1], faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
                     sq.add(np.ascontiguousarray(part))
                     shards.add_shard(sq)
@@ -168,7 +168,7 @@ class DenseIndex:
 
     def int8_copy(self) -> "_Int8Copy":
         """The int8 copy of the vectors and its error bounds (made once, on first use; thread-safe)."""
-        with self._fp16_lock:
+        with self._copies_lock:
             if self._int8 is None:
                 self._int8 = _Int8Copy.make(self.stored_vectors())
             return self._int8
@@ -232,6 +232,14 @@ class DenseIndex:
         return DenseIndex(idx, params)
 
 
+def shard_ranges(n: int) -> list[tuple[int, int]]:
+    """[lo, hi) row ranges of the compact copies' shards: one per core, at most ``FP16_MAX_SHARDS``,
+    sizes as ``np.array_split`` cuts them."""
+    n_shards = max(1, min(os.cpu_count() or 1, FP16_MAX_SHARDS))
+    edges = np.cumsum([0] + [len(p) for p in np.array_split(np.arange(n), n_shards)])
+    return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:])]
+
+
 @dataclass(frozen=True)
 class _Int8Copy:
     """Vectors as int8 codes ``c`` with a per-dimension step ``step`` (``x ~ c * step``), in FAISS
@@ -251,13 +259,12 @@ class _Int8Copy:
             np.maximum(top, np.abs(vecs[a:a + chunk]).max(axis=0), out=top)
         step = (top / 127).astype(np.float32)
         inv = np.divide(1.0, step, out=np.zeros_like(step), where=step > 0)
-        n_shards = max(1, min(os.cpu_count() or 1, FP16_MAX_SHARDS))
         shards = faiss.IndexShards(d, True, True)  # threaded, ids continue across shards
         parts, max_x, max_err32, dim_err32 = [], 0.0, 0.0, np.zeros(d, np.float32)
-        for part in np.array_split(np.arange(n), n_shards):
+        for lo, hi in shard_ranges(n):
             sq = faiss.IndexScalarQuantizer(d, faiss.ScalarQuantizer.QT_8bit_direct_signed, faiss.METRIC_INNER_PRODUCT)
-            for a in range(part[0] if len(part) else 0, part[-1] + 1 if len(part) else 0, chunk):
-                x = np.asarray(vecs[a:min(a + chunk, part[-1] + 1)], np.float32)
+            for a in range(lo, hi, chunk):
+                x = np.asarray(vecs[a:min(a + chunk, hi)], np.float32)
                 c = np.clip(np.rint(x * inv), -127, 127, dtype=np.float32)
                 err = x - c * step  # float32; its rounding is bounded below
                 max_x = max(max_x, float(np.sqrt(np.einsum("ij,ij->i", x, x).max())))
@@ -281,14 +288,15 @@ class _Int8Copy:
         """Integer queries ``qi`` (FAISS rounds a query for these codes; here it is already whole), their
         scale (int8 score = FAISS's score / scale) and each query's bound ``eps`` on
         |float32 score - int8 score|."""
-        qs = q.astype(np.float64) * self.step  # q . x ~ qs . c
+        q = q.astype(np.float64)
+        qs = q * self.step  # q . x ~ qs . c
         top = np.abs(qs).max(axis=1)
         scale = np.divide(127.0, top, out=np.ones_like(top), where=top > 0)
         qi = np.rint(qs * scale[:, None])
         # q.x - qi.c/scale = g.(c*step) + q.(x - c*step), with g = (qs - qi/scale) / step
         g = np.divide(qs - qi / scale[:, None], self.step, out=np.zeros_like(qs), where=self.step > 0)
-        qn = np.linalg.norm(q.astype(np.float64), axis=1)
-        vec_err = np.minimum(np.abs(q.astype(np.float64)) @ self.dim_err, qn * self.max_err)
+        qn = np.linalg.norm(q, axis=1)
+        vec_err = np.minimum(np.abs(q) @ self.dim_err, qn * self.max_err)
         # + the float32 rounding of the rescored dot products (relative to their largest possible size)
         eps = np.linalg.norm(g, axis=1) * self.max_norm + vec_err + 1e-5 * np.maximum(1.0, qn * self.max_norm)
         return qi.astype(np.float32), scale, eps

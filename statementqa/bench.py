@@ -152,7 +152,7 @@ QUERIES = ["Where did the meeting take place?", "Who discovered penicillin?", "W
 
 def query_latency(index, emb, bm25_method: str, *, dense_search: str, rounds: int = 5) -> tuple[list[float], list[str]]:
     """Milliseconds per hybrid search (query embedding, BM25, FAISS, fusion; top 5) over ``QUERIES``
-    asked ``rounds`` times (after one unmeasured search: the fp16 copies are made on the first)."""
+    asked ``rounds`` times (after one unmeasured search: the int8 or fp16 copies are made on the first)."""
     from statementqa.retrieval.search import Retriever
 
     r = Retriever(index, emb, bm25_method=bm25_method, dense_search=dense_search)
