@@ -153,3 +153,14 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
             maybe = _cite(top, index)
         return Answer(question, "", conf, True, [], related_c, candidate=text, maybe=maybe)
     return Answer(question, text, conf, False, [_cite(s, index) for s in loc.sentences], [], loc.doc_id, loc.start, loc.end, candidate=text)
+
+
+def answer_at(question: str, index: DocumentIndex, doc_id: str, start: int, end: int, conf: float,
+              how: str, retrieved: Sequence[str] = ()) -> Answer:
+    """An answer that is the document's text [start, end) (e.g. one list item, ``listpick``), cited
+    like a reader span: the sentences it overlaps plus a list's lead-in."""
+    doc_sents = index.all_sentences[doc_id]
+    a, b = trim_span(index.docs[doc_id].text, start, end)
+    text = index.docs[doc_id].text[a:b]
+    return Answer(question, text, conf, False, [_cite(s, index) for s in sentences_for_span(doc_sents, a, b)], [],
+                  doc_id, a, b, list(retrieved), candidate=text, how=how)

@@ -128,6 +128,8 @@ class Answer:
     maybe: Citation | None = None
     # The question's language when it is clearly not English (e.g. "Spanish"); the reader only reads English.
     language: str | None = None
+    # How the answer was found when not by the reader's span: "list item (by words)" etc. (reader.listpick).
+    how: str = ""
 
     def to_dict(self) -> dict:
         return {
@@ -143,6 +145,7 @@ class Answer:
             **({"interpreted_as": self.interpreted_as} if self.interpreted_as else {}),
             **({"may_answer": self.maybe.to_dict()} if self.maybe is not None else {}),
             **({"language": self.language} if self.language else {}),
+            **({"answered_by": self.how} if self.how else {}),
         }
 
 

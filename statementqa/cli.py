@@ -49,6 +49,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     g.add_argument("--may-answer", choices=["on", "off"], default=None,
                    help="when abstaining, offer the top sentence as 'not sure - this sentence may answer it' "
                         "(default on; env STATEMENTQA_MAY_ANSWER)")
+    g.add_argument("--list-items", choices=["on", "off"], default=None,
+                   help="answer 'Which area deals with borders?' with the one list item asked for, picked by words, "
+                        "meaning or position (default on; env STATEMENTQA_LIST_ITEMS)")
     g.add_argument("--store", default=None, metavar="postgresql://...",
                    help="keep the index in PostgreSQL + pgvector, shared by app replicas and indexers (default: files "
                         "under --data-dir; env STATEMENTQA_STORE)")

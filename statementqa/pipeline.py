@@ -22,7 +22,8 @@ import numpy as np
 from statementqa.followup import Turn, resolve
 from statementqa.language import foreign_language
 from statementqa.language import warm_up as warm_language
-from statementqa.reader.assemble import assemble
+from statementqa.reader.assemble import answer_at, assemble
+from statementqa.reader.listpick import pick as pick_list_item
 from statementqa.reader.model import Reader, ReadOut
 from statementqa.retrieval.atomic import sha256_file
 from statementqa.retrieval.corpus import corpus_signature, load_corpus
@@ -164,6 +165,10 @@ class Pipeline:
         return time.perf_counter() - t0
 
     # -- questions -------------------------------------------------------------
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        """Normalised embeddings of short texts (list items), cached like questions."""
+        return np.stack([self._qvec(t) for t in texts]) if texts else np.zeros((0, self.embedder.dim), np.float32)
+
     def _qvec(self, question: str) -> np.ndarray:
         # Follow-up turns and the app's retries ask the same text again: embed it once.
         with self._lock:
@@ -213,6 +218,12 @@ class Pipeline:
         t3 = time.perf_counter()
         ans = assemble(r.question, r.passages, r.out, r.index, self.reader.calibration, r.related,
                        self._threshold_setting(), may_answer=self.settings.may_answer, ranked=r.ranked)
+        if self.settings.list_items:
+            q = r.interpreted_as or r.question
+            item = pick_list_item(q, r.passages, r.index, self._qvec(q), self._embed)
+            if item is not None:
+                ans = answer_at(r.question, r.index, item.block.doc_id, item.item.start, item.item.end,
+                                item.confidence, f"list item (by {item.how})")
         ans.retrieved = [p.passage_id for p in r.passages]
         if r.interpreted_as is not None:
             ans.interpreted_as = r.interpreted_as
@@ -287,6 +298,7 @@ def pipeline_from_args(args) -> Pipeline:
                     index_type=getattr(args, "index_type", None), chunk_size=getattr(args, "chunk_size", None),
                     chunk_overlap=getattr(args, "chunk_overlap", None), int8=getattr(args, "int8", None),
                     reader_backend=getattr(args, "reader_backend", None), may_answer=getattr(args, "may_answer", None),
+                    list_items=getattr(args, "list_items", None),
                     embedder_backend=getattr(args, "embedder_backend", None),
                     bm25_method=getattr(args, "bm25_method", None), dense_search=getattr(args, "dense_search", None),
                     store=getattr(args, "store", None),

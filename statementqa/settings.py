@@ -54,6 +54,7 @@ ENV = {
     "STATEMENTQA_DENSE_SEARCH": "dense_search",
     "STATEMENTQA_INT8": "int8",
     "STATEMENTQA_MAY_ANSWER": "may_answer",
+    "STATEMENTQA_LIST_ITEMS": "list_items",
     "STATEMENTQA_STORE": "store",
     "STATEMENTQA_READ_DSN": "read_dsns",
 }
@@ -89,6 +90,8 @@ class Settings:
     mmap: bool = True  # memory-map the exact FAISS index and vectors (low RSS for large corpora)
     # When abstaining, offer the top sentence as "not sure - this sentence may answer it" (reader.assemble).
     may_answer: bool = True
+    # "Which area deals with borders?": pick the one list item asked for (reader.listpick).
+    list_items: bool = True
     # The index in PostgreSQL + pgvector (``retrieval.pgstore``) instead of files under data_dir;
     # searches go to ``read_dsns`` (replicas; comma-separated in STATEMENTQA_READ_DSN) when given.
     store: str | None = None
@@ -98,11 +101,13 @@ class Settings:
         object.__setattr__(self, "corpus", Path(self.corpus).expanduser())
         object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser())
         object.__setattr__(self, "reader", str(self.reader))
-        if isinstance(self.may_answer, str):
-            v = self.may_answer.strip().lower()
-            if v not in _TRUE + _FALSE:
-                raise UserError(f"may_answer must be on or off (got {self.may_answer!r})")
-            object.__setattr__(self, "may_answer", v in _TRUE)
+        for name in ("may_answer", "list_items"):
+            v = getattr(self, name)
+            if isinstance(v, str):
+                v = v.strip().lower()
+                if v not in _TRUE + _FALSE:
+                    raise UserError(f"{name} must be on or off (got {getattr(self, name)!r})")
+                object.__setattr__(self, name, v in _TRUE)
         if self.store is not None:
             store = str(self.store).strip()
             if not store.startswith(("postgresql://", "postgres://")):

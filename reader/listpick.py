@@ -1,0 +1,183 @@
+"""List-item answers: which item of a list a question asks for.
+
+"Which area deals with borders?", "Which of the priorities helps students?", "What is the third
+priority?": when the question's asked-for noun ("area", "priorities", "priority") is named by the
+lead-in of a list in a retrieved passage ("The final compact would cover four distinct areas of
+collaboration:" followed by "- ..." items), the answer is one whole item. The extractive reader
+does not choose among bare noun-phrase items (on `eval/data/lists-dev`, two invented documents with
+lists, its HasAns F1 is 15.7; on the statement it abstains on every single-bullet question), so
+this module picks the item itself:
+
+* an ordinal ("first" ... "tenth", "last", "final") picks by position;
+* by words: the question's content terms (stemmed as BM25 stems them; without the asked-for noun,
+  the lead-in's own words and relation verbs such as "concerns", "deals", "covers") all occur in
+  exactly one item;
+* by meaning: the sentence embedding (the retriever's embedder) of the question is closest to one
+  item, at least ``MIN_COSINE``, and ahead of the runner-up by at least ``MIN_MARGIN``.
+
+Otherwise nothing is picked and the reader's answer stands (so a near miss such as "Which priority
+concerns parking fees?" still abstains). The two thresholds were set on `eval/data/lists-dev`
+(28 questions, 11 near misses) and only then measured on the statement sets.
+
+Confidence of a pick is a fixed value per rule (``CONFIDENCE``), not a fitted probability: there is
+no held-out set of list questions large enough to calibrate on.
+
+Not handled: questions asking for several items ("What are the four areas ...?": the reader answers
+those with the whole list), nested lists, lists without a lead-in sentence ending in ":", and
+lists outside the retrieved passages. This module runs no model: the caller passes ``embed``."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from statementqa.retrieval.lexical import terms
+from statementqa.retrieval.types import DocumentIndex, Passage, Sentence
+
+MIN_COSINE = 0.45  # by meaning: the best item's cosine with the question ...
+MIN_MARGIN = 0.20  # ... and its lead over the runner-up
+CONFIDENCE = {"ordinal": 0.95, "words": 0.9, "meaning": 0.8}
+MAX_ITEMS = 50
+
+ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5, "seventh": 6,
+            "eighth": 7, "ninth": 8, "tenth": 9, "last": -1, "final": -1}
+# Verbs that only relate the item to the topic asked about: they carry no content to match.
+RELATION = ("concern", "concerns", "concerned", "deal", "deals", "dealt", "cover", "covers", "covered",
+            "address", "addresses", "addressed", "involve", "involves", "involved", "apply", "applies",
+            "regard", "regards", "relate", "relates", "related", "focus", "focuses", "focused", "target",
+            "targets", "mention", "mentions", "mentioned", "list", "listed", "refer", "refers", "aim", "aims",
+            "aimed", "tackle", "tackles", "handle", "handles", "help", "helps", "one", "ones", "item", "items")
+_ORD = "|".join(ORDINALS)
+# "Which area ...", "What measure ...", "Which of the (four) priorities ...", "Which one of the areas ..."
+_WHICH = re.compile(r"^\s*(?:which|what)\s+((?:one\s+)?of\s+the\s+)?([a-z][a-z-]+)(?:\s+([a-z][a-z-]+))?\b", re.I)
+# "What is the third priority ...", "Which is the last area ...", "Name the first measure"
+_ORDINAL = re.compile(rf"^\s*(?:(?:which|what)\s+(?:is|was|are|were|would\s+be|will\s+be)\s+|name\s+)the\s+({_ORD})\s+"
+                      r"([a-z][a-z-]+)\b", re.I)
+_NOT_NOUNS = frozenset({"kind", "sort", "type", "kinds", "types", "sorts", "way", "ways", "time", "times", "else"})
+
+
+@dataclass(frozen=True)
+class Asked:
+    nouns: tuple[str, ...]  # the stemmed noun the question asks for ("area", "prioriti"), or two
+    # candidates where a modifier may come first ("Which of the four areas ...": "four", "area")
+    ordinal: int | None  # 0-based position, -1 = last, None = pick by content
+    content: frozenset[str]  # stemmed content terms besides the nouns and relation verbs
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    doc_id: str
+    lead: Sentence  # the lead-in sentence, ending in ":"
+    items: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True)
+class Pick:
+    block: ListBlock
+    item: Sentence
+    how: str  # "ordinal", "words" or "meaning"
+    confidence: float
+    cosines: tuple[float, ...] = ()
+
+
+def _stem(word: str) -> str:
+    t = terms([word])[0]
+    return t[0] if t else ""
+
+
+def asked(question: str) -> Asked | None:
+    """What the question asks for, when it asks for one thing of a kind (None otherwise)."""
+    m = _ORDINAL.match(question)
+    if m:
+        ordinal: int | None = ORDINALS[m.group(1).lower()]
+        words = [m.group(2)]
+    else:
+        m = _WHICH.match(question)
+        if not m:
+            return None
+        ordinal, words = None, [w for w in m.groups()[1:] if w]
+        if m.group(1) and len(words) > 1 and not _stem(words[0]):
+            words = words[1:]  # "Which of the four areas ...": a number word first
+    if words[0].lower() in _NOT_NOUNS or words[0].lower() in ORDINALS:
+        return None  # "What kind of ...": the noun that matters comes later; the reader reads those
+    if not _stem(words[0]):
+        return None  # "What did ...", "What would ...": a stopword has no stem and is not a noun
+    nouns = tuple(st for st in (_stem(w) for w in words) if st)
+    rel = {s for w in RELATION for s in terms([w])[0]}
+    return Asked(nouns, ordinal, frozenset(t for t in terms([question])[0] if t not in rel))
+
+
+def lists_in(passages: Sequence[Passage], index: DocumentIndex) -> list[ListBlock]:
+    """The lists (a lead-in ending in ":" and the list items after it) that the passages overlap."""
+    out: dict[tuple[str, int], ListBlock] = {}
+    for p in passages:
+        sents = index.all_sentences.get(p.doc_id)
+        if not sents:
+            continue
+        for i in p.sentence_idxs:
+            s = sents[i] if 0 <= i < len(sents) else None
+            if s is None:
+                continue
+            lead_i = i
+            if s.list_item:
+                while lead_i >= 0 and sents[lead_i].list_item:
+                    lead_i -= 1
+            elif not (i + 1 < len(sents) and sents[i + 1].list_item):
+                continue
+            if lead_i < 0 or (p.doc_id, lead_i) in out:
+                continue
+            lead = sents[lead_i]
+            if lead.boilerplate or not lead.text.rstrip().endswith(":"):
+                continue
+            items = []
+            j = lead_i + 1
+            while j < len(sents) and sents[j].list_item and len(items) < MAX_ITEMS:
+                if not sents[j].boilerplate:
+                    items.append(sents[j])
+                j += 1
+            if items:
+                out[(p.doc_id, lead_i)] = ListBlock(p.doc_id, lead, tuple(items))
+    return list(out.values())
+
+
+def _item_text(s: Sentence) -> str:
+    return s.text.strip().lstrip("-–—•*·").strip()
+
+
+def pick(question: str, passages: Sequence[Passage], index: DocumentIndex, qvec: np.ndarray | None,
+         embed: Callable[[list[str]], np.ndarray] | None) -> Pick | None:
+    """The list item ``question`` asks for, or None (see the module docstring). ``qvec``: the
+    question's normalised embedding; ``embed``: normalised embeddings of texts (both None: words
+    and ordinals only)."""
+    a = asked(question)
+    if a is None:
+        return None
+    blocks, noun = [], ""
+    for noun in a.nouns:
+        blocks = [b for b in lists_in(passages, index) if noun in terms([b.lead.text])[0]]
+        if blocks:
+            break
+    if len(blocks) != 1:
+        return None  # no list of that kind here, or two: which one is meant is not clear
+    b = blocks[0]
+    if a.ordinal is not None:
+        if -len(b.items) <= a.ordinal < len(b.items):
+            return Pick(b, b.items[a.ordinal], "ordinal", CONFIDENCE["ordinal"])
+        return None
+    texts = [_item_text(s) for s in b.items]
+    content = a.content - {noun} - set(terms([b.lead.text])[0])
+    if content:
+        covering = [i for i, t in enumerate(terms(texts)) if content <= set(t)]
+        if len(covering) == 1:
+            return Pick(b, b.items[covering[0]], "words", CONFIDENCE["words"])
+    if qvec is None or embed is None or not content:
+        return None
+    cos = embed(texts) @ qvec
+    order = np.argsort(-cos)
+    best = float(cos[order[0]])
+    margin = best - (float(cos[order[1]]) if len(order) > 1 else 0.0)
+    if best >= MIN_COSINE and margin >= MIN_MARGIN:
+        return Pick(b, b.items[int(order[0])], "meaning", CONFIDENCE["meaning"], tuple(float(c) for c in cos))
+    return None
