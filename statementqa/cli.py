@@ -166,6 +166,10 @@ def format_answer(ans) -> str:
             lines.append("A yes/no question: the cited sentence decides it.")
         lines.append(f"Answer: {ans.text}")
         lines.append(f"Confidence: {ans.confidence:.2f}")
+        from statementqa.render import how_words
+
+        if how_words(ans):
+            lines.append(f"Found as: {how_words(ans)}")
         lines.append("Cited sentences:")
         lines += [f"  [{i}] {c.text}  (sentence {c.sentence_index}, chars {c.start}-{c.end})" for i, c in enumerate(ans.citations, 1)]
     return "\n".join(lines)

@@ -105,6 +105,18 @@ def headline(ans) -> str:
     return " ".join(ans.text.split())  # a span from a wrapped PDF line may hold double spaces
 
 
+# How an answer not taken from the reader's span was found (``Answer.how``, reader.listpick).
+_HOW = {"list item (by words)": "the one list item with the question's words",
+        "list item (by meaning)": "the list item closest in meaning to the question",
+        "list item (by ordinal)": "the list item at the position asked for"}
+
+
+def how_words(ans) -> str:
+    """How the answer was found, in words, when not by the reader's span ("" otherwise)."""
+    how = getattr(ans, "how", "")
+    return _HOW.get(how, how)
+
+
 def format_answer_md(ans) -> str:
     """The chat message: answer (or the middle ground, or abstention) with linked citations."""
     if ans.abstained:
@@ -126,7 +138,8 @@ def format_answer_md(ans) -> str:
         first += f" (the answer it points to: “{esc(' '.join(ans.text.split()))}”)"
     lines = [first, "",
              f"Confidence: **{confidence_words(ans.confidence)}** ({ans.confidence:.2f})"
-             + (f" · read as “{esc(ans.interpreted_as)}”" if ans.interpreted_as else ""), ""]
+             + (f" · read as “{esc(ans.interpreted_as)}”" if ans.interpreted_as else "")
+             + (f" · {esc(how_words(ans))}" if how_words(ans) else ""), ""]
     lines += [f"{cite_link(i, c)} {esc(c.text)} _(sentence {c.sentence_index + 1}"
               + (f", page {c.page}" if c.page else "") + f")_{_links(c)}" for i, c in enumerate(ans.citations, 1)]
     return "\n".join(lines)

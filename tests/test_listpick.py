@@ -164,3 +164,14 @@ def test_statement_bullets_answered_and_switch_off(pipeline):
     off = Pipeline(corpus=pipeline.settings.corpus, data_dir=pipeline.settings.data_dir, list_items="off")
     assert off.settings.list_items is False
     assert off.ask("Which area deals with borders?").how == ""
+
+
+def test_the_chat_and_the_command_line_say_how_the_item_was_found(pipeline):
+    from statementqa.cli import format_answer
+    from statementqa.render import format_answer_md
+
+    ans = pipeline.ask("Which area deals with borders?")
+    assert "the one list item with the question's words" in format_answer_md(ans)
+    assert "Found as: the one list item with the question's words" in format_answer(ans)
+    plain = pipeline.ask("Who issued the announcement?")
+    assert plain.how == "" and "Found as" not in format_answer(plain) and "list item" not in format_answer_md(plain)
