@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from statementqa.retrieval.formats import page_of
+from statementqa.retrieval.quotes import balance_quotes, cached_quotes
 from statementqa.retrieval.types import Answer, Citation, DocumentIndex, Passage, Sentence
 
 from .model import ReadOut, Span
@@ -126,6 +127,7 @@ def locate(passages: list[Passage], out: ReadOut, index: DocumentIndex, ranked: 
         over = overlapping(doc_sents, a, b)
         if a >= b or not over:
             continue
+        a, b = balance_quotes(doc, a, b, cached_quotes(doc))
         # Clip to the overlapped sentences so the answer never shows text no citation covers.
         a, b = max(a, over[0].start), min(b, over[-1].end)
         return Located(p.doc_id, a, b, sentences_for_span(doc_sents, a, b), span.score - span.null_score)

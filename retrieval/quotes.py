@@ -61,6 +61,52 @@ def _cached(text: str) -> tuple[Quote, ...]:
     return tuple(quotes(text))
 
 
+def cached_quotes(text: str) -> tuple[Quote, ...]:
+    """``quotes(text)``, remembered for the last 512 texts (a document is read for many questions)."""
+    return _cached(text)
+
+
+SHORT_QUOTE_WORDS = 5  # a quotation this short is a term ("regional compact"), not speech
+
+
+def balance_quotes(text: str, a: int, b: int, found: Sequence[Quote]) -> tuple[int, int]:
+    """An answer span [a, b) with its quotation marks in pairs: a mark at either end whose partner
+    lies outside the span is dropped ('“Criminals show little regard' -> 'Criminals show little
+    regard'); a quotation the span opens or closes but cuts is completed when it is short ('the
+    “root causes' -> 'the “root causes”'); a span inside a short quotation grows to the quoted
+    words ('regional' inside “regional compact” -> 'regional compact'). Offsets stay those of
+    ``text``; spans with no quotation marks come back unchanged."""
+    for q in found:
+        if q.end <= a or q.start >= b:
+            continue
+        short = len(text[q.start + 1:q.end - 1].split()) <= SHORT_QUOTE_WORDS
+        if q.start < a and b < q.end:  # inside the quotation
+            if short:  # its words, without the punctuation written inside the marks ("ctenes,")
+                a, b = q.start + 1, q.end - 1
+                while b > a and text[b - 1] in ",.;:!? ":
+                    b -= 1
+            continue
+        if a == q.start and q.end > b:  # opens a quotation it does not close
+            if short:
+                b = q.end
+            else:
+                a += 1
+        elif b == q.end and q.start < a:  # closes a quotation it did not open
+            if short:
+                a = q.start
+            else:
+                b -= 1
+        elif a < q.start < b < q.end and short:  # the quotation starts inside the span and runs past it
+            b = q.end
+        elif q.start < a < q.end < b and short:
+            a = q.start
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
 def quotes(text: str) -> list[Quote]:
     """Every quotation in ``text`` with its speaker (None where not attributed)."""
     out: list[Quote] = []

@@ -101,3 +101,40 @@ def test_questions_about_the_quotation_are_answered(pipeline, question, expect, 
     ans = pipeline.ask(question)
     assert not ans.abstained and expect in ans.text
     assert sentence in [c.sentence_index for c in ans.citations]
+
+
+BAL = ("“Criminals show little regard for the welfare of the vulnerable people they exploit. Enough is enough.” "
+       "The Joint Statement seeks to address the “root causes” of irregular migration and a “regional compact” too. "
+       'They are called "ctenes," or "comb plates".')
+
+
+@pytest.mark.parametrize("span, expected", [
+    ("“Criminals show little regard", "Criminals show little regard"),  # opens a long quotation: mark dropped
+    ("Enough is enough.”", "Enough is enough."),  # closes a long quotation it did not open
+    ("the “root causes", "the “root causes”"),  # cuts a short quotation: completed
+    ("root causes” of irregular migration", "“root causes” of irregular migration"),
+    ("regional", "regional compact"),  # inside a short quotation: the quoted words
+    ("ctenes", "ctenes"),  # ... without the comma written inside the marks
+    ("comb", "comb plates"),
+    ("little regard for the welfare", "little regard for the welfare"),  # inside a long quotation: unchanged
+    ("The Joint Statement", "The Joint Statement"),  # no marks: unchanged
+])
+def test_balance_quotes(span, expected):
+    from statementqa.retrieval.quotes import balance_quotes
+
+    a = BAL.index(span)
+    s, e = balance_quotes(BAL, a, a + len(span), quotes(BAL))
+    assert BAL[s:e] == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="ab “”\",.", min_size=1, max_size=60), st.data())
+def test_balance_quotes_stays_inside_the_text(text, data):
+    from statementqa.retrieval.quotes import balance_quotes
+
+    a = data.draw(st.integers(0, len(text) - 1))
+    b = data.draw(st.integers(a + 1, len(text)))
+    s, e = balance_quotes(text, a, b, quotes(text))
+    assert 0 <= s <= e <= len(text)
+    if not any(ch in text for ch in "“”\""):
+        assert a <= s <= e <= b and text[s:e] == text[a:b].strip()
