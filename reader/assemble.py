@@ -15,6 +15,9 @@ an abstention decision and sentence citations.
 * citations: every sentence the answer span overlaps (a span across sentences cites all of
   them); an answer inside list items also cites the list's lead-in sentence. The answer span
   always lies inside the cited sentences' extent (tested);
+* a question naming something the answer's document never mentions ("Which agency of Guatemala
+  ...?" over a statement without "Guatemala", ``reader.names``) abstains whatever the confidence
+  (capped below the "may answer" band) and says which names are missing (``not_mentioned``);
 * when abstaining, the best retrieved sentences come back as ``related``, never as citations;
 * the middle ground: when abstaining although the reader's best candidate has at least half the
   abstention threshold's confidence (``MAYBE_SHARE``) and lies in the top retrieved sentence, that
@@ -35,6 +38,7 @@ from statementqa.retrieval.quotes import balance_quotes, cached_quotes
 from statementqa.retrieval.types import Answer, Citation, DocumentIndex, Passage, Sentence
 
 from .model import ReadOut, Span
+from .names import unknown_names
 
 DEFAULT_CALIBRATION = {"a": 1.0, "b": 0.0, "threshold": 0.5}
 MAYBE_SHARE = 0.5  # "may answer" from this share of the abstention threshold up
@@ -136,9 +140,10 @@ def locate(passages: list[Passage], out: ReadOut, index: DocumentIndex, ranked: 
 
 def assemble(question: str, passages: list[Passage], out: ReadOut, index: DocumentIndex, calib: dict | None = None,
              related: list[Sentence] | None = None, threshold: float | None = None, may_answer: bool = True,
-             ranked: Sequence[Sentence] | None = None) -> Answer:
+             ranked: Sequence[Sentence] | None = None, check_names: bool = True) -> Answer:
     """``related``: the top retrieved sentences (shown when abstaining); ``ranked``: retrieval's whole
-    sentence ranking, for the calibration's ``retrieval_weight`` (None: the reader alone picks)."""
+    sentence ranking, for the calibration's ``retrieval_weight`` (None: the reader alone picks);
+    ``check_names``: abstain when the question names what the answer's document never mentions."""
     calib = {**DEFAULT_CALIBRATION, **(calib or {})}
     thr = calib["threshold"] if threshold is None else threshold
     related_c = [_cite(s, index) for s in (related or [])[:3]]
@@ -147,6 +152,10 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
         return Answer(question, "", 0.0, True, [], related_c)
     conf = confidence(loc.score_diff, calib)
     text = index.docs[loc.doc_id].text[loc.start : loc.end]
+    missing = unknown_names(question, index.docs[loc.doc_id].text) if check_names else ()
+    if missing:
+        return Answer(question, "", min(conf, MAYBE_SHARE * thr), True, [], related_c, candidate=text,
+                      not_mentioned=missing)
     if conf < thr:
         maybe = None
         top = related[0] if related else None

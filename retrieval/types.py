@@ -130,6 +130,8 @@ class Answer:
     language: str | None = None
     # How the answer was found when not by the reader's span: "list item (by words)" etc. (reader.listpick).
     how: str = ""
+    # Names in the question that the answer's document never mentions (reader.names): why it abstained.
+    not_mentioned: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -146,6 +148,7 @@ class Answer:
             **({"may_answer": self.maybe.to_dict()} if self.maybe is not None else {}),
             **({"language": self.language} if self.language else {}),
             **({"answered_by": self.how} if self.how else {}),
+            **({"not_mentioned": list(self.not_mentioned)} if self.not_mentioned else {}),
         }
 
 

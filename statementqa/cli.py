@@ -52,6 +52,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     g.add_argument("--list-items", choices=["on", "off"], default=None,
                    help="answer 'Which area deals with borders?' with the one list item asked for, picked by words, "
                         "meaning or position (default on; env STATEMENTQA_LIST_ITEMS)")
+    g.add_argument("--name-check", choices=["on", "off"], default=None,
+                   help="abstain when the question names something (a capitalised word) the answer's document never "
+                        "mentions, and say so (default on; env STATEMENTQA_NAME_CHECK)")
     g.add_argument("--store", default=None, metavar="postgresql://...",
                    help="keep the index in PostgreSQL + pgvector, shared by app replicas and indexers (default: files "
                         "under --data-dir; env STATEMENTQA_STORE)")
@@ -154,6 +157,13 @@ def format_answer(ans) -> str:
         if ans.maybe is not None:
             lines.append(f"  {ans.maybe.text}  (sentence {ans.maybe.sentence_index}, chars {ans.maybe.start}-{ans.maybe.end})")
             lines.append(f"  (the reader is not confident: {ans.confidence:.2f})")
+    elif ans.abstained and ans.not_mentioned:
+        from statementqa.render import headline
+
+        lines.append(headline(ans))
+        if ans.related:
+            lines.append("Related, but not an answer:")
+            lines += [f"  - {c.text}" for c in ans.related]
     elif ans.abstained:
         lines.append("The documents do not say (no answer found).")
         if ans.related:

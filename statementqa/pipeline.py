@@ -217,8 +217,9 @@ class Pipeline:
         r = self.read(question, k, history, docs)
         t3 = time.perf_counter()
         ans = assemble(r.question, r.passages, r.out, r.index, self.reader.calibration, r.related,
-                       self._threshold_setting(), may_answer=self.settings.may_answer, ranked=r.ranked)
-        if self.settings.list_items:
+                       self._threshold_setting(), may_answer=self.settings.may_answer, ranked=r.ranked,
+                       check_names=self.settings.name_check)
+        if self.settings.list_items and not ans.not_mentioned:
             q = r.interpreted_as or r.question
             item = pick_list_item(q, r.passages, r.index, self._qvec(q), self._embed)
             if item is not None:
@@ -298,7 +299,7 @@ def pipeline_from_args(args) -> Pipeline:
                     index_type=getattr(args, "index_type", None), chunk_size=getattr(args, "chunk_size", None),
                     chunk_overlap=getattr(args, "chunk_overlap", None), int8=getattr(args, "int8", None),
                     reader_backend=getattr(args, "reader_backend", None), may_answer=getattr(args, "may_answer", None),
-                    list_items=getattr(args, "list_items", None),
+                    list_items=getattr(args, "list_items", None), name_check=getattr(args, "name_check", None),
                     embedder_backend=getattr(args, "embedder_backend", None),
                     bm25_method=getattr(args, "bm25_method", None), dense_search=getattr(args, "dense_search", None),
                     store=getattr(args, "store", None),

@@ -91,11 +91,18 @@ def _links(c) -> str:
             f' · <a class="sq-copycite" href="{href}" title="copy the quote with title, publisher, date and link">copy citation</a>')
 
 
+def _and(items) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
 def headline(ans) -> str:
     """The first line of an answer in plain words (shared by the chat and the command line)."""
     if ans.abstained and ans.language:
         return (f"I can only read questions in English (this looks like {ans.language}). "
                 "Please ask again in English.")
+    if ans.abstained and getattr(ans, "not_mentioned", ()):
+        return "The documents do not mention " + _and(f"“{n}”" for n in ans.not_mentioned) + "."
     if ans.abstained and ans.maybe is not None:
         return "Not sure — this sentence may " + ("decide it:" if is_yes_no(ans.question) else "answer it:")
     if ans.abstained:
@@ -127,7 +134,10 @@ def format_answer_md(ans) -> str:
                               f"> {esc(ans.maybe.text)} {cite_link('sentence ' + str(ans.maybe.sentence_index + 1), ans.maybe)}", "",
                               f"The reader found a possible answer in this sentence but is not confident "
                               f"(confidence {ans.confidence:.2f}); read it to decide."])
-        lines = [f"**{esc(headline(ans))}** I found no answer to this in the statement."]
+        if getattr(ans, "not_mentioned", ()):
+            lines = [f"**{esc(headline(ans))}** So no sentence here can answer this question."]
+        else:
+            lines = [f"**{esc(headline(ans))}** I found no answer to this in the statement."]
         if ans.related:
             lines += ["", "Related, but not an answer:"]
             lines += [f"- {esc(c.text)}" for c in ans.related]

@@ -55,6 +55,7 @@ ENV = {
     "STATEMENTQA_INT8": "int8",
     "STATEMENTQA_MAY_ANSWER": "may_answer",
     "STATEMENTQA_LIST_ITEMS": "list_items",
+    "STATEMENTQA_NAME_CHECK": "name_check",
     "STATEMENTQA_STORE": "store",
     "STATEMENTQA_READ_DSN": "read_dsns",
 }
@@ -92,6 +93,8 @@ class Settings:
     may_answer: bool = True
     # "Which area deals with borders?": pick the one list item asked for (reader.listpick).
     list_items: bool = True
+    # "Which agency of Guatemala ...?" over documents that never say "Guatemala": abstain (reader.names).
+    name_check: bool = True
     # The index in PostgreSQL + pgvector (``retrieval.pgstore``) instead of files under data_dir;
     # searches go to ``read_dsns`` (replicas; comma-separated in STATEMENTQA_READ_DSN) when given.
     store: str | None = None
@@ -101,7 +104,7 @@ class Settings:
         object.__setattr__(self, "corpus", Path(self.corpus).expanduser())
         object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser())
         object.__setattr__(self, "reader", str(self.reader))
-        for name in ("may_answer", "list_items"):
+        for name in ("may_answer", "list_items", "name_check"):
             v = getattr(self, name)
             if isinstance(v, str):
                 v = v.strip().lower()

@@ -1,0 +1,157 @@
+"""Names in a question that the answer's document never mentions.
+
+"Which agency of Guatemala signed the statement?": the statement never says "Guatemala", so any
+answer from it is wrong, yet the reader answers "U.S. Department of Homeland Security" (confidence
+0.55). SQuAD 2.0's unanswerable questions are often made this way (a name swapped for one the
+paragraph lacks: "the Paris Philharmony" for "the Warsaw Philharmony"), and the reader, a small
+model, often misses it. ``unknown_names`` finds such names so that answer assembly can abstain and
+say which name the documents do not mention.
+
+A name is a capitalised word of three or more letters that is not the question's first word and
+not a stopword, a question word or a title ("Mrs", "Dr"). It counts as mentioned when the document
+holds, ignoring case and accents: the word itself (possessive "'s" dropped) or a word it begins
+("West" / "Western"); its stem (PyStemmer,
+as BM25 stems: "Windows" / "window"); a word one edit away, for names of five letters or more (a
+typo: "Counil" / "council"); a word sharing its first five letters and most of its length
+("Mexican" / "Mexico"); or, for an all-capitals word, the initials of a run of capitalised
+words ("DHS" / "Department of Homeland Security"). A question in capitals or in title case (every
+word of four letters or more capitalised) is not checked: capitals say nothing there.
+
+Measured on SQuAD dev-v2.0-a end to end (reader v2, answers it gave; 2026-12-02): calibration part
+F1 +0.75 (58 of 2,762 answers turned into abstentions, 37 of them to unanswerable questions),
+held-out test part +1.03 (70 of 2,312, 39 unanswerable). There each document is one paragraph, so
+a name the article's title gives ("Warsaw") can be missing from it; a whole document rarely lacks
+the names a right question uses.
+
+Not done: names of two letters ("US", "EU"), lower-case names, names mentioned only in another
+document of the corpus (the answer's own document decides). Runs no model."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from statementqa.retrieval.lexical import stopwords, terms
+
+_CAP = re.compile(r"\b([A-Z][\w'’-]{2,})")
+_WORD = re.compile(r"[\w'’-]+")
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "sr", "jr", "st", "mt", "gen", "gov", "sen", "rep"}
+_QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "name", "list", "tell",
+                   "according", "did", "does", "do", "is", "are", "was", "were", "can", "could", "will", "would"}
+_LINKING = {"of", "and", "for", "the", "de", "del", "la", "von", "van", "on", "in", "&"}
+
+
+def fold(s: str) -> str:
+    """Lower case without accents ("Skłodowska" keeps its ł; "Curié" -> "curie")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c)).lower()
+
+
+@lru_cache(maxsize=1)
+def _skip() -> frozenset[str]:
+    return frozenset(stopwords()) | _TITLES | _QUESTION_WORDS
+
+
+def _acronyms(text: str) -> frozenset[str]:
+    """Initials of every run of 2-6 capitalised words (linking words such as "of" skipped)."""
+    out: set[str] = set()
+    words = _WORD.findall(text)
+    for i, w in enumerate(words):
+        if not w[:1].isupper():
+            continue
+        initials = ""
+        for w2 in words[i:i + 10]:
+            if w2.lower() in _LINKING:
+                continue
+            if not w2[:1].isupper():
+                break
+            initials += w2 if w2.isupper() and len(w2) <= 4 else w2[0]
+            if len(initials) >= 2:
+                out.add(initials.lower())
+            if len(initials) > 8:
+                break
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class _Doc:
+    folded: str
+    toks: frozenset[str]
+    stems: frozenset[str]
+    acronyms: frozenset[str]
+    by_len: dict[int, list[str]]  # tokens by length (one-edit neighbours)
+    by_prefix: dict[str, list[str]]  # tokens of five letters or more by their first five
+
+
+@lru_cache(maxsize=64)
+def _document(text: str) -> _Doc:
+    folded = fold(text)
+    toks = frozenset(_WORD.findall(folded))
+    by_len: dict[int, list[str]] = {}
+    by_prefix: dict[str, list[str]] = {}
+    for t in toks:
+        by_len.setdefault(len(t), []).append(t)
+        if len(t) >= 5:
+            by_prefix.setdefault(t[:5], []).append(t)
+    return _Doc(folded, toks, frozenset(terms([folded])[0]), _acronyms(text), by_len, by_prefix)
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return a == b
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    if len(a) > len(b):
+        a, b = b, a
+    return any(a == b[:i] + b[i + 1:] for i in range(len(b)))
+
+
+def names(question: str) -> list[str]:
+    """The question's names as defined in the module docstring (empty for a question in capitals or
+    title case)."""
+    words = _WORD.findall(question)
+    content = [w for w in words if len(w) >= 4 and fold(w) not in _skip()]
+    if not words or question.isupper() or (len(content) >= 2 and all(w[:1].isupper() for w in content)):
+        return []
+    out = []
+    for m in _CAP.finditer(question):
+        w = m.group(1)
+        if m.start() == question.find(words[0]) and not w.isupper():
+            continue  # the question's first word is capitalised anyway
+        base = re.sub(r"['’]s$", "", fold(w)).strip("'’-")
+        if len(base) >= 3 and base not in _skip():
+            out.append(w)
+    return out
+
+
+def unknown_names(question: str, document: str) -> tuple[str, ...]:
+    """The names in ``question`` that ``document`` never mentions (see the module docstring)."""
+    found = names(question)
+    if not found:
+        return ()
+    d = _document(document)
+    missing = []
+    for w in found:
+        x = re.sub(r"['’]s$", "", fold(w)).strip("'’-")
+        if x in d.toks or re.search(rf"(?<!\w){re.escape(x)}", d.folded):
+            continue  # the word, or a longer word it begins ("West" / "Western")
+        st = terms([x])[0]
+        if st and all(s in d.stems for s in st):
+            continue
+        if len(x) >= 5 and any(_one_edit(x, t) for n in (len(x) - 1, len(x), len(x) + 1) for t in d.by_len.get(n, ())):
+            continue
+        if len(x) >= 5 and any(_shared_prefix(x, t) >= 0.7 * min(len(x), len(t)) for t in d.by_prefix.get(x[:5], ())):
+            continue  # another form of the same name ("Mexican" / "Mexico", "Guatemalan" / "Guatemala")
+        if w.isupper() and x in d.acronyms:
+            continue
+        missing.append(w)
+    return tuple(missing)

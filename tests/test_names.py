@@ -1,0 +1,73 @@
+"""Names a question uses that the answer's document never mentions (reader.names): a table of
+questions x documents, the forms that count as a mention, and the pipeline: the Guatemala question
+abstains and says why, through the library, the command line and the chat; ``--name-check off``."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from statementqa.reader.names import names, unknown_names
+
+DOC = ("U.S. Department of Homeland Security issued the following announcement. Secretary Kirstjen M. Nielsen "
+       "met ministers in San Salvador and hopes Mexico will join. The Skłodowska-Curié Institute and Western allies "
+       "attended the Scottish Parliament's council meeting.")
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("Which agency of Guatemala signed the statement?", ("Guatemala",)),
+    ("What did the Paris ministers agree?", ("Paris",)),
+    ("Where did Nielsen meet the ministers?", ()),
+    ("What did Nielsen's counterparts say?", ()),  # possessive
+    ("Did Nielsen meet Mexican officials?", ()),  # Mexican / Mexico
+    ("When did DHS issue the announcement?", ()),  # initials of Department of Homeland Security
+    ("When did the FBI issue the announcement?", ("FBI",)),
+    ("What did Mrs. Nielsen say?", ()),  # a title is not a name
+    ("What did the Skłodowska-Curie Institute do?", ()),  # accents
+    ("Who met at the Scottish Parliament Counil?", ()),  # a typo one edit away
+    ("Which allies of the West attended?", ()),  # a longer word it begins: Western
+    ("Where is Scotland?", ("Scotland",)),  # "Scottish" shares only four letters: not taken as a mention
+])
+def test_unknown_names(question, missing):
+    assert unknown_names(question, DOC) == missing
+
+
+@pytest.mark.parametrize("question, found", [
+    ("Which agency of Guatemala signed it?", ["Guatemala"]),
+    ("Guatemala signed what?", []),  # the first word is capitalised anyway
+    ("WHICH AGENCY OF GUATEMALA SIGNED IT?", []),  # capitals say nothing
+    ("Which Agency Of Guatemala Signed The Statement?", []),  # title case
+    ("What did the US and EU sign?", []),  # two letters: not checked
+    ("When did NATO meet Nielsen?", ["NATO", "Nielsen"]),
+])
+def test_names(question, found):
+    assert names(question) == found
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="abcXYZ éł'’- ?", max_size=60), st.text(alphabet="abcXYZ éł'’- .", max_size=120))
+def test_unknown_names_are_question_words_and_absent_from_a_document_that_is_the_question(q, doc):
+    missing = unknown_names(q, doc)
+    assert all(w in q for w in missing)
+    assert unknown_names(q, q + " " + doc) == ()  # every name is mentioned in a text that holds it
+
+
+def test_pipeline_abstains_and_says_which_name(pipeline):
+    from statementqa.cli import format_answer
+    from statementqa.render import format_answer_md
+
+    ans = pipeline.ask("Which agency of Guatemala signed the statement?")
+    assert ans.abstained and ans.not_mentioned == ("Guatemala",) and ans.text == "" and not ans.citations
+    assert ans.confidence < pipeline.threshold()
+    assert ans.to_dict()["not_mentioned"] == ["Guatemala"]
+    assert format_answer(ans).startswith("The documents do not mention “Guatemala”.")
+    assert "The documents do not mention “Guatemala”." in format_answer_md(ans)
+    # The list rule does not answer what the documents never mention.
+    assert pipeline.ask("Which area concerns Guatemala?").not_mentioned == ("Guatemala",)
+    ok = pipeline.ask("Which country does Secretary Nielsen hope will also participate?")
+    assert not ok.abstained and not ok.not_mentioned and ok.text == "Mexico"
+
+    from statementqa.pipeline import Pipeline
+
+    off = Pipeline(corpus=pipeline.settings.corpus, data_dir=pipeline.settings.data_dir, name_check="off")
+    assert off.ask("Which agency of Guatemala signed the statement?").not_mentioned == ()
