@@ -45,6 +45,12 @@ MAYBE_SHARE = 0.5  # "may answer" from this share of the abstention threshold up
 _TRIM = " \t\r\n-–—•*"
 
 
+def _with_meta(doc) -> str:
+    """A document's text and its metadata's strings (title, date, publisher ...): what it mentions."""
+    meta = " ".join(str(v) for v in (doc.meta or {}).values() if isinstance(v, (str, int, float)))
+    return doc.text + ("\n" + meta if meta else "")
+
+
 def confidence(score_diff: float, calib: dict) -> float:
     z = calib.get("a", 1.0) * score_diff + calib.get("b", 0.0)
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
@@ -152,7 +158,7 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
         return Answer(question, "", 0.0, True, [], related_c)
     conf = confidence(loc.score_diff, calib)
     text = index.docs[loc.doc_id].text[loc.start : loc.end]
-    missing = unknown_names(question, index.docs[loc.doc_id].text) if check_names else ()
+    missing = unknown_names(question, _with_meta(index.docs[loc.doc_id])) if check_names else ()
     if missing:
         return Answer(question, "", min(conf, MAYBE_SHARE * thr), True, [], related_c, candidate=text,
                       not_mentioned=missing)

@@ -71,3 +71,21 @@ def test_pipeline_abstains_and_says_which_name(pipeline):
 
     off = Pipeline(corpus=pipeline.settings.corpus, data_dir=pipeline.settings.data_dir, name_check="off")
     assert off.ask("Which agency of Guatemala signed the statement?").not_mentioned == ()
+
+
+@pytest.mark.parametrize("question, doc, missing", [
+    ("What Governor died in 1725?", "The governor died in 1726.", ("1725",)),
+    ("What city has a population of 3,792,261?", "Its population was 3792261 in 2010.", ()),
+    ("What city has a population of 3,792,261?", "Its population was 3,792,261.", ()),
+    ("How many died in 21 days?", "It lasted 121 days.", ("21",)),
+    ("What happened in 3 days?", "Nothing.", ()),  # one digit: not checked (often written as a word)
+])
+def test_unknown_numbers(question, doc, missing):
+    assert unknown_names(question, doc) == missing
+
+
+def test_metadata_counts_as_mentioned(pipeline):
+    # The statement's text gives no year; its metadata's date does.
+    ans = pipeline.ask("Where did Nielsen meet the ministers in February 2019?")
+    assert "2019" not in ans.not_mentioned
+    assert pipeline.ask("Where did Nielsen meet the ministers in February 2017?").not_mentioned == ("2017",)
