@@ -63,11 +63,30 @@ def test_chat_answer_and_highlight(browser, app_server):
 def test_abstention_shows_related(browser, app_server):
     ctx, page, outside, _ = _page(browser)
     page.goto(app_server["url"])
-    _ask(page, "What is the capital of France?")
+    _ask(page, "What is the boiling point of water?")
     page.wait_for_function("document.querySelector('#sq-chat').innerText.includes('do not say')", timeout=60_000)
     assert "Related, but not an answer" in page.locator("#sq-chat").inner_text()
     assert page.locator(".sq-source .related").count() >= 1 and page.locator(".sq-source .cited").count() == 0
     page.screenshot(path=str(ARTEFACTS / "chat-abstain.png"), full_page=True)
+    # A name the statement never mentions: the abstention says which (reader.names).
+    _ask(page, "What is the capital of France?")
+    page.wait_for_function("document.querySelector('#sq-chat').innerText.includes('do not mention “France”')",
+                           timeout=60_000)
+    page.screenshot(path=str(ARTEFACTS / "chat-not-mentioned.png"), full_page=True)
+    ctx.close()
+
+
+def test_list_item_answer_says_how_it_was_found(browser, app_server):
+    ctx, page, _, _ = _page(browser)
+    page.goto(app_server["url"])
+    _ask(page, "Which area deals with borders?")
+    page.wait_for_function("document.querySelector('#sq-chat').innerText.includes('Strengthening Border Security')",
+                           timeout=60_000)
+    chat = page.locator("#sq-chat").inner_text()
+    assert "the one list item with the question's words" in chat
+    assert "The final compact would cover four distinct areas of collaboration:" in chat  # the lead-in is cited
+    assert page.locator(".sq-source .cited").count() >= 2
+    page.screenshot(path=str(ARTEFACTS / "chat-list-item.png"), full_page=True)
     ctx.close()
 
 
