@@ -94,6 +94,9 @@ def test_pipeline_overrides_are_checked(tmp_path):
     ({"reader_backend": "torch-bf16", "int8": "all"}, "the reader is either int8 or bfloat16"),
     ({"threshold": 1.5}, "threshold must be between 0 and 1"),
     ({"max_answer_tokens": 0}, "max answer tokens"),
+    ({"may_answer": "perhaps"}, "may_answer must be on or off"),
+    ({"list_items": "sometimes"}, "list_items must be on or off"),
+    ({"name_check": "2"}, "name_check must be on or off"),
 ])
 def test_bad_values_are_one_line_user_errors(values, message):
     with pytest.raises(UserError, match=message) as e:
@@ -110,6 +113,9 @@ def test_environment_is_read_when_asked_not_at_import(tmp_path):
     assert Settings.from_env(env, int8="none").int8 == "none"  # explicit options win
     with pytest.raises(UserError, match="int8 must be one of"):
         Settings.from_env({"STATEMENTQA_INT8": "maybe"})
+    s = Settings.from_env({"STATEMENTQA_LIST_ITEMS": "off", "STATEMENTQA_NAME_CHECK": "no", "STATEMENTQA_MAY_ANSWER": "1"})
+    assert (s.list_items, s.name_check, s.may_answer) == (False, False, True)
+    assert (Settings().list_items, Settings().name_check) == (True, True)
 
 
 @pytest.mark.parametrize("args, message", [
