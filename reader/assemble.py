@@ -32,6 +32,7 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from statementqa.retrieval.formats import page_of
 from statementqa.retrieval.quotes import balance_quotes, cached_quotes
@@ -158,10 +159,13 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
         return Answer(question, "", 0.0, True, [], related_c)
     conf = confidence(loc.score_diff, calib)
     text = index.docs[loc.doc_id].text[loc.start : loc.end]
-    missing = unknown_names(question, _with_meta(index.docs[loc.doc_id])) if check_names else ()
+    doc = index.docs[loc.doc_id]
+    missing = unknown_names(question, _with_meta(doc)) if check_names else ()
     if missing:
+        # With other documents in the corpus, say which document lacks the names: another may have them.
+        where = (str(doc.meta.get("title") or "") or Path(doc.path).name or doc.doc_id) if len(index.docs) > 1 else ""
         return Answer(question, "", min(conf, MAYBE_SHARE * thr), True, [], related_c, candidate=text,
-                      not_mentioned=missing)
+                      not_mentioned=missing, not_mentioned_in=where)
     if conf < thr:
         maybe = None
         top = related[0] if related else None

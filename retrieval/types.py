@@ -132,6 +132,8 @@ class Answer:
     how: str = ""
     # Names in the question that the answer's document never mentions (reader.names): why it abstained.
     not_mentioned: tuple[str, ...] = ()
+    # ... in this document (its title), when the corpus has others that may mention them; "" = no document does.
+    not_mentioned_in: str = ""
 
     def to_dict(self) -> dict:
         return {
@@ -149,6 +151,7 @@ class Answer:
             **({"language": self.language} if self.language else {}),
             **({"answered_by": self.how} if self.how else {}),
             **({"not_mentioned": list(self.not_mentioned)} if self.not_mentioned else {}),
+            **({"not_mentioned_in": self.not_mentioned_in} if self.not_mentioned_in else {}),
         }
 
 

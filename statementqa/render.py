@@ -102,7 +102,10 @@ def headline(ans) -> str:
         return (f"I can only read questions in English (this looks like {ans.language}). "
                 "Please ask again in English.")
     if ans.abstained and getattr(ans, "not_mentioned", ()):
-        return "The documents do not mention " + _and(f"“{n}”" for n in ans.not_mentioned) + "."
+        names = _and(f"“{n}”" for n in ans.not_mentioned)
+        if getattr(ans, "not_mentioned_in", ""):
+            return f"Not answered: “{ans.not_mentioned_in}”, where the answer was found, does not mention {names}."
+        return f"The documents do not mention {names}."
     if ans.abstained and ans.maybe is not None:
         return "Not sure — this sentence may " + ("decide it:" if is_yes_no(ans.question) else "answer it:")
     if ans.abstained:

@@ -89,3 +89,29 @@ def test_metadata_counts_as_mentioned(pipeline):
     ans = pipeline.ask("Where did Nielsen meet the ministers in February 2019?")
     assert "2019" not in ans.not_mentioned
     assert pipeline.ask("Where did Nielsen meet the ministers in February 2017?").not_mentioned == ("2017",)
+
+
+def test_assembly_names_the_document_when_others_may_mention_it():
+    from statementqa.reader.assemble import assemble
+    from statementqa.reader.model import ReadOut, Span
+    from statementqa.reader.squad import ParagraphIndex
+    from statementqa.render import headline
+    from statementqa.retrieval.chunk import chunk
+    from statementqa.retrieval.segment import segment
+    from statementqa.retrieval.types import Document
+
+    a = Document("a", "The ministry signed the accord.", meta={"title": "The accord"})
+    b = Document("b", "Guatemala hosted a summit.", path="/docs/summit.txt")
+    passages = chunk(a.text, segment(a.text, "a"))
+    out = ReadOut([Span(0, 4, 12, 9.0, 1.0)])  # "ministry", confidently
+    cal = {"a": 1.0, "b": 0.0, "threshold": 0.5}
+    q = "Which agency of Guatemala signed the accord?"
+    both = ParagraphIndex({"a": a, "b": b}, {"a": segment(a.text, "a"), "b": segment(b.text, "b")})
+    ans = assemble(q, passages, out, both, cal)
+    assert ans.abstained and ans.not_mentioned == ("Guatemala",) and ans.not_mentioned_in == "The accord"
+    assert headline(ans) == "Not answered: “The accord”, where the answer was found, does not mention “Guatemala”."
+    alone = ParagraphIndex({"a": a}, {"a": segment(a.text, "a")})
+    ans = assemble(q, passages, out, alone, cal)
+    assert ans.not_mentioned_in == "" and headline(ans) == "The documents do not mention “Guatemala”."
+    ok = assemble("Which agency signed the accord?", passages, out, both, cal)
+    assert not ok.abstained and ok.text == "ministry" and ok.confidence > 0.99
