@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -105,8 +106,13 @@ def asked(question: str) -> Asked | None:
     if not _stem(words[0]):
         return None  # "What did ...", "What would ...": a stopword has no stem and is not a noun
     nouns = tuple(st for st in (_stem(w) for w in words) if st)
-    rel = {s for w in RELATION for s in terms([w])[0]}
+    rel = _relation_stems()
     return Asked(nouns, ordinal, frozenset(t for t in terms([question])[0] if t not in rel))
+
+
+@lru_cache(maxsize=1)
+def _relation_stems() -> frozenset[str]:
+    return frozenset(s for w in RELATION for s in terms([w])[0])
 
 
 def lists_in(passages: Sequence[Passage], index: DocumentIndex) -> list[ListBlock]:
