@@ -39,17 +39,11 @@ from statementqa.retrieval.quotes import balance_quotes, cached_quotes
 from statementqa.retrieval.types import Answer, Citation, DocumentIndex, Passage, Sentence
 
 from .model import ReadOut, Span
-from .names import unknown_names
+from .names import mentionable_text, unknown_names
 
 DEFAULT_CALIBRATION = {"a": 1.0, "b": 0.0, "threshold": 0.5}
 MAYBE_SHARE = 0.5  # "may answer" from this share of the abstention threshold up
 _TRIM = " \t\r\n-–—•*"
-
-
-def _with_meta(doc) -> str:
-    """A document's text and its metadata's strings (title, date, publisher ...): what it mentions."""
-    meta = " ".join(str(v) for v in (doc.meta or {}).values() if isinstance(v, (str, int, float)))
-    return doc.text + ("\n" + meta if meta else "")
 
 
 def confidence(score_diff: float, calib: dict) -> float:
@@ -160,7 +154,7 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     conf = confidence(loc.score_diff, calib)
     text = index.docs[loc.doc_id].text[loc.start : loc.end]
     doc = index.docs[loc.doc_id]
-    missing = unknown_names(question, _with_meta(doc)) if check_names else ()
+    missing = unknown_names(question, mentionable_text(doc)) if check_names else ()
     if missing:
         # With other documents in the corpus, say which document lacks the names: another may have them.
         where = (str(doc.meta.get("title") or "") or Path(doc.path).name or doc.doc_id) if len(index.docs) > 1 else ""

@@ -16,7 +16,8 @@ this module picks the item itself:
   item, at least ``MIN_COSINE``, and ahead of the runner-up by at least ``MIN_MARGIN``.
 
 Otherwise nothing is picked and the reader's answer stands (so a near miss such as "Which priority
-concerns parking fees?" still abstains). The two thresholds were set on `eval/data/lists-dev`
+concerns parking fees?" still abstains); nothing is picked either when the question names what the
+list's document never mentions (``reader.names``). The two thresholds were set on `eval/data/lists-dev`
 (28 questions, 11 near misses) and only then measured on the statement sets.
 
 Confidence of a pick is a fixed value per rule (``CONFIDENCE``), not a fitted probability: there is
@@ -36,6 +37,8 @@ import numpy as np
 
 from statementqa.retrieval.lexical import terms
 from statementqa.retrieval.types import DocumentIndex, Passage, Sentence
+
+from .names import mentionable_text, unknown_names
 
 MIN_COSINE = 0.45  # by meaning: the best item's cosine with the question ...
 MIN_MARGIN = 0.20  # ... and its lead over the runner-up
@@ -168,6 +171,9 @@ def pick(question: str, passages: Sequence[Passage], index: DocumentIndex, qvec:
     if len(blocks) != 1:
         return None  # no list of that kind here, or two: which one is meant is not clear
     b = blocks[0]
+    doc = index.docs.get(b.doc_id)
+    if doc is not None and unknown_names(question, mentionable_text(doc)):
+        return None  # "Which area concerns Guatemala?" over a document that never says "Guatemala"
     if a.ordinal is not None:
         if -len(b.items) <= a.ordinal < len(b.items):
             return Pick(b, b.items[a.ordinal], "ordinal", CONFIDENCE["ordinal"])

@@ -156,6 +156,12 @@ def unknown_numbers(question: str, document: str) -> tuple[str, ...]:
     return tuple(x for x in found if _plain_number(x) not in have)
 
 
+def mentionable_text(doc) -> str:
+    """A document's text and its metadata's strings (title, date, publisher ...): what it mentions."""
+    meta = " ".join(str(v) for v in (doc.meta or {}).values() if isinstance(v, (str, int, float)))
+    return doc.text + ("\n" + meta if meta else "")
+
+
 def unknown_names(question: str, document: str) -> tuple[str, ...]:
     """The names and numbers in ``question`` that ``document`` never mentions (see the module
     docstring)."""

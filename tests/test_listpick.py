@@ -175,3 +175,9 @@ def test_the_chat_and_the_command_line_say_how_the_item_was_found(pipeline):
     assert "Found as: the one list item with the question's words" in format_answer(ans)
     plain = pipeline.ask("Who issued the announcement?")
     assert plain.how == "" and "Found as" not in format_answer(plain) and "list item" not in format_answer_md(plain)
+
+
+def test_no_pick_for_a_name_the_document_never_mentions():
+    idx, passages = _segmented()
+    assert pick("Which priority concerns students?", passages, idx, None, None) is not None
+    assert pick("Which priority concerns Guatemala students?", passages, idx, None, None) is None
