@@ -139,7 +139,7 @@ def names(question: str) -> list[str]:
     return out
 
 
-_NUMBER = re.compile(r"(?<![\w.,])\d[\d,.]*\d(?![\w])")
+_NUMBER = re.compile(r"(?<![\w.,])\d[\d,.]*\d(?!\d)")  # "1950" in "1950s" and "1950's" too
 
 
 def _plain_number(x: str) -> str:

@@ -79,6 +79,7 @@ def test_pipeline_abstains_and_says_which_name(pipeline):
     ("What city has a population of 3,792,261?", "Its population was 3,792,261.", ()),
     ("How many died in 21 days?", "It lasted 121 days.", ("21",)),
     ("What happened in 3 days?", "Nothing.", ()),  # one digit: not checked (often written as a word)
+    ("What did Baran develop in the late 1950's?", "In the late 1950s Baran developed it.", ()),  # a decade
 ])
 def test_unknown_numbers(question, doc, missing):
     assert unknown_names(question, doc) == missing
