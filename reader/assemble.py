@@ -152,8 +152,8 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     if loc is None:
         return Answer(question, "", 0.0, True, [], related_c)
     conf = confidence(loc.score_diff, calib)
-    text = index.docs[loc.doc_id].text[loc.start : loc.end]
     doc = index.docs[loc.doc_id]
+    text = doc.text[loc.start : loc.end]
     missing = unknown_names(question, mentionable_text(doc)) if check_names else ()
     if missing:
         # With other documents in the corpus, say which document lacks the names: another may have them.
@@ -171,11 +171,11 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
 
 
 def answer_at(question: str, index: DocumentIndex, doc_id: str, start: int, end: int, conf: float,
-              how: str, retrieved: Sequence[str] = ()) -> Answer:
+              how: str) -> Answer:
     """An answer that is the document's text [start, end) (e.g. one list item, ``listpick``), cited
     like a reader span: the sentences it overlaps plus a list's lead-in."""
-    doc_sents = index.all_sentences[doc_id]
-    a, b = trim_span(index.docs[doc_id].text, start, end)
-    text = index.docs[doc_id].text[a:b]
-    return Answer(question, text, conf, False, [_cite(s, index) for s in sentences_for_span(doc_sents, a, b)], [],
-                  doc_id, a, b, list(retrieved), candidate=text, how=how)
+    doc = index.docs[doc_id].text
+    a, b = trim_span(doc, start, end)
+    cited = sentences_for_span(index.all_sentences[doc_id], a, b)
+    return Answer(question, doc[a:b], conf, False, [_cite(s, index) for s in cited], [], doc_id, a, b,
+                  candidate=doc[a:b], how=how)

@@ -85,6 +85,11 @@ class Pick:
     confidence: float
     cosines: tuple[float, ...] = ()
 
+    @property
+    def label(self) -> str:
+        """``Answer.how`` for this pick: "list item (by words)" etc."""
+        return f"list item (by {self.how})"
+
 
 def _stem(word: str) -> str:
     t = terms([word])[0]
@@ -163,14 +168,16 @@ def pick(question: str, passages: Sequence[Passage], index: DocumentIndex, qvec:
     a = asked(question)
     if a is None:
         return None
-    blocks, noun = [], ""
+    found = [(b, set(terms([b.lead.text])[0])) for b in lists_in(passages, index)]
+    blocks: list[tuple[ListBlock, set[str]]] = []
+    noun = ""
     for noun in a.nouns:
-        blocks = [b for b in lists_in(passages, index) if noun in terms([b.lead.text])[0]]
+        blocks = [(b, lead) for b, lead in found if noun in lead]
         if blocks:
             break
     if len(blocks) != 1:
         return None  # no list of that kind here, or two: which one is meant is not clear
-    b = blocks[0]
+    b, lead_terms = blocks[0]
     doc = index.docs.get(b.doc_id)
     if doc is not None and unknown_names(question, mentionable_text(doc)):
         return None  # "Which area concerns Guatemala?" over a document that never says "Guatemala"
@@ -179,7 +186,7 @@ def pick(question: str, passages: Sequence[Passage], index: DocumentIndex, qvec:
             return Pick(b, b.items[a.ordinal], "ordinal", CONFIDENCE["ordinal"])
         return None
     texts = [_item_text(s) for s in b.items]
-    content = a.content - {noun} - set(terms([b.lead.text])[0])
+    content = a.content - {noun} - lead_terms
     if content:
         covering = [i for i, t in enumerate(terms(texts)) if content <= set(t)]
         if len(covering) == 1:

@@ -121,6 +121,11 @@ def _one_edit(a: str, b: str) -> bool:
     return any(a == b[:i] + b[i + 1:] for i in range(len(b)))
 
 
+def _base(word: str) -> str:
+    """A name as compared: folded, possessive "'s" and edge apostrophes or hyphens dropped."""
+    return re.sub(r"['’]s$", "", fold(word)).strip("'’-")
+
+
 def names(question: str) -> list[str]:
     """The question's names as defined in the module docstring (empty for a question in capitals or
     title case)."""
@@ -133,7 +138,7 @@ def names(question: str) -> list[str]:
         w = m.group(1)
         if m.start() == question.find(words[0]) and not w.isupper():
             continue  # the question's first word is capitalised anyway
-        base = re.sub(r"['’]s$", "", fold(w)).strip("'’-")
+        base = _base(w)
         if len(base) >= 3 and base not in _skip():
             out.append(w)
     return out
@@ -172,7 +177,7 @@ def unknown_names(question: str, document: str) -> tuple[str, ...]:
     d = _document(document)
     missing = []
     for w in found:
-        x = re.sub(r"['’]s$", "", fold(w)).strip("'’-")
+        x = _base(w)
         if x in d.toks or re.search(rf"(?<!\w){re.escape(x)}", d.folded):
             continue  # the word, or a longer word it begins ("West" / "Western")
         st = terms([x])[0]

@@ -157,15 +157,10 @@ def format_answer(ans) -> str:
         if ans.maybe is not None:
             lines.append(f"  {ans.maybe.text}  (sentence {ans.maybe.sentence_index}, chars {ans.maybe.start}-{ans.maybe.end})")
             lines.append(f"  (the reader is not confident: {ans.confidence:.2f})")
-    elif ans.abstained and ans.not_mentioned:
+    elif ans.abstained:
         from statementqa.render import headline
 
-        lines.append(headline(ans))
-        if ans.related:
-            lines.append("Related, but not an answer:")
-            lines += [f"  - {c.text}" for c in ans.related]
-    elif ans.abstained:
-        lines.append("The documents do not say (no answer found).")
+        lines.append(headline(ans) if ans.not_mentioned else "The documents do not say (no answer found).")
         if ans.related:
             lines.append("Related, but not an answer:")
             lines += [f"  - {c.text}" for c in ans.related]

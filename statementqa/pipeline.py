@@ -166,8 +166,20 @@ class Pipeline:
 
     # -- questions -------------------------------------------------------------
     def _embed(self, texts: list[str]) -> np.ndarray:
-        """Normalised embeddings of short texts (list items), cached like questions."""
-        return np.stack([self._qvec(t) for t in texts]) if texts else np.zeros((0, self.embedder.dim), np.float32)
+        """Normalised embeddings of short texts (list items), in the question cache; the ones not
+        cached yet are embedded in one batch."""
+        if not texts:
+            return np.zeros((0, self.embedder.dim), np.float32)
+        with self._lock:
+            todo = list(dict.fromkeys(t for t in texts if t not in self._qcache))
+        if todo:
+            vecs = self.embedder.encode(todo, progress=False)
+            with self._lock:
+                for t, v in zip(todo, vecs):
+                    self._qcache[t] = v
+                while len(self._qcache) > 256:
+                    self._qcache.popitem(last=False)
+        return np.stack([self._qvec(t) for t in texts])
 
     def _qvec(self, question: str) -> np.ndarray:
         # Follow-up turns and the app's retries ask the same text again: embed it once.
@@ -224,7 +236,7 @@ class Pipeline:
             item = pick_list_item(q, r.passages, r.index, self._qvec(q), self._embed)
             if item is not None:
                 ans = answer_at(r.question, r.index, item.block.doc_id, item.item.start, item.item.end,
-                                item.confidence, f"list item (by {item.how})")
+                                item.confidence, item.label)
         ans.retrieved = [p.passage_id for p in r.passages]
         if r.interpreted_as is not None:
             ans.interpreted_as = r.interpreted_as

@@ -101,9 +101,9 @@ def headline(ans) -> str:
     if ans.abstained and ans.language:
         return (f"I can only read questions in English (this looks like {ans.language}). "
                 "Please ask again in English.")
-    if ans.abstained and getattr(ans, "not_mentioned", ()):
+    if ans.abstained and ans.not_mentioned:
         names = _and(f"“{n}”" for n in ans.not_mentioned)
-        if getattr(ans, "not_mentioned_in", ""):
+        if ans.not_mentioned_in:
             return f"Not answered: “{ans.not_mentioned_in}”, where the answer was found, does not mention {names}."
         return f"The documents do not mention {names}."
     if ans.abstained and ans.maybe is not None:
@@ -115,7 +115,7 @@ def headline(ans) -> str:
     return " ".join(ans.text.split())  # a span from a wrapped PDF line may hold double spaces
 
 
-# How an answer not taken from the reader's span was found (``Answer.how``, reader.listpick).
+# How an answer not taken from the reader's span was found (``Answer.how`` = ``listpick.Pick.label``).
 _HOW = {"list item (by words)": "the one list item with the question's words",
         "list item (by meaning)": "the list item closest in meaning to the question",
         "list item (by ordinal)": "the list item at the position asked for"}
@@ -123,8 +123,7 @@ _HOW = {"list item (by words)": "the one list item with the question's words",
 
 def how_words(ans) -> str:
     """How the answer was found, in words, when not by the reader's span ("" otherwise)."""
-    how = getattr(ans, "how", "")
-    return _HOW.get(how, how)
+    return _HOW.get(ans.how, ans.how)
 
 
 def format_answer_md(ans) -> str:
@@ -137,10 +136,9 @@ def format_answer_md(ans) -> str:
                               f"> {esc(ans.maybe.text)} {cite_link('sentence ' + str(ans.maybe.sentence_index + 1), ans.maybe)}", "",
                               f"The reader found a possible answer in this sentence but is not confident "
                               f"(confidence {ans.confidence:.2f}); read it to decide."])
-        if getattr(ans, "not_mentioned", ()):
-            lines = [f"**{esc(headline(ans))}** So no sentence here can answer this question."]
-        else:
-            lines = [f"**{esc(headline(ans))}** I found no answer to this in the statement."]
+        tail = "So no sentence here can answer this question." if ans.not_mentioned else \
+            "I found no answer to this in the statement."
+        lines = [f"**{esc(headline(ans))}** {tail}"]
         if ans.related:
             lines += ["", "Related, but not an answer:"]
             lines += [f"- {esc(c.text)}" for c in ans.related]
