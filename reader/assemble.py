@@ -15,6 +15,8 @@ an abstention decision and sentence citations.
 * citations: every sentence the answer span overlaps (a span across sentences cites all of
   them); an answer inside list items also cites the list's lead-in sentence. The answer span
   always lies inside the cited sentences' extent (tested);
+* a "Where" question's answer that is a thing plus its place ("ministers in San Salvador") is cut
+  to the place (``reader.place``);
 * a question naming something the answer's document never mentions ("Which agency of Guatemala
   ...?" over a statement without "Guatemala", ``reader.names``) abstains whatever the confidence
   (capped below the "may answer" band) and says which names are missing (``not_mentioned``);
@@ -40,6 +42,7 @@ from statementqa.retrieval.types import Answer, Citation, DocumentIndex, Passage
 
 from .model import ReadOut, Span
 from .names import mentionable_text, unknown_names
+from .place import place_span
 
 DEFAULT_CALIBRATION = {"a": 1.0, "b": 0.0, "threshold": 0.5}
 MAYBE_SHARE = 0.5  # "may answer" from this share of the abstention threshold up
@@ -154,6 +157,11 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     conf = confidence(loc.score_diff, calib)
     doc = index.docs[loc.doc_id]
     text = doc.text[loc.start : loc.end]
+    cut = place_span(question, text)
+    if cut is not None:  # "Where ...?": "ministers in San Salvador" -> "San Salvador" (reader.place)
+        a, b = loc.start + cut[0], loc.start + cut[1]
+        loc = Located(loc.doc_id, a, b, sentences_for_span(index.all_sentences[loc.doc_id], a, b), loc.score_diff)
+        text = doc.text[a:b]
     missing = unknown_names(question, mentionable_text(doc)) if check_names else ()
     if missing:
         # With other documents in the corpus, say which document lacks the names: another may have them.

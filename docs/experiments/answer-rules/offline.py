@@ -8,7 +8,7 @@ gold answers, without running any model. Not part of the package; not tested.
 
 RULE: names (reader.names.unknown_names over the answer's document), numbers (numbers only),
 whnoun (add the question's noun after the span), where (trim "Where" answers to the place after
-in/at), who (abstain on "Who" answers without a capital), inquestion (abstain when every answer word
+in/at), place (``reader.place``: the same only after a common noun, 2026-12-03), who (abstain on "Who" answers without a capital), inquestion (abstain when every answer word
 is in the question). CORPUS_DIR: the eval's `<out>/corpus` for SQuAD end to end (one file per
 paragraph); `-` = the statement.
 """
@@ -21,6 +21,7 @@ import sys
 
 from statementqa.eval.metrics import normalize_answer, score_answer
 from statementqa.reader.names import unknown_names, unknown_numbers
+from statementqa.reader.place import place_span
 from statementqa.retrieval.lexical import terms
 
 STATEMENT = "corpus/dhs-northern-triangle-compact-2019-02-21.txt"
@@ -71,6 +72,11 @@ def main() -> None:
             if not m or not a[m.end():].strip():
                 continue
             new = a[m.end():]
+        elif rule == "place":
+            sp = place_span(q, a)
+            if sp is None:
+                continue
+            new = a[sp[0]:sp[1]]
         elif rule == "who":
             if not re.match(r"^\s*who\b", q, re.I) or re.search(r"\b[A-Z]", a):
                 continue

@@ -1,0 +1,41 @@
+"""A "Where" answer that is a thing plus its place is cut to the place.
+
+"Where did the meeting take place?" over "... Nielsen met Northern Triangle security ministers in
+San Salvador, El Salvador to discuss ..." gets the reader's span "Northern Triangle security
+ministers in San Salvador, El Salvador": the people met, then where. A "Where" question asks for
+the place, so ``place_span`` keeps what follows the last "in" / "at" when
+
+* the question starts with "Where" (not "From where", not "Where ... from": origin, not place);
+* the text before the preposition ends in a word in lower case ("ministers", "office"): a common
+  noun, the thing that is somewhere. Before a name ("Sainte Foy in Quebec", "the Church of Santa
+  Maria Novella in Florence", "Guernsey in the Channel Islands") the whole span is a place and
+  stays, as SQuAD's answers keep it;
+* what follows starts with a capital letter (optionally after "the"): a named place.
+
+Measured before it was wired in (replay of saved ``statementqa eval`` predictions with
+``docs/experiments/answer-rules/offline.py place``; reader v2, 2026-12-03): SQuAD dev-v2.0-a
+held-out part, end to end and gold paragraph, and calibration part end to end: see the
+experiment's README (no change on SQuAD: none of its "Where" answers has a common noun before
+"in"/"at"); the statement: the meeting question, F1 0.62 -> 1.0.
+
+Works on the answer's text and returns offsets inside it; runs no model."""
+from __future__ import annotations
+
+import re
+
+_WHERE = re.compile(r"^\s*where\b", re.I)
+_ORIGIN = re.compile(r"\bfrom\s*\??\s*$", re.I)
+# "<... lower-case word> in|at <(the) Capitalised ...>"; greedy .* takes the last preposition.
+_THING_AT_PLACE = re.compile(r"^(?P<thing>.*\b[a-z][\w'’-]*)\s+(?:in|at)\s+(?P<place>(?:the\s+)?[A-Z].*)$", re.S)
+
+
+def place_span(question: str, answer: str) -> tuple[int, int] | None:
+    """(start, end) of the place inside ``answer`` when the rule applies (see the module), else None."""
+    if not _WHERE.match(question) or _ORIGIN.search(question):
+        return None
+    m = _THING_AT_PLACE.match(answer)
+    if m is None:
+        return None
+    a = m.start("place")
+    b = len(answer.rstrip(" ,;:.–—-"))
+    return (a, b) if b > a else None
