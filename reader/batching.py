@@ -36,13 +36,16 @@ def _window_around(n_tokens: int, lo: int, hi: int, budget: int, rng: random.Ran
 
 
 def sample_epoch(ts: TrainSet, seed: int, epoch: int, max_len: int = 256, p_whole: float = 0.35,
-                 neg_ratio: float = 0.3, max_sents: int = 4) -> np.ndarray:
+                 neg_ratio: float = 0.3, max_sents: int = 4, repeats: np.ndarray | None = None) -> np.ndarray:
     """One epoch of samples, int32 [n, 6]: question, paragraph, token start, token end, start label, end label.
 
-    Labels are in paragraph token coordinates (-1 = no answer)."""
+    Labels are in paragraph token coordinates (-1 = no answer). ``repeats`` (int per question, default
+    1 each): how many times each question is drawn this epoch (0 = left out); each draw picks its own
+    window."""
     rng = random.Random(f"{seed}:{epoch}")
     out = []
-    for qi in range(ts.n_questions):
+    order = range(ts.n_questions) if repeats is None else np.repeat(np.arange(ts.n_questions), repeats).tolist()
+    for qi in order:
         c = int(ts.q_ctx[qi])
         qlen = int(ts.q_ptr[qi + 1] - ts.q_ptr[qi])
         budget = max_len - qlen - 3

@@ -35,6 +35,8 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 REPO = Path(__file__).resolve().parent.parent
 # Settings that define the run: a checkpoint made with other values is refused on --resume.
 _RUN_KEYS = ("init", "epochs", "batch_size", "lr", "warmup", "max_len", "p_whole", "neg_ratio", "seed",
@@ -109,6 +111,12 @@ def parse_args(argv=None):
                     help="weight of the shared-normalisation loss (Clark & Gardner 2018): the answer's start/end "
                          "against every context token of all inputs of its question, so span scores compare "
                          "across passages; 0: off (the inputs of a question then need not share a batch)")
+    ap.add_argument("--negated-repeat", type=int, default=0,
+                    help="draw each answerable question with a negation (not, never, no, cannot, n't, ...) this "
+                         "many times per epoch (0: off): SQuAD 2.0's unanswerable questions are often made by "
+                         "negating, so the reader learns 'negation means no answer'")
+    ap.add_argument("--others-share", type=float, default=1.0,
+                    help="with --negated-repeat: share of the other questions drawn each epoch (fixed by --seed)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: all cores)")
     ap.add_argument("--ckpt-every", type=int, default=200, help="steps between checkpoints")
@@ -149,13 +157,45 @@ def load_data(args, tok, work: Path, say):
     return ts
 
 
-def plan_run(args, ts):
+NEGATIONS = frozenset({"not", "never", "no", "cannot", "nor", "without", "n't"})
+
+
+def negated_questions(ts, tok) -> np.ndarray:
+    """bool per question: its words (WordPiece re-joined) include a negation (``NEGATIONS``; "don't"
+    counts by its "n ' t" pieces)."""
+    out = np.zeros(ts.n_questions, dtype=bool)
+    for qi in range(ts.n_questions):
+        pieces = tok.convert_ids_to_tokens(ts.q_tok[ts.q_ptr[qi] : ts.q_ptr[qi + 1]].tolist())
+        words: list[str] = []
+        for p in pieces:
+            if p.startswith("##") and words:
+                words[-1] += p[2:]
+            else:
+                words.append(p)
+        joined = " ".join(words)
+        out[qi] = bool(NEGATIONS.intersection(words)) or "n ' t" in joined
+    return out
+
+
+def question_repeats(ts, negated: np.ndarray, negated_repeat: int, others_share: float, seed: int) -> np.ndarray:
+    """Draws per question and epoch: answerable negated questions ``negated_repeat`` times,
+    unanswerable negated ones once, the others once with probability ``others_share``."""
+    rng = np.random.default_rng([seed, 11])
+    answerable = ts.q_ans[:, 0] >= 0
+    rep = (rng.random(ts.n_questions) < others_share).astype(np.int64)
+    rep[negated] = 1
+    rep[negated & answerable] = negated_repeat
+    return rep
+
+
+def plan_run(args, ts, repeats=None):
     """Every epoch's samples and batches (a pure function of seed and epoch) and the step plan."""
     from . import batching
 
     plan, epoch_batches = [], {}
     for ep in range(args.epochs):
-        samples = batching.sample_epoch(ts, args.seed, ep, max_len=args.max_len, p_whole=args.p_whole, neg_ratio=args.neg_ratio)
+        samples = batching.sample_epoch(ts, args.seed, ep, max_len=args.max_len, p_whole=args.p_whole, neg_ratio=args.neg_ratio,
+                                        repeats=repeats)
         bl = batching.batches(ts, samples, args.batch_size, args.seed, ep, grouped=bool(args.shared_norm))
         epoch_batches[ep] = (samples, bl)
         plan += [(ep, j) for j in range(len(bl))]
@@ -209,11 +249,19 @@ def main(argv=None):
     bf16_on = use_bf16(args.bf16, device)
     if bf16_on and device == "cpu":  # likewise: a CPU run in fp32 keeps its hash
         run["cpu_bf16"] = True
+    repeats = None
+    if args.negated_repeat:  # only when on, so earlier runs keep their hash
+        run["negated_repeat"], run["others_share"] = args.negated_repeat, args.others_share
+        neg = negated_questions(ts, tok)
+        repeats = question_repeats(ts, neg, args.negated_repeat, args.others_share, args.seed)
+        ans = ts.q_ans[:, 0] >= 0
+        say(f"negated questions: {int((neg & ans).sum())} answerable (x{args.negated_repeat}), "
+            f"{int((neg & ~ans).sum())} unanswerable; others drawn at {args.others_share}: {int(repeats.sum())} draws per epoch")
     run_hash = hashlib.sha256(json.dumps(run, sort_keys=True).encode()).hexdigest()[:16]
     random.seed(args.seed)
     np.random.seed(args.seed)
     torch.manual_seed(args.seed)
-    plan, epoch_batches = plan_run(args, ts)
+    plan, epoch_batches = plan_run(args, ts, repeats)
     total = len(plan)
     n_noans = int((epoch_batches[0][0][:, 4] < 0).sum())
     say(f"{ts.n_questions} questions -> {len(epoch_batches[0][0])} inputs per epoch ({n_noans} no-answer), "

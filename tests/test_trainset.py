@@ -213,3 +213,33 @@ def test_bf16_autocast_choice(choice, device, flags, expected):
 
     cpuinfo = f"processor\t: 0\nflags\t\t: {flags}\n" if flags else ""
     assert use_bf16(choice, device, cpuinfo) is expected
+
+
+NEGATED = [
+    QA("n1", "Which country was not part of the compact?", PARA, ["Nicaragua"], [PARA.index("Nicaragua")], False),
+    QA("n2", "Who didn't sign the compact?", PARA, ["Nicaragua"], [PARA.index("Nicaragua")], False),
+    QA("n3", "Which country will never join?", PARA, [], [], True),
+    QA("n4", "Where did the Secretary meet the ministers?", PARA, ["San Salvador"], [PARA.index("San Salvador")], False),
+    QA("n5", "Is there no notice of the meeting?", PARA, [], [], True),  # "no" but "notice" is not a negation
+]
+
+
+def test_negated_questions_and_their_draws(tok):
+    """--negated-repeat: answerable questions with a negation are drawn N times per epoch,
+    unanswerable negated ones once, the others at --others-share (SQuAD 2.0's negation cue)."""
+    from statementqa.reader import train
+
+    ts = trainset.prepare(tok, [("neg", NEGATED)], progress=False)
+    neg = train.negated_questions(ts, tok)
+    assert neg.tolist() == [True, True, True, False, True]
+    rep = train.question_repeats(ts, neg, 3, 1.0, 13)
+    assert rep.tolist() == [3, 3, 1, 1, 1]
+    assert train.question_repeats(ts, neg, 3, 0.0, 13).tolist() == [3, 3, 1, 0, 1]
+    samples = batching.sample_epoch(ts, 13, 0, p_whole=0.0, neg_ratio=0.0, repeats=rep)
+    assert np.bincount(samples[:, 0], minlength=5).tolist() == [3, 3, 1, 1, 1]
+    for qi, c, lo, hi, s, e in samples.tolist():  # every draw is a valid window with its label
+        if s >= 0:
+            assert lo <= s <= e < hi and (s, e) == tuple(ts.q_ans[qi])
+    # the default (no repeats) is one draw per question, as before the option existed
+    assert np.array_equal(batching.sample_epoch(ts, 13, 0, p_whole=0.0, neg_ratio=0.0),
+                          batching.sample_epoch(ts, 13, 0, p_whole=0.0, neg_ratio=0.0, repeats=np.ones(5, np.int64)))
