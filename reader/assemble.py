@@ -34,7 +34,6 @@ import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from statementqa.retrieval.formats import page_of
 from statementqa.retrieval.quotes import balance_quotes, cached_quotes
@@ -165,7 +164,7 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     missing = unknown_names(question, mentionable_text(doc)) if check_names else ()
     if missing:
         # With other documents in the corpus, say which document lacks the names: another may have them.
-        where = (str(doc.meta.get("title") or "") or Path(doc.path).name or doc.doc_id) if len(index.docs) > 1 else ""
+        where = doc.title if len(index.docs) > 1 else ""
         return Answer(question, "", min(conf, MAYBE_SHARE * thr), True, [], related_c, candidate=text,
                       not_mentioned=missing, not_mentioned_in=where)
     if conf < thr:

@@ -173,13 +173,16 @@ class Pipeline:
         with self._lock:
             todo = list(dict.fromkeys(t for t in texts if t not in self._qcache))
         if todo:
-            vecs = self.embedder.encode(todo, progress=False)
-            with self._lock:
-                for t, v in zip(todo, vecs):
-                    self._qcache[t] = v
-                while len(self._qcache) > 256:
-                    self._qcache.popitem(last=False)
+            self._remember(zip(todo, self.embedder.encode(todo, progress=False)))
         return np.stack([self._qvec(t) for t in texts])
+
+    def _remember(self, pairs) -> None:
+        """Put (text, vector) pairs in the question cache, keeping its 256 most recent texts."""
+        with self._lock:
+            for t, v in pairs:
+                self._qcache[t] = v
+            while len(self._qcache) > 256:
+                self._qcache.popitem(last=False)
 
     def _qvec(self, question: str) -> np.ndarray:
         # Follow-up turns and the app's retries ask the same text again: embed it once.
@@ -189,10 +192,7 @@ class Pipeline:
                 self._qcache.move_to_end(question)
                 return v
         v = self.embedder.encode_query(question)
-        with self._lock:
-            self._qcache[question] = v
-            while len(self._qcache) > 256:
-                self._qcache.popitem(last=False)
+        self._remember([(question, v)])
         return v
 
     def search(self, question: str, k: int = 5, mode: str = "hybrid") -> SearchResult:
