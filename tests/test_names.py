@@ -1,6 +1,8 @@
 """Names a question uses that the answer's document never mentions (reader.names): a table of
 questions x documents, the forms that count as a mention, and the pipeline: the Guatemala question
-abstains and says why, through the library, the command line and the chat; ``--name-check off``."""
+abstains and says why, through the library, the command line and the chat; ``--name-check off``;
+questions typed in lower case (reader.propernames: its rule on a table of texts, save/load, the
+shipped list equal to its build, the pipeline)."""
 from __future__ import annotations
 
 import pytest
@@ -8,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from statementqa.reader.names import names, unknown_names
+from tests.conftest import SQUAD_DIR
 
 DOC = ("U.S. Department of Homeland Security issued the following announcement. Secretary Kirstjen M. Nielsen "
        "met ministers in San Salvador and hopes Mexico will join. The Skłodowska-Curié Institute and Western allies "
@@ -116,3 +119,78 @@ def test_assembly_names_the_document_when_others_may_mention_it():
     assert ans.not_mentioned_in == "" and headline(ans) == "The documents do not mention “Guatemala”."
     ok = assemble("Which agency signed the accord?", passages, out, both, cal)
     assert not ok.abstained and ok.text == "ministry" and ok.confidence > 0.99
+
+
+# -- questions typed in lower case (reader.propernames) ------------------------------------------
+
+@pytest.mark.parametrize("question, found", [
+    ("which agency of guatemala signed the statement?", ["guatemala"]),
+    ("Which agency of guatemala signed the statement?", ["guatemala"]),  # a phone capitalises the first letter
+    ("where did nielsen meet the ministers?", ["nielsen"]),
+    ("what did the ministers agree to?", []),
+    ("what is one avenue for growth?", []),  # a street's "Avenue" is a name; the word is not
+    ("guatemala signed what?", []),  # the first word is not checked, as in a cased question
+    ("which agency of Guatemala signed it?", ["Guatemala"]),  # a capitalised word: the cased rule
+    ("what did DHS sign with guatemala?", ["DHS", "guatemala"]),  # initials are names and do not make it cased
+    ("NATO met whom in guatemala?", ["NATO", "guatemala"]),
+])
+def test_names_in_lower_case(question, found):
+    assert names(question) == found
+
+
+@pytest.mark.parametrize("question, missing", [
+    ("which agency of guatemala signed the statement?", ("guatemala",)),
+    ("where did nielsen meet the ministers?", ()),
+    ("did nielsen meet mexican officials?", ()),  # mexican / Mexico, as for capitalised names
+    ("where is scotland?", ("scotland",)),
+])
+def test_unknown_names_in_lower_case(question, missing):
+    assert unknown_names(question, DOC) == missing
+
+
+@pytest.mark.parametrize("contexts, listed", [
+    (["He met Smith in Oslo. Then Smith and Oslo again."], ["oslo", "smith"]),
+    (["Smith left. Smith left."], []),  # only ever first in a sentence: capitalised anyway
+    (["He met Smith, and a smith, and Smith."], []),  # capitalised 2 of 3: a common word too
+    (["We saw Ed and Ed."], []),  # two letters
+    (["“Oslo is far,” he said of Oslo and Oslo."], ["oslo"]),  # after an opening quotation mark: not counted
+    (["They met in Quebec, in Québec."], ["quebec"]),  # folded: accents dropped
+])
+def test_propernames_rule(contexts, listed):
+    from statementqa.reader.propernames import count, select
+
+    assert select(*count(contexts)) == listed
+
+
+def test_propernames_save_load_and_the_shipped_list(tmp_path):
+    import json
+
+    from statementqa.reader import propernames
+
+    data = {"manifest": {"words": 2}, "words": ["guatemala", "oslo"]}
+    propernames.save(data, tmp_path / "p.json")
+    assert json.loads((tmp_path / "p.json").read_text(encoding="utf-8")) == data
+    assert propernames.load(tmp_path / "p.json") == frozenset(data["words"])
+    assert propernames.load(tmp_path / "missing.json") == frozenset()
+    shipped = json.loads(propernames.PATH.read_text(encoding="utf-8"))
+    words = shipped["words"]
+    assert shipped["manifest"]["words"] == len(words) > 10_000 and words == sorted(set(words))
+    assert all(len(w) >= 3 and w == w.lower() for w in words)
+    assert {"guatemala", "honduras", "mexico", "nielsen", "paris", "warsaw"} <= set(words)
+    assert not {"avenue", "street", "river", "the", "minister", "statement"} & set(words)
+
+
+@pytest.mark.skipif(not (SQUAD_DIR / "train-v1.1.json.gz").exists(), reason="needs ../shared/data/squad (the app does not)")
+def test_shipped_propernames_are_what_the_build_makes():
+    import json
+
+    from statementqa.reader import propernames
+
+    assert propernames.build(SQUAD_DIR) == json.loads(propernames.PATH.read_text(encoding="utf-8"))
+
+
+def test_pipeline_abstains_on_a_lower_case_question(pipeline):
+    ans = pipeline.ask("which agency of guatemala signed the statement?")
+    assert ans.abstained and ans.not_mentioned == ("guatemala",) and not ans.citations
+    ok = pipeline.ask("which country does secretary nielsen hope will also participate?")
+    assert not ok.abstained and ok.text == "Mexico"

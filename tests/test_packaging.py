@@ -31,7 +31,7 @@ def test_wheel_has_one_package_and_its_data(wheel):
     for must in ("statementqa/retrieval/search.py", "statementqa/reader/model/model.safetensors",
                  "statementqa/reader/model/calibration.json", "statementqa/eval/data/statement_qa.jsonl",
                  "statementqa/eval/floors.json", "statementqa/eval/floors-squad.json", "statementqa/corpus/dhs-northern-triangle-compact-2019-02-21.txt",
-                 "statementqa/examples/embed.html"):
+                 "statementqa/examples/embed.html", "statementqa/reader/data/propernames.json"):
         assert must in names, must
 
 
@@ -49,6 +49,9 @@ def test_installed_copy_answers_from_another_folder(wheel, tmp_path):
             "print(statementqa.__file__); print(p.SOURCE_CHECKOUT)")
     r = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
     assert r.stdout.splitlines() == [str(site / "statementqa" / "__init__.py"), "False"], r.stdout + r.stderr
+    r = subprocess.run([sys.executable, "-c", "from statementqa.reader.names import names; print(names('which agency of guatemala signed?'))"],
+                       cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    assert r.stdout.strip() == "['guatemala']", r.stdout + r.stderr  # the list of names is package data
     r = subprocess.run([sys.executable, "-m", "statementqa", "ask", "Where did the meeting take place?", "--json"],
                        cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
