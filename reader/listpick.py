@@ -23,9 +23,19 @@ list's document never mentions (``reader.names``). The two thresholds were set o
 Confidence of a pick is a fixed value per rule (``CONFIDENCE``), not a fitted probability: there is
 no held-out set of list questions large enough to calibrate on.
 
-Not handled: questions asking for several items ("What are the four areas ...?": the reader answers
-those with the whole list), nested lists, lists without a lead-in sentence ending in ":", and
-lists outside the retrieved passages. This module runs no model: the caller passes ``embed``."""
+A question asking for all the items ("What are the four areas of collaboration?", "List the
+channels.", "What measures does the guidance recommend?": a plural noun that the lead-in names,
+after "what/which are the", "list", "name" or "what/which" itself, and no word that the lead-in
+does not already hold) is answered with the whole list, from the first item to the last, citing
+the lead-in and every item (``how`` "whole list"). The reader cut such lists short ("What are the
+four areas?" got two of the four) or answered with the lead-in's words ("through three channels").
+A number in the question must be the list's length ("What are the six priorities?" of five: no
+answer from this rule).
+
+Not handled: questions asking for some of the items ("Which priorities concern buses?": two items
+that are not next to each other; the reader answers), nested lists, lists without a lead-in
+sentence ending in ":", and lists outside the retrieved passages. This module runs no model: the
+caller passes ``embed``."""
 from __future__ import annotations
 
 import re
@@ -42,7 +52,7 @@ from .names import mentionable_text, unknown_names
 
 MIN_COSINE = 0.45  # by meaning: the best item's cosine with the question ...
 MIN_MARGIN = 0.20  # ... and its lead over the runner-up
-CONFIDENCE = {"ordinal": 0.95, "words": 0.9, "meaning": 0.8}
+CONFIDENCE = {"ordinal": 0.95, "words": 0.9, "meaning": 0.8, "whole list": 0.9}
 MAX_ITEMS = 50
 
 ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5, "seventh": 6,
@@ -52,13 +62,21 @@ RELATION = ("concern", "concerns", "concerned", "deal", "deals", "dealt", "cover
             "address", "addresses", "addressed", "involve", "involves", "involved", "apply", "applies",
             "regard", "regards", "relate", "relates", "related", "focus", "focuses", "focused", "target",
             "targets", "mention", "mentions", "mentioned", "list", "listed", "refer", "refers", "aim", "aims",
-            "aimed", "tackle", "tackles", "handle", "handles", "help", "helps", "one", "ones", "item", "items")
+            "aimed", "tackle", "tackles", "handle", "handles", "help", "helps", "one", "ones", "item", "items",
+            "use", "uses", "used", "include", "includes", "included")
 _ORD = "|".join(ORDINALS)
 # "Which area ...", "What measure ...", "Which of the (four) priorities ...", "Which one of the areas ..."
 _WHICH = re.compile(r"^\s*(?:which|what)\s+((?:one\s+)?of\s+the\s+)?([a-z][a-z-]+)(?:\s+([a-z][a-z-]+))?\b", re.I)
 # "What is the third priority ...", "Which is the last area ...", "Name the first measure"
 _ORDINAL = re.compile(rf"^\s*(?:(?:which|what)\s+(?:is|was|are|were|would\s+be|will\s+be)\s+|name\s+)the\s+({_ORD})\s+"
                       r"([a-z][a-z-]+)\b", re.I)
+# "What are the four areas ...", "Which were the priorities ...", "List the channels ...", "Name all the measures ..."
+_ALL = re.compile(r"^\s*(?:(?:which|what)\s+(?:are|were|will\s+be|would\s+be)|list|name|give)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?"
+                  r"([a-z0-9][a-z0-9-]*)(?:\s+([a-z][a-z-]+))?\b", re.I)
+# "What measures does the guidance recommend?", "Which areas will the compact cover?"
+_WHICH_ALL = re.compile(r"^\s*(?:which|what)\s+([a-z][a-z-]+)\b", re.I)
+NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+           "eleven": 11, "twelve": 12}
 _NOT_NOUNS = frozenset({"kind", "sort", "type", "kinds", "types", "sorts", "way", "ways", "time", "times", "else"})
 
 
@@ -80,15 +98,31 @@ class ListBlock:
 @dataclass(frozen=True)
 class Pick:
     block: ListBlock
-    item: Sentence
-    how: str  # "ordinal", "words" or "meaning"
+    item: Sentence  # the item picked; for the whole list, its first item
+    how: str  # "ordinal", "words", "meaning" or "whole list"
     confidence: float
     cosines: tuple[float, ...] = ()
 
     @property
     def label(self) -> str:
-        """``Answer.how`` for this pick: "list item (by words)" etc."""
-        return f"list item (by {self.how})"
+        """``Answer.how`` for this pick: "list item (by words)" etc., or "whole list"."""
+        return "whole list" if self.how == "whole list" else f"list item (by {self.how})"
+
+    @property
+    def start(self) -> int:
+        return self.item.start
+
+    @property
+    def end(self) -> int:
+        """End of the answer in the document: the item's, or the last item's for the whole list."""
+        return self.block.items[-1].end if self.how == "whole list" else self.item.end
+
+
+@dataclass(frozen=True)
+class AskedAll:
+    nouns: tuple[str, ...]  # stemmed plural nouns that may name the list's kind ("area", "prioriti")
+    number: int | None  # the count the question states ("four"), if any
+    content: frozenset[str]  # stemmed content terms besides relation verbs
 
 
 def _stem(word: str) -> str:
@@ -116,6 +150,29 @@ def asked(question: str) -> Asked | None:
     nouns = tuple(st for st in (_stem(w) for w in words) if st)
     rel = _relation_stems()
     return Asked(nouns, ordinal, frozenset(t for t in terms([question])[0] if t not in rel))
+
+
+def _plural(word: str) -> bool:
+    w = word.lower()
+    return len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")) and bool(_stem(w))
+
+
+def asked_all(question: str) -> AskedAll | None:
+    """What the question asks for, when it asks for all things of a kind (None otherwise)."""
+    m = _ALL.match(question)
+    words = [w for w in m.groups() if w] if m else []
+    if not m:
+        m = _WHICH_ALL.match(question)
+        if not m:
+            return None
+        words = [m.group(1)]
+    number = next((NUMBERS.get(w.lower(), int(w) if w.isdigit() else None) for w in words[:1]
+                   if w.lower() in NUMBERS or w.isdigit()), None)
+    nouns = tuple(_stem(w) for w in words if _plural(w) and w.lower() not in _NOT_NOUNS)
+    if not nouns:
+        return None
+    rel = _relation_stems()
+    return AskedAll(nouns, number, frozenset(t for t in terms([question])[0] if t not in rel))
 
 
 @lru_cache(maxsize=1)
@@ -165,6 +222,11 @@ def pick(question: str, passages: Sequence[Passage], index: DocumentIndex, qvec:
     """The list item ``question`` asks for, or None (see the module docstring). ``qvec``: the
     question's normalised embedding; ``embed``: normalised embeddings of texts (both None: words
     and ordinals only)."""
+    return _one_item(question, passages, index, qvec, embed) or _whole_list(question, passages, index)
+
+
+def _one_item(question: str, passages: Sequence[Passage], index: DocumentIndex, qvec: np.ndarray | None,
+              embed: Callable[[list[str]], np.ndarray] | None) -> Pick | None:
     a = asked(question)
     if a is None:
         return None
@@ -200,3 +262,24 @@ def pick(question: str, passages: Sequence[Passage], index: DocumentIndex, qvec:
     if best >= MIN_COSINE and margin >= MIN_MARGIN:
         return Pick(b, b.items[int(order[0])], "meaning", CONFIDENCE["meaning"], tuple(float(c) for c in cos))
     return None
+
+
+def _whole_list(question: str, passages: Sequence[Passage], index: DocumentIndex) -> Pick | None:
+    """The whole list when ``question`` asks for all items of a kind (see the module docstring)."""
+    a = asked_all(question)
+    if a is None:
+        return None
+    found = [(b, set(terms([b.lead.text])[0])) for b in lists_in(passages, index)]
+    blocks = [(b, lead) for b, lead in found if any(n in lead for n in a.nouns)]
+    if len(blocks) != 1:
+        return None
+    b, lead_terms = blocks[0]
+    if a.number is not None and a.number != len(b.items):
+        return None  # "What are the six priorities?" of a list of five
+    numbers = {s for w in NUMBERS for s in terms([w])[0]}
+    if a.content - lead_terms - numbers - set(a.nouns):
+        return None  # "What are the measures for schools?": more than the list's kind
+    doc = index.docs.get(b.doc_id)
+    if doc is not None and unknown_names(question, mentionable_text(doc)):
+        return None
+    return Pick(b, b.items[0], "whole list", CONFIDENCE["whole list"])

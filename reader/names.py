@@ -111,7 +111,10 @@ def _document(text: str) -> _Doc:
         by_len.setdefault(len(t), []).append(t)
         if len(t) >= 5:
             by_prefix.setdefault(t[:5], []).append(t)
-    return _Doc(folded, toks, frozenset(terms([folded])[0]), _acronyms(text), by_len, by_prefix)
+    # Stems of the distinct words only (the same set as stemming the whole text, tested with hypothesis;
+    # stemming the whole of a 2 MB document took 0.94 s, its distinct words 0.09 s; bm25s stems per token).
+    stems = frozenset(terms([" ".join(sorted(toks))])[0])
+    return _Doc(folded, toks, stems, _acronyms(text), by_len, by_prefix)
 
 
 def _shared_prefix(a: str, b: str) -> int:

@@ -235,7 +235,7 @@ class Pipeline:
             q = r.interpreted_as or r.question
             item = pick_list_item(q, r.passages, r.index, self._qvec(q), self._embed)
             if item is not None:
-                ans = answer_at(r.question, r.index, item.block.doc_id, item.item.start, item.item.end,
+                ans = answer_at(r.question, r.index, item.block.doc_id, item.start, item.end,
                                 item.confidence, item.label)
         ans.retrieved = [p.passage_id for p in r.passages]
         if r.interpreted_as is not None:

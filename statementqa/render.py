@@ -112,13 +112,19 @@ def headline(ans) -> str:
         return "The documents do not say."
     if is_yes_no(ans.question):
         return "This sentence decides it:"
+    if ans.how == "whole list":  # the items, without their markers, one after another
+        return "; ".join(" ".join(_MARKER.sub("", ln).split()) for ln in ans.text.splitlines() if ln.strip())
     return " ".join(ans.text.split())  # a span from a wrapped PDF line may hold double spaces
+
+
+_MARKER = re.compile(r"^\s*(?:[-–—•*·]|\d{1,3}[.)])\s+")
 
 
 # How an answer not taken from the reader's span was found (``Answer.how`` = ``listpick.Pick.label``).
 _HOW = {"list item (by words)": "the one list item with the question's words",
         "list item (by meaning)": "the list item closest in meaning to the question",
-        "list item (by ordinal)": "the list item at the position asked for"}
+        "list item (by ordinal)": "the list item at the position asked for",
+        "whole list": "the whole list the question asks for"}
 
 
 def how_words(ans) -> str:

@@ -194,3 +194,13 @@ def test_pipeline_abstains_on_a_lower_case_question(pipeline):
     assert ans.abstained and ans.not_mentioned == ("guatemala",) and not ans.citations
     ok = pipeline.ask("which country does secretary nielsen hope will also participate?")
     assert not ok.abstained and ok.text == "Mexico"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet="abcdeXYZ éłü'’-,. \n", max_size=300))
+def test_document_stems_are_the_whole_texts_stems(text):
+    """``_document`` stems each distinct word once; the set equals stemming the whole text."""
+    from statementqa.reader.names import _document, fold
+    from statementqa.retrieval.lexical import terms
+
+    assert _document(text).stems == frozenset(terms([fold(text)])[0])
