@@ -48,15 +48,16 @@ def _squad_corpus(ds: Dataset, out: Path) -> Path:
 
 
 def _gold_answer(pl, item: Item):
-    """Read the item's own paragraph (no retrieval); the same reader and the same ``assemble()``
-    (confidence, threshold, citations) as the app."""
+    """Read the item's own paragraph (no retrieval); the same reader, the same question form
+    (``questionform``) and the same ``assemble()`` (confidence, threshold, citations) as the app."""
+    from statementqa.questionform import question_form
     from statementqa.reader.assemble import assemble
     from statementqa.reader.squad import gold_index
     from statementqa.retrieval.quotes import contexts
 
     t0 = time.perf_counter()
     idx, passages = gold_index(item.context)
-    out = pl.reader.read(item.question, passages, contexts(passages, idx.docs))
+    out = pl.reader.read(question_form(item.question), passages, contexts(passages, idx.docs))
     ans = assemble(item.question, passages, out, idx, pl.reader.calibration, None, pl.settings.threshold)
     ans.timings_ms = {"total": (time.perf_counter() - t0) * 1e3}
     return ans

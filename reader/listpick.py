@@ -166,8 +166,8 @@ def asked_all(question: str) -> AskedAll | None:
         if not m:
             return None
         words = [m.group(1)]
-    number = next((NUMBERS.get(w.lower(), int(w) if w.isdigit() else None) for w in words[:1]
-                   if w.lower() in NUMBERS or w.isdigit()), None)
+    first = words[0].lower()
+    number = NUMBERS.get(first) or (int(first) if first.isdigit() else None)
     nouns = tuple(_stem(w) for w in words if _plural(w) and w.lower() not in _NOT_NOUNS)
     if not nouns:
         return None
@@ -230,19 +230,10 @@ def _one_item(question: str, passages: Sequence[Passage], index: DocumentIndex, 
     a = asked(question)
     if a is None:
         return None
-    found = [(b, set(terms([b.lead.text])[0])) for b in lists_in(passages, index)]
-    blocks: list[tuple[ListBlock, set[str]]] = []
-    noun = ""
-    for noun in a.nouns:
-        blocks = [(b, lead) for b, lead in found if noun in lead]
-        if blocks:
-            break
-    if len(blocks) != 1:
-        return None  # no list of that kind here, or two: which one is meant is not clear
-    b, lead_terms = blocks[0]
-    doc = index.docs.get(b.doc_id)
-    if doc is not None and unknown_names(question, mentionable_text(doc)):
-        return None  # "Which area concerns Guatemala?" over a document that never says "Guatemala"
+    found = _the_list(question, a.nouns, passages, index)
+    if found is None:
+        return None
+    b, noun, lead_terms = found
     if a.ordinal is not None:
         if -len(b.items) <= a.ordinal < len(b.items):
             return Pick(b, b.items[a.ordinal], "ordinal", CONFIDENCE["ordinal"])
@@ -269,17 +260,38 @@ def _whole_list(question: str, passages: Sequence[Passage], index: DocumentIndex
     a = asked_all(question)
     if a is None:
         return None
-    found = [(b, set(terms([b.lead.text])[0])) for b in lists_in(passages, index)]
-    blocks = [(b, lead) for b, lead in found if any(n in lead for n in a.nouns)]
-    if len(blocks) != 1:
+    found = _the_list(question, a.nouns, passages, index)
+    if found is None:
         return None
-    b, lead_terms = blocks[0]
+    b, noun, lead_terms = found
     if a.number is not None and a.number != len(b.items):
         return None  # "What are the six priorities?" of a list of five
-    numbers = {s for w in NUMBERS for s in terms([w])[0]}
-    if a.content - lead_terms - numbers - set(a.nouns):
+    if a.content - lead_terms - _number_stems() - set(a.nouns):
         return None  # "What are the measures for schools?": more than the list's kind
+    return Pick(b, b.items[0], "whole list", CONFIDENCE["whole list"])
+
+
+def _the_list(question: str, nouns: tuple[str, ...], passages: Sequence[Passage],
+              index: DocumentIndex) -> tuple[ListBlock, str, set[str]] | None:
+    """The one retrieved list whose lead-in names the first of ``nouns`` that any lead-in names,
+    with that noun and the lead-in's terms; None when no list or two lists are of that kind, or
+    when the question names what the list's document never mentions."""
+    found = [(b, set(terms([b.lead.text])[0])) for b in lists_in(passages, index)]
+    for noun in nouns:
+        blocks = [(b, lead) for b, lead in found if noun in lead]
+        if blocks:
+            break
+    else:
+        return None  # no list of that kind here
+    if len(blocks) != 1:
+        return None  # two: which one is meant is not clear
+    b, lead_terms = blocks[0]
     doc = index.docs.get(b.doc_id)
     if doc is not None and unknown_names(question, mentionable_text(doc)):
-        return None
-    return Pick(b, b.items[0], "whole list", CONFIDENCE["whole list"])
+        return None  # "Which area concerns Guatemala?" over a document that never says "Guatemala"
+    return b, noun, lead_terms
+
+
+@lru_cache(maxsize=1)
+def _number_stems() -> frozenset[str]:
+    return frozenset(s for w in NUMBERS for s in terms([w])[0])

@@ -22,6 +22,7 @@ import numpy as np
 from statementqa.followup import Turn, resolve
 from statementqa.language import foreign_language
 from statementqa.language import warm_up as warm_language
+from statementqa.questionform import question_form
 from statementqa.reader.assemble import answer_at, assemble
 from statementqa.reader.listpick import pick as pick_list_item
 from statementqa.reader.model import Reader, ReadOut
@@ -30,7 +31,7 @@ from statementqa.retrieval.corpus import corpus_signature, load_corpus
 from statementqa.retrieval.embed import Embedder
 from statementqa.retrieval.offline import offline_environment
 from statementqa.retrieval.quotes import contexts
-from statementqa.retrieval.search import Retriever, SearchResult, check_k, check_question
+from statementqa.retrieval.search import MAX_QUESTION_CHARS, Retriever, SearchResult, check_k, check_question
 from statementqa.retrieval.store import Index, open_index
 from statementqa.retrieval.types import Answer, Passage, Sentence
 from statementqa.settings import Settings
@@ -196,11 +197,11 @@ class Pipeline:
         return v
 
     def search(self, question: str, k: int = 5, mode: str = "hybrid") -> SearchResult:
-        question = check_question(question)
+        question = question_form(check_question(question))
         k = check_k(k)
         r = self.retriever
         qv = self._qvec(question) if mode != "bm25" else None
-        return r.search(question, k, mode, qvec=qv)
+        return r.search(question, k, mode, qvec=qv, max_chars=MAX_QUESTION_CHARS + 1)  # + the "?" added
 
     def read(self, question: str, k: int | None = None, history: list[Turn] | None = None,
              docs: list[str] | None = None) -> Reading:
@@ -211,7 +212,7 @@ class Pipeline:
         k = check_k(k if k is not None else self.settings.k)
         index = self.index
         t1 = time.perf_counter()
-        rq = resolve(question, history[-1] if history else None)
+        rq = resolve(question_form(question), history[-1] if history else None)
         query = rq.retrieval_query[:FOLLOWUP_QUERY_CHARS]
         res = self.retriever.search(query, k, "hybrid", qvec=self._qvec(query), max_chars=FOLLOWUP_QUERY_CHARS,
                                     docs=frozenset(docs) if docs else None)
