@@ -50,8 +50,8 @@ def _squad_corpus(ds: Dataset, out: Path) -> Path:
 def _gold_answer(pl, item: Item):
     """Read the item's own paragraph (no retrieval); the same reader, the same question form
     (``questionform``) and the same ``assemble()`` (confidence, threshold, citations) as the app."""
-    from statementqa.questionform import question_form
     from statementqa.reader.assemble import assemble
+    from statementqa.reader.questionform import question_form
     from statementqa.reader.squad import gold_index
     from statementqa.retrieval.quotes import contexts
 

@@ -42,6 +42,7 @@ from statementqa.retrieval.types import Answer, Citation, DocumentIndex, Passage
 from .model import ReadOut, Span
 from .names import mentionable_text, unknown_names
 from .place import place_span
+from .questionform import question_form
 
 DEFAULT_CALIBRATION = {"a": 1.0, "b": 0.0, "threshold": 0.5}
 MAYBE_SHARE = 0.5  # "may answer" from this share of the abstention threshold up
@@ -156,12 +157,13 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     conf = confidence(loc.score_diff, calib)
     doc = index.docs[loc.doc_id]
     text = doc.text[loc.start : loc.end]
-    cut = place_span(question, text)
+    read = question_form(question)  # the rules read the question as the reader did ("can you tell me where ...")
+    cut = place_span(read, text)
     if cut is not None:  # "Where ...?": "ministers in San Salvador" -> "San Salvador" (reader.place)
         a, b = loc.start + cut[0], loc.start + cut[1]
         loc = Located(loc.doc_id, a, b, sentences_for_span(index.all_sentences[loc.doc_id], a, b), loc.score_diff)
         text = doc.text[a:b]
-    missing = unknown_names(question, mentionable_text(doc)) if check_names else ()
+    missing = unknown_names(read, mentionable_text(doc)) if check_names else ()
     if missing:
         # With other documents in the corpus, say which document lacks the names: another may have them.
         where = doc.title if len(index.docs) > 1 else ""

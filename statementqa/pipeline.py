@@ -22,10 +22,10 @@ import numpy as np
 from statementqa.followup import Turn, resolve
 from statementqa.language import foreign_language
 from statementqa.language import warm_up as warm_language
-from statementqa.questionform import question_form
 from statementqa.reader.assemble import answer_at, assemble
 from statementqa.reader.listpick import pick as pick_list_item
 from statementqa.reader.model import Reader, ReadOut
+from statementqa.reader.questionform import question_form
 from statementqa.retrieval.atomic import sha256_file
 from statementqa.retrieval.corpus import corpus_signature, load_corpus
 from statementqa.retrieval.embed import Embedder
@@ -233,7 +233,7 @@ class Pipeline:
                        self._threshold_setting(), may_answer=self.settings.may_answer, ranked=r.ranked,
                        check_names=self.settings.name_check)
         if self.settings.list_items and not ans.not_mentioned:
-            q = r.interpreted_as or r.question
+            q = r.interpreted_as or question_form(r.question)
             item = pick_list_item(q, r.passages, r.index, self._qvec(q), self._embed)
             if item is not None:
                 ans = answer_at(r.question, r.index, item.block.doc_id, item.start, item.end,

@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 import re
 
+from statementqa.reader.questionform import question_form
+
 # Styles of the source panel (cited, answer, related, "may answer", boilerplate), the legend and the
 # chat's citation links. Highlights carry their own dark text, so they keep their contrast in dark
 # mode too (measured in the browser tests); the primary button and links use AA contrast colours.
@@ -50,7 +52,7 @@ footer a, footer button, .show-api { color: var(--body-text-color) !important; o
 """
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>])")
-_YES_NO = re.compile(r"^\s*(is|are|was|were|do|does|did|will|would|can|could|has|have|had|should|must|may|shall)\b", re.I)
+_YES_NO = re.compile(r"^\s*(is|are|was|were|do|does|did|will|would|can|could|has|have|had|should|must|may|shall|whether)\b", re.I)
 
 
 def esc(text: str) -> str:
@@ -61,7 +63,7 @@ def esc(text: str) -> str:
 def is_yes_no(question: str) -> bool:
     """A question answered by yes or no ("Did Nielsen meet ...?"): an extractive reader can only show
     the sentence that decides it."""
-    return bool(_YES_NO.match(question))
+    return bool(_YES_NO.match(question_form(question)))  # "Can you tell me where ...?" is no yes/no question
 
 
 def confidence_words(c: float) -> str:

@@ -1,13 +1,14 @@
-"""The question's form for retrieval and the reader (statementqa.questionform): a table of typed
-questions x the form read, properties (idempotent, only a "?" added), and the pipeline: a question
-typed without "?" gets the answer it gets with one, and the answer keeps the question as typed."""
+"""The question's form for retrieval and the reader (statementqa.reader.questionform): a table of typed
+questions x the form read, properties (idempotent, only a "?" added, an opening dropped and the rest
+kept), and the pipeline: a question typed without "?" or behind "Can you tell me" gets the answer
+the plain question gets, and the answer keeps the question as typed."""
 from __future__ import annotations
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from statementqa.questionform import question_form
+from statementqa.reader.questionform import question_form
 
 
 @pytest.mark.parametrize("typed, read", [
@@ -21,15 +22,36 @@ from statementqa.questionform import question_form
     ("Which areas…", "Which areas…"),
     ("who issued it   ", "who issued it?"),
     ("", ""),
+    # polite and indirect openings
+    ("Can you tell me where the meeting took place?", "where the meeting took place?"),
+    ("Could you please tell me who issued the announcement", "who issued the announcement?"),
+    ("hi, where did the meeting take place?", "where did the meeting take place?"),
+    ("Hi there! Who met whom?", "Who met whom?"),
+    ("Tell me where the meeting was.", "where the meeting was?"),  # a question now: "." -> "?"
+    ("Please list the areas of collaboration", "list the areas of collaboration?"),
+    ("I want to know who issued the announcement", "who issued the announcement?"),
+    ("Do you know when the agreement is due", "when the agreement is due?"),
+    ("Can you tell me?", "Can you tell me?"),  # nothing would be left
+    ("Pleased with the compact, who thanked them?", "Pleased with the compact, who thanked them?"),
+    ("Whom did he tell me about?", "Whom did he tell me about?"),  # not an opening
+    ("Can Mexico join?", "Can Mexico join?"),
 ])
 def test_question_form(typed, read):
     assert question_form(typed) == read
 
 
-@given(st.text(max_size=80))
+@given(st.text(alphabet="abcdeXYZ ,.?!“”", max_size=80))
 def test_question_form_only_adds_a_question_mark_once(q):
     f = question_form(q)
-    assert f in (q.rstrip(), q.rstrip() + "?")
+    assert f in (q.strip(), q.strip() + "?")  # no opening in this alphabet: only the mark
+    assert question_form(f) == f
+
+
+@given(st.sampled_from(["Can you tell me ", "Please tell me ", "I want to know ", "Do you know ", "hi, ", "Please "]),
+       st.text(alphabet="abcdeXYZ ,“”", min_size=1, max_size=60).filter(lambda t: t.strip(" ,")))
+def test_an_opening_is_dropped_and_the_rest_kept(opening, rest):
+    f = question_form(opening + rest)
+    assert f == rest.strip().lstrip(" ,") + "?"
     assert question_form(f) == f
 
 
@@ -39,6 +61,13 @@ def test_pipeline_reads_a_question_without_its_mark_as_with_it(pipeline):
     assert typed.text == marked.text == "San Salvador, El Salvador"
     assert [c.text for c in typed.citations] == [c.text for c in marked.citations]
     assert typed.question == "where did the meeting take place"  # the answer keeps what was typed
+    polite = pipeline.ask("Can you tell me where the meeting took place?")
+    assert polite.text == "San Salvador, El Salvador" and polite.question.startswith("Can you tell me")
+    from statementqa.render import format_answer_md
+
+    assert "decides it" not in format_answer_md(polite)  # "Can you tell me ...?" is no yes/no question
+    listed = pipeline.ask("Please list the areas of collaboration")
+    assert listed.how == "whole list" and listed.text.count("\n") == 3
     assert pipeline.search("where did the meeting take place").hits[0].passage.passage_id == \
         pipeline.search("where did the meeting take place?").hits[0].passage.passage_id
 
