@@ -227,6 +227,7 @@ def pick(question: str, passages: Sequence[Passage], index: DocumentIndex, qvec:
 
 def _one_item(question: str, passages: Sequence[Passage], index: DocumentIndex, qvec: np.ndarray | None,
               embed: Callable[[list[str]], np.ndarray] | None) -> Pick | None:
+    """The one item ``question`` asks for (by ordinal, words or meaning), or None."""
     a = asked(question)
     if a is None:
         return None
@@ -263,7 +264,7 @@ def _whole_list(question: str, passages: Sequence[Passage], index: DocumentIndex
     found = _the_list(question, a.nouns, passages, index)
     if found is None:
         return None
-    b, noun, lead_terms = found
+    b, _, lead_terms = found
     if a.number is not None and a.number != len(b.items):
         return None  # "What are the six priorities?" of a list of five
     if a.content - lead_terms - _number_stems() - set(a.nouns):
