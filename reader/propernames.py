@@ -24,19 +24,17 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import re
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from statementqa.reader.names import fold
+from statementqa.reader.names import _WORD, fold  # the words as the names check reads them
 from statementqa.retrieval.atomic import atomic_write_text, sha256_file
 
 PATH = Path(__file__).resolve().parent / "data" / "propernames.json"
 MIN_COUNT = 2
 MIN_SHARE = 0.95
-_WORD = re.compile(r"[\w'’-]+")
 _OPENERS = set(".!?:;(\"“")
 
 

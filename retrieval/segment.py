@@ -23,7 +23,7 @@ from .formats import BULLET_OR_NUMBER
 from .types import Sentence
 
 # A list item's marker (formats.BULLET_OR_NUMBER), here also letters: "a)", "(b)".
-_LIST_MARKER = re.compile(rf"^\s*(?:{BULLET_OR_NUMBER}|\(?[a-zA-Z][.)])\s+")
+LIST_MARKER = re.compile(rf"^\s*(?:{BULLET_OR_NUMBER}|\(?[a-zA-Z][.)])\s+")
 # "-" or "•" straight before a letter also opens an item: PDF reading writes "-" where a bullet was drawn.
 _BULLET_ONLY = re.compile(r"^\s*(?:[-*•‣◦–—]\s+|[-•](?=[^\W\d_]))")
 _BOILERPLATE = [
@@ -73,7 +73,7 @@ def split_spans(text: str) -> list[tuple[int, int, bool]]:
             if a2 < b2:
                 spans.append((a2, b2, True))
             continue
-        m = _LIST_MARKER.match(line) if len(line) < 200 else None
+        m = LIST_MARKER.match(line) if len(line) < 200 else None
         if m and m.end() < len(line) and not line.rstrip().endswith((".", "?", "!")):
             a2, b2 = _trim(text, a + m.end(), b)
             if a2 < b2:

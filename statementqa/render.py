@@ -12,6 +12,7 @@ import html
 import re
 
 from statementqa.reader.questionform import question_form
+from statementqa.retrieval.segment import LIST_MARKER  # the markers segmentation takes items by
 
 # Styles of the source panel (cited, answer, related, "may answer", boilerplate), the legend and the
 # chat's citation links. Highlights carry their own dark text, so they keep their contrast in dark
@@ -115,11 +116,9 @@ def headline(ans) -> str:
     if is_yes_no(ans.question):
         return "This sentence decides it:"
     if ans.how == "whole list":  # the items, without their markers, one after another
-        return "; ".join(" ".join(_MARKER.sub("", ln).split()) for ln in ans.text.splitlines() if ln.strip())
+        return "; ".join(" ".join(LIST_MARKER.sub("", ln).split()) for ln in ans.text.splitlines() if ln.strip())
     return " ".join(ans.text.split())  # a span from a wrapped PDF line may hold double spaces
 
-
-_MARKER = re.compile(r"^\s*(?:[-–—•*·]|\d{1,3}[.)])\s+")
 
 
 # How an answer not taken from the reader's span was found (``Answer.how`` = ``listpick.Pick.label``).

@@ -129,6 +129,9 @@ def test_pick_without_a_model(question, item, how):
         if how == "whole list":
             assert [c.text for c in ans.citations][1:] == [s.text for s in p.block.items]
             assert ans.how == "whole list"
+            from statementqa.render import headline
+
+            assert headline(ans) == "; ".join(s.text.lstrip("-12. ") for s in p.block.items)  # markers dropped
 
 
 def test_pick_is_ambiguous_between_two_lists_of_the_same_kind():
