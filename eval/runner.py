@@ -49,16 +49,22 @@ def _squad_corpus(ds: Dataset, out: Path) -> Path:
 
 def _gold_answer(pl, item: Item):
     """Read the item's own paragraph (no retrieval); the same reader, the same question form
-    (``questionform``) and the same ``assemble()`` (confidence, threshold, citations) as the app."""
+    (``questionform``), typing mistakes corrected toward the paragraph's words as the app corrects
+    them toward the documents' (``spelling``) and the same ``assemble()`` (confidence, threshold,
+    citations)."""
     from statementqa.reader.assemble import assemble
     from statementqa.reader.questionform import question_form
+    from statementqa.reader.spelling import Speller
     from statementqa.reader.squad import gold_index
     from statementqa.retrieval.quotes import contexts
 
     t0 = time.perf_counter()
     idx, passages = gold_index(item.context)
-    out = pl.reader.read(question_form(item.question), passages, contexts(passages, idx.docs))
-    ans = assemble(item.question, passages, out, idx, pl.reader.calibration, None, pl.settings.threshold)
+    form = question_form(item.question)
+    if pl.settings.spelling:
+        form = Speller.from_texts([item.context]).correct(form).text
+    out = pl.reader.read(form, passages, contexts(passages, idx.docs))
+    ans = assemble(item.question, passages, out, idx, pl.reader.calibration, None, pl.settings.threshold, read_as=form)
     ans.timings_ms = {"total": (time.perf_counter() - t0) * 1e3}
     return ans
 

@@ -144,10 +144,12 @@ def locate(passages: list[Passage], out: ReadOut, index: DocumentIndex, ranked: 
 
 def assemble(question: str, passages: list[Passage], out: ReadOut, index: DocumentIndex, calib: dict | None = None,
              related: list[Sentence] | None = None, threshold: float | None = None, may_answer: bool = True,
-             ranked: Sequence[Sentence] | None = None, check_names: bool = True) -> Answer:
+             ranked: Sequence[Sentence] | None = None, check_names: bool = True, read_as: str = "") -> Answer:
     """``related``: the top retrieved sentences (shown when abstaining); ``ranked``: retrieval's whole
     sentence ranking, for the calibration's ``retrieval_weight`` (None: the reader alone picks);
-    ``check_names``: abstain when the question names what the answer's document never mentions."""
+    ``check_names``: abstain when the question names what the answer's document never mentions;
+    ``read_as``: the question as the reader read it (typing mistakes corrected), which the rules
+    read; default: the typed question's form (``questionform``)."""
     calib = {**DEFAULT_CALIBRATION, **(calib or {})}
     thr = calib["threshold"] if threshold is None else threshold
     related_c = [_cite(s, index) for s in (related or [])[:3]]
@@ -157,7 +159,7 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     conf = confidence(loc.score_diff, calib)
     doc = index.docs[loc.doc_id]
     text = doc.text[loc.start : loc.end]
-    read = question_form(question)  # the rules read the question as the reader did ("can you tell me where ...")
+    read = read_as or question_form(question)  # the rules read the question as the reader did ("can you tell me where ...")
     cut = place_span(read, text)
     if cut is not None:  # "Where ...?": "ministers in San Salvador" -> "San Salvador" (reader.place)
         a, b = loc.start + cut[0], loc.start + cut[1]

@@ -55,6 +55,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     g.add_argument("--name-check", choices=["on", "off"], default=None,
                    help="abstain when the question names something (a capitalised word) the answer's document never "
                         "mentions, and say so (default on; env STATEMENTQA_NAME_CHECK)")
+    g.add_argument("--spelling", choices=["on", "off"], default=None,
+                   help="correct typing mistakes in a question toward the documents' words before searching and reading "
+                        "('wher did the meating ...' is read as 'where did the meeting ...'; default on; env STATEMENTQA_SPELLING)")
     g.add_argument("--store", default=None, metavar="postgresql://...",
                    help="keep the index in PostgreSQL + pgvector, shared by app replicas and indexers (default: files "
                         "under --data-dir; env STATEMENTQA_STORE)")
@@ -151,7 +154,7 @@ def cmd_search(args) -> int:
 def format_answer(ans) -> str:
     from statementqa.render import headline
 
-    lines = []
+    lines = [f"Read as: {ans.interpreted_as}"] if ans.interpreted_as else []
     if ans.abstained and (ans.language or ans.maybe is not None):
         lines.append(headline(ans))
         if ans.maybe is not None:

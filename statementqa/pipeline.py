@@ -26,6 +26,7 @@ from statementqa.reader.assemble import answer_at, assemble
 from statementqa.reader.listpick import pick as pick_list_item
 from statementqa.reader.model import Reader, ReadOut
 from statementqa.reader.questionform import question_form
+from statementqa.reader.spelling import Speller
 from statementqa.retrieval.atomic import sha256_file
 from statementqa.retrieval.corpus import corpus_signature, load_corpus
 from statementqa.retrieval.embed import Embedder
@@ -48,12 +49,17 @@ class Reading:
     """One question's retrieval and reader output, before answer assembly (``Pipeline.read``)."""
 
     question: str
-    interpreted_as: str | None  # the follow-up as the reader read it; None for a standalone question
+    # The question as the reader read it when that differs from the typed one beyond its form: a
+    # follow-up rewritten with the previous turn, or typing mistakes corrected; None otherwise.
+    interpreted_as: str | None
     index: Index
     result: SearchResult
     passages: list[Passage]
     out: ReadOut
     timings_ms: dict[str, float]
+    # The question's form (``questionform``) with typing mistakes corrected, before any follow-up
+    # rewriting: what the answer rules (place, names, list) read.
+    read_as: str = ""
 
     @property
     def related(self) -> list[Sentence]:
@@ -84,6 +90,7 @@ class Pipeline:
         self._signature: tuple = ()
         self._reader_version: str | None = None
         self._recal: tuple[int | None, dict | None] = (None, None)  # (threshold.json mtime, its valid record)
+        self._speller: tuple[object, Speller] | None = None  # (the index it knows the words of, the speller)
 
     # -- lazily loaded parts -------------------------------------------------
     @property
@@ -196,12 +203,26 @@ class Pipeline:
         self._remember([(question, v)])
         return v
 
+    def spelled(self, form: str, index: Index) -> str:
+        """``form`` with typing mistakes corrected toward ``index``'s words (``reader.spelling``);
+        unchanged with ``Settings.spelling`` off."""
+        if not self.settings.spelling:
+            return form
+        with self._lock:
+            if self._speller is None or self._speller[0] is not index:
+                docs = index.docs
+                self._speller = (index, Speller(lambda: [t for d in docs.values() for t in (d.title or "", d.text)]))
+            speller = self._speller[1]
+        return speller.correct(form).text
+
     def search(self, question: str, k: int = 5, mode: str = "hybrid") -> SearchResult:
         question = question_form(check_question(question))
         k = check_k(k)
         r = self.retriever
+        question = self.spelled(question, self.index)
         qv = self._qvec(question) if mode != "bm25" else None
-        return r.search(question, k, mode, qvec=qv, max_chars=MAX_QUESTION_CHARS + 1)  # + the "?" added
+        # The form may add a "?" and each corrected word a letter or two to a question at the limit.
+        return r.search(question, k, mode, qvec=qv, max_chars=2 * MAX_QUESTION_CHARS)
 
     def read(self, question: str, k: int | None = None, history: list[Turn] | None = None,
              docs: list[str] | None = None) -> Reading:
@@ -212,7 +233,9 @@ class Pipeline:
         k = check_k(k if k is not None else self.settings.k)
         index = self.index
         t1 = time.perf_counter()
-        rq = resolve(question_form(question), history[-1] if history else None)
+        form = question_form(question)
+        spelled = self.spelled(form, index)
+        rq = resolve(spelled, history[-1] if history else None)
         query = rq.retrieval_query[:FOLLOWUP_QUERY_CHARS]
         res = self.retriever.search(query, k, "hybrid", qvec=self._qvec(query), max_chars=FOLLOWUP_QUERY_CHARS,
                                     docs=frozenset(docs) if docs else None)
@@ -220,8 +243,8 @@ class Pipeline:
         passages = [h.passage for h in res.hits]
         out = self.reader.read(rq.reader_question, passages, contexts(passages, index.docs))
         t3 = time.perf_counter()
-        return Reading(question, rq.reader_question if rq.is_followup else None, index, res, passages, out,
-                       {"load": (t1 - t0) * 1e3, "retrieval": (t2 - t1) * 1e3, "reading": (t3 - t2) * 1e3})
+        return Reading(question, rq.reader_question if rq.is_followup or spelled != form else None, index, res, passages,
+                       out, {"load": (t1 - t0) * 1e3, "retrieval": (t2 - t1) * 1e3, "reading": (t3 - t2) * 1e3}, spelled)
 
     def ask(self, question: str, k: int | None = None, history: list[Turn] | None = None,
             docs: list[str] | None = None) -> Answer:
@@ -231,9 +254,9 @@ class Pipeline:
         t3 = time.perf_counter()
         ans = assemble(r.question, r.passages, r.out, r.index, self.reader.calibration, r.related,
                        self._threshold_setting(), may_answer=self.settings.may_answer, ranked=r.ranked,
-                       check_names=self.settings.name_check)
+                       check_names=self.settings.name_check, read_as=r.read_as)
         if self.settings.list_items and not ans.not_mentioned:
-            q = r.interpreted_as or question_form(r.question)
+            q = r.interpreted_as or r.read_as
             item = pick_list_item(q, r.passages, r.index, self._qvec(q), self._embed)
             if item is not None:
                 ans = answer_at(r.question, r.index, item.block.doc_id, item.start, item.end,
@@ -313,6 +336,7 @@ def pipeline_from_args(args) -> Pipeline:
                     chunk_overlap=getattr(args, "chunk_overlap", None), int8=getattr(args, "int8", None),
                     reader_backend=getattr(args, "reader_backend", None), may_answer=getattr(args, "may_answer", None),
                     list_items=getattr(args, "list_items", None), name_check=getattr(args, "name_check", None),
+                    spelling=getattr(args, "spelling", None),
                     embedder_backend=getattr(args, "embedder_backend", None),
                     bm25_method=getattr(args, "bm25_method", None), dense_search=getattr(args, "dense_search", None),
                     store=getattr(args, "store", None),

@@ -138,18 +138,20 @@ def format_answer_md(ans) -> str:
     if ans.abstained:
         if ans.language:
             return f"**{esc(headline(ans))}**"
+        # a question read otherwise than typed (typing mistakes corrected, a follow-up rewritten) says so
+        read = ["", f"(Read as “{esc(ans.interpreted_as)}”.)"] if ans.interpreted_as else []
         if ans.maybe is not None:
             return "\n".join([f"**{esc(headline(ans))}**", "",
                               f"> {esc(ans.maybe.text)} {cite_link('sentence ' + str(ans.maybe.sentence_index + 1), ans.maybe)}", "",
                               f"The reader found a possible answer in this sentence but is not confident "
-                              f"(confidence {ans.confidence:.2f}); read it to decide."])
+                              f"(confidence {ans.confidence:.2f}); read it to decide."] + read)
         tail = "So no sentence here can answer this question." if ans.not_mentioned else \
             "I found no answer to this in the statement."
         lines = [f"**{esc(headline(ans))}** {tail}"]
         if ans.related:
             lines += ["", "Related, but not an answer:"]
             lines += [f"- {esc(c.text)}" for c in ans.related]
-        return "\n".join(lines)
+        return "\n".join(lines + read)
     marks = " ".join(cite_link(i, c) for i, c in enumerate(ans.citations, 1))
     first = f"**{esc(headline(ans))}** {marks}"
     if is_yes_no(ans.question):

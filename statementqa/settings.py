@@ -56,6 +56,7 @@ ENV = {
     "STATEMENTQA_MAY_ANSWER": "may_answer",
     "STATEMENTQA_LIST_ITEMS": "list_items",
     "STATEMENTQA_NAME_CHECK": "name_check",
+    "STATEMENTQA_SPELLING": "spelling",
     "STATEMENTQA_STORE": "store",
     "STATEMENTQA_READ_DSN": "read_dsns",
 }
@@ -95,6 +96,8 @@ class Settings:
     list_items: bool = True
     # "Which agency of Guatemala ...?" over documents that never say "Guatemala": abstain (reader.names).
     name_check: bool = True
+    # "wher did the meating take place?" read as "where did the meeting take place?" (reader.spelling).
+    spelling: bool = True
     # The index in PostgreSQL + pgvector (``retrieval.pgstore``) instead of files under data_dir;
     # searches go to ``read_dsns`` (replicas; comma-separated in STATEMENTQA_READ_DSN) when given.
     store: str | None = None
@@ -104,7 +107,7 @@ class Settings:
         object.__setattr__(self, "corpus", Path(self.corpus).expanduser())
         object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser())
         object.__setattr__(self, "reader", str(self.reader))
-        for name in ("may_answer", "list_items", "name_check"):
+        for name in ("may_answer", "list_items", "name_check", "spelling"):
             v = getattr(self, name)
             if isinstance(v, str):
                 v = v.strip().lower()

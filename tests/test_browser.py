@@ -76,7 +76,7 @@ def test_abstention_shows_related(browser, app_server):
     ctx.close()
 
 
-def test_list_item_answer_says_how_it_was_found(browser, app_server):
+def test_chat_says_how_an_answer_was_found_and_a_question_read(browser, app_server):
     ctx, page, _, _ = _page(browser)
     page.goto(app_server["url"])
     _ask(page, "Which area deals with borders?")
@@ -87,6 +87,12 @@ def test_list_item_answer_says_how_it_was_found(browser, app_server):
     assert "The final compact would cover four distinct areas of collaboration:" in chat  # the lead-in is cited
     assert page.locator(".sq-source .cited").count() >= 2
     page.screenshot(path=str(ARTEFACTS / "chat-list-item.png"), full_page=True)
+    # typing mistakes: answered as the plain question, and the chat says how it read it (reader.spelling)
+    _ask(page, "wher did the meating take place?")
+    page.wait_for_function("document.querySelector('#sq-chat').innerText.includes('read as “where did the meeting take place?”')",
+                           timeout=60_000)
+    assert page.locator(".sq-source mark.answer").first.inner_text() == "San Salvador, El Salvador"
+    page.screenshot(path=str(ARTEFACTS / "chat-typo.png"), full_page=True)
     ctx.close()
 
 

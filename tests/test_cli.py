@@ -25,6 +25,18 @@ def test_help_is_fast_and_loads_nothing():
 
 
 @pytest.mark.slow
+def test_ask_reads_a_misspelt_question_and_says_so(tmp_path, corpus_dir):
+    q = "wher did the meating take place?"
+    r = run("ask", q, "--corpus", str(corpus_dir), "--data-dir", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == "Read as: where did the meeting take place?" and "Answer: San Salvador, El Salvador" in lines
+    r = run("ask", q, "--spelling", "off", "--json", "--corpus", str(corpus_dir), "--data-dir", str(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert "interpreted_as" not in json.loads(r.stdout)  # read as typed
+
+
+@pytest.mark.slow
 def test_search_prints_san_salvador_first(tmp_path, corpus_dir):
     r = run("search", "Where did the meeting take place?", "--corpus", str(corpus_dir), "--data-dir", str(tmp_path))
     assert r.returncode == 0, r.stderr

@@ -1,0 +1,217 @@
+"""Typing mistakes in a question, corrected toward the words of the documents asked about.
+
+"wher did the meating take place?" reads, to the retriever and the reader, as a question about
+"wher" and "meating": words no document holds. The reader then abstains (confidence 0.05), where
+"where did the meeting take place?" gets "San Salvador, El Salvador". ``Speller.correct`` mends
+such words before retrieval and reading; the answer keeps the question as typed and says how it
+was read ("read as ...").
+
+A word is corrected only when it is unknown: in no English word list (symspellpy's frequency
+dictionary, 82,765 words, and pyspellchecker's, 160,572, which has the American spellings the
+first lacks: "analyze", "traveled"), not in the documents, not in the proper-name list
+(``reader.propernames``, from four letters: its three-letter words are mostly initials such as
+"AEA"), and not a plural or past form of a word in them ("statocysts"). Words
+of one or two letters, words with digits, apostrophes or hyphens, and words with capitals inside
+("DHS", "McAllen") are left alone, except the shift key pressed a letter late or early ("hWich",
+"WHere": read as "which" / "Where").
+
+An unknown word becomes the nearest word (Damerau-Levenshtein, by symspellpy's SymSpell) among
+the documents' words and the 1,000 most frequent English words: at most one edit for a word of
+up to seven letters or a capitalised word (a name the documents lack must stay unknown to the
+names check, which already accepts one edit), two for a longer one; a word of three letters only
+for a letter left out or two swapped ("Whn", "aea", "teh"). Ties are broken as typing goes wrong
+most often: a letter left out or two letters swapped before a neighbouring key hit or a letter
+typed twice, before any other letter ("wher": "where", not "when" or "her"); then a word of the
+documents before a general one; then the more frequent. No candidate: the word stays as typed.
+
+It does not correct real words used wrongly ("form" for "from", "sing" for "sign"), split or join
+words ("wherethe"), carry an ending over (typed "statocists" over documents that only say
+"statocyst" reads "statocyst"), or touch anything but the words it changes (spacing, the case of
+the first letter and punctuation are kept). The English lists are read once, on the first
+question (0.4 s); the documents' words and the search structure on the first unknown word. Runs
+no model.
+"""
+from __future__ import annotations
+
+import gzip
+import importlib.resources
+import json
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .propernames import load as proper_names
+
+_WORD = re.compile(r"(?<![\w'’-])[A-Za-z]{3,30}(?![\w'’-])")  # a plain word: letters only, 3 to 30
+_SHIFT = re.compile(r"[a-z][A-Z][a-z]+|[A-Z]{2}[a-z]+")  # the shift key a letter late or early: "hWich", "WHere"
+_DOC_WORD = re.compile(r"[A-Za-z]+")
+# A word made from a listed one by these endings counts as known (ending, what it replaced).
+_INFLECTIONS = (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ied", "y"))
+COMMON = 1000  # the most frequent English words are candidates too ("where" in a document without it)
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+
+
+def _neighbours() -> dict[str, set[str]]:
+    pos = {c: (r, i) for r, row in enumerate(_ROWS) for i, c in enumerate(row)}
+    return {a: {b for b, (r2, j) in pos.items() if b != a and abs(r - r2) <= 1 and abs(i + r * 0.5 - j - r2 * 0.5) <= 1}
+            for a, (r, i) in pos.items()}
+
+
+_NEAR = _neighbours()
+
+
+@lru_cache(maxsize=1)
+def frequencies() -> dict[str, int]:
+    """symspellpy's English frequency dictionary: word -> count (82,765 words, lower case)."""
+    path = importlib.resources.files("symspellpy") / "frequency_dictionary_en_82_765.txt"
+    out: dict[str, int] = {}
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            word, count = line.split()
+            out[word] = int(count)
+    return out
+
+
+@lru_cache(maxsize=1)
+def english() -> frozenset[str]:
+    """The English words either library lists (lower case): symspellpy's and pyspellchecker's."""
+    path = importlib.resources.files("spellchecker") / "resources" / "en.json.gz"
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as f:
+        words = json.load(f)
+    return frozenset(frequencies()) | frozenset(w.lower() for w in words)
+
+
+def slip_cost(typed: str, word: str) -> int:
+    """How unlikely a one-edit typing slip turns ``word`` into ``typed``: 0 for a letter left out or
+    two neighbouring letters swapped, 1 for a neighbouring key hit or a letter typed too many (2 when
+    that letter doubles no neighbour), 2 for any other letter; 3 when they are not one edit apart."""
+    if len(word) == len(typed) + 1:  # a letter left out
+        return 0 if any(word[:i] + word[i + 1:] == typed for i in range(len(word))) else 3
+    if len(typed) == len(word) + 1:  # a letter too many
+        for i in range(len(typed)):
+            if typed[:i] + typed[i + 1:] == word:
+                doubled = (i > 0 and typed[i - 1] == typed[i]) or (i + 1 < len(typed) and typed[i + 1] == typed[i])
+                near = (i > 0 and typed[i] in _NEAR.get(typed[i - 1], ())) or \
+                       (i + 1 < len(typed) and typed[i] in _NEAR.get(typed[i + 1], ()))
+                return 1 if doubled or near else 2
+        return 3
+    if len(typed) != len(word):
+        return 3
+    diff = [i for i, (a, b) in enumerate(zip(typed, word)) if a != b]
+    if len(diff) == 2 and diff[1] == diff[0] + 1 and typed[diff[0]] == word[diff[1]] and typed[diff[1]] == word[diff[0]]:
+        return 0  # two letters swapped
+    if len(diff) == 1:
+        return 1 if typed[diff[0]] in _NEAR.get(word[diff[0]], ()) else 2
+    return 3
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A question as corrected: ``text`` (the question itself when nothing changed) and the
+    (typed, corrected) word pairs."""
+
+    text: str
+    changes: tuple[tuple[str, str], ...] = ()
+
+
+class Speller:
+    """Corrections toward one set of documents' words; thread-safe. ``texts`` (a function giving the
+    documents' texts) is called only when a question holds a word no English list knows, and once."""
+
+    def __init__(self, texts: Callable[[], Iterable[str]]):
+        self._texts = texts
+        self._counts: Counter[str] | None = None
+        self._sym = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> Speller:
+        kept = list(texts)
+        return cls(lambda: kept)
+
+    @property
+    def counts(self) -> Counter[str]:
+        """The documents' words, lower case -> occurrences."""
+        with self._lock:
+            if self._counts is None:
+                counts: Counter[str] = Counter()
+                for t in self._texts():
+                    counts.update(w.lower() for w in _DOC_WORD.findall(t))
+                self._counts = counts
+            return self._counts
+
+    def _listed(self, w: str) -> bool:
+        # the name list counts from four letters: three-letter entries there are mostly initials ("AEA")
+        return w in english() or w in self.counts or (len(w) > 3 and w in proper_names())
+
+    def known(self, word: str) -> bool:
+        """In a word list, or a plural or past form of a listed word ("statocysts", "analyzed")."""
+        w = word.lower()
+        return self._listed(w) or any(w.endswith(end) and len(w) > len(end) + 2 and self._listed(w[: len(w) - len(end)] + add)
+                                      for end, add in _INFLECTIONS)
+
+    def _symspell(self):
+        counts = self.counts
+        with self._lock:
+            if self._sym is None:
+                from symspellpy import SymSpell
+
+                sym = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
+                eng = frequencies()
+                for w in sorted(eng, key=eng.__getitem__, reverse=True)[:COMMON]:
+                    sym.create_dictionary_entry(w, 1)
+                for w, c in counts.items():
+                    if len(w) >= 3:
+                        sym.create_dictionary_entry(w, c)
+                self._sym = sym
+            return self._sym
+
+    def suggest(self, word: str, capitalised: bool = False) -> str | None:
+        """The correction of one unknown word (lower case), or None when no word is near enough."""
+        from symspellpy import Verbosity
+
+        w = word.lower()
+        most = 1 if capitalised or len(w) <= 7 else 2
+        found = self._symspell().lookup(w, Verbosity.ALL, max_edit_distance=most)
+        if len(w) == 3:  # three letters: only a letter left out or two swapped ("Whn", "aea", "teh")
+            found = [s for s in found if s.distance == 1 and slip_cost(w, s.term) == 0]
+        if not found:
+            return None
+        eng = frequencies()
+
+        def rank(s) -> tuple:
+            return (s.distance, slip_cost(w, s.term) if s.distance == 1 else 0, s.term not in self.counts,
+                    -self.counts.get(s.term, 0), -eng.get(s.term, 0), s.term)
+
+        return min(found, key=rank).term
+
+    def correct(self, question: str) -> Correction:
+        """``question`` with its unknown words corrected (see the module docstring)."""
+        changes: list[tuple[str, str]] = []
+        parts: list[str] = []
+        last = 0
+        for m in _WORD.finditer(question):
+            typed = m.group(0)
+            first = not question[:m.start()].strip()
+            upper = typed[0].isupper()
+            if _SHIFT.fullmatch(typed):  # "hWich" is "Which" as the first word, "which" later; "WHere" is "Where"
+                upper = first or typed[0].isupper()
+            elif not typed[1:].islower():  # capitals inside: initials ("DHS") or a name like "McAllen"
+                continue
+            if self.known(typed):
+                continue
+            fix = self.suggest(typed, upper and not first)
+            if fix is None:
+                continue
+            fix = fix[0].upper() + fix[1:] if upper else fix
+            if fix == typed:
+                continue
+            parts += [question[last:m.start()], fix]
+            last = m.end()
+            changes.append((typed, fix))
+        if not changes:
+            return Correction(question)
+        return Correction("".join(parts) + question[last:], tuple(changes))
