@@ -51,6 +51,21 @@ def test_changes_name_each_word():
     assert Speller.from_texts(["x"]).correct("Where?").changes == ()
 
 
+@pytest.mark.parametrize("docs, typed, read", [
+    ("Hervé served the emperor.", "When did Herve serve?", "When did Herve serve?"),  # known without its accent
+    ("The knights rode west.", "Who was Herve?", "Who was Herve?"),  # a name: never toward a common word ("Serve")
+    ("The knights rode west.", "Where did the knigths ride?", "Where did the knights ride?"),
+    ("Hamas was founded in 1987.", "Where does Pamas originate?", "Where does Pamas originate?"),  # another name?
+    ("Hamas was founded in 1987.", "Where does Hmas originate?", "Where does Hamas originate?"),  # a letter left out
+    ("A potential field.", "What is the force called rgarding a potential field?",
+     "What is the force called regarding a potential field?"),  # any English word one edit away
+    ("The meeting was short.", "Where was the meating?", "Where was the meeting?"),  # the documents' word first
+    ("Eating was forbidden.", "Where was the meating?", "Where was the eating?"),
+])
+def test_which_words_are_candidates(docs, typed, read):
+    assert Speller.from_texts([docs]).correct(typed).text == read
+
+
 def test_a_plural_or_past_of_a_listed_word_is_known():
     s = Speller.from_texts(["The statocyst and the cydippid."])
     assert s.known("statocysts") and s.known("statocyst") and s.known("ministries")
