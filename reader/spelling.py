@@ -64,13 +64,14 @@ _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
-def _neighbours() -> dict[str, set[str]]:
+def _neighbours() -> dict[str, tuple[str, ...]]:
+    """Each letter's neighbours on a QWERTY keyboard (rows offset by half a key), in keyboard order."""
     pos = {c: (r, i) for r, row in enumerate(_ROWS) for i, c in enumerate(row)}
-    return {a: {b for b, (r2, j) in pos.items() if b != a and abs(r - r2) <= 1 and abs(i + r * 0.5 - j - r2 * 0.5) <= 1}
+    return {a: tuple(b for b, (r2, j) in pos.items() if b != a and abs(r - r2) <= 1 and abs(i + r * 0.5 - j - r2 * 0.5) <= 1)
             for a, (r, i) in pos.items()}
 
 
-_NEAR = _neighbours()
+NEIGHBOURS = _neighbours()  # also the slips of docs/experiments/spelling/typos.py
 
 
 @lru_cache(maxsize=1)
@@ -112,8 +113,8 @@ def slip_cost(typed: str, word: str) -> int:
         for i in range(len(typed)):
             if typed[:i] + typed[i + 1:] == word:
                 doubled = (i > 0 and typed[i - 1] == typed[i]) or (i + 1 < len(typed) and typed[i + 1] == typed[i])
-                near = (i > 0 and typed[i] in _NEAR.get(typed[i - 1], ())) or \
-                       (i + 1 < len(typed) and typed[i] in _NEAR.get(typed[i + 1], ()))
+                near = (i > 0 and typed[i] in NEIGHBOURS.get(typed[i - 1], ())) or \
+                       (i + 1 < len(typed) and typed[i] in NEIGHBOURS.get(typed[i + 1], ()))
                 return 1 if doubled or near else 2
         return 3
     if len(typed) != len(word):
@@ -122,7 +123,7 @@ def slip_cost(typed: str, word: str) -> int:
     if len(diff) == 2 and diff[1] == diff[0] + 1 and typed[diff[0]] == word[diff[1]] and typed[diff[1]] == word[diff[0]]:
         return 0  # two letters swapped
     if len(diff) == 1:
-        return 1 if typed[diff[0]] in _NEAR.get(word[diff[0]], ()) else 2
+        return 1 if typed[diff[0]] in NEIGHBOURS.get(word[diff[0]], ()) else 2
     return 3
 
 

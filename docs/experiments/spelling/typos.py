@@ -15,10 +15,8 @@ import json
 import random
 import re
 
-ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
-POS = {c: (r, i) for r, row in enumerate(ROWS) for i, c in enumerate(row)}
-NEAR = {a: [b for b, (r2, j) in POS.items() if b != a and abs(r - r2) <= 1 and abs(i + r * 0.5 - j - r2 * 0.5) <= 1]
-        for a, (r, i) in POS.items()}
+from statementqa.reader.spelling import NEIGHBOURS as NEAR  # the keyboard the correction assumes
+
 WORD = re.compile(r"(?<![\w'’-])[A-Za-z]{4,}(?![\w'’-])")
 
 
