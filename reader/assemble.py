@@ -15,6 +15,9 @@ an abstention decision and sentence citations.
 * citations: every sentence the answer span overlaps (a span across sentences cites all of
   them); an answer inside list items also cites the list's lead-in sentence. The answer span
   always lies inside the cited sentences' extent (tested);
+* a time answer on the other side of now from the question's tense ("When will ...?" answered
+  "last summer") gives way to the reader's best other span that does not clash (its own
+  confidence, which may abstain), or the question abstains (``reader.tense``);
 * a "Where" question's answer that is a thing plus its place ("ministers in San Salvador") is cut
   to the place (``reader.place``);
 * a question naming something the answer's document never mentions ("Which agency of Guatemala
@@ -32,7 +35,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from statementqa.retrieval.formats import page_of
@@ -43,6 +46,7 @@ from .model import ReadOut, Span
 from .names import mentionable_text, unknown_names
 from .place import place_span
 from .questionform import question_form
+from .tense import clashes
 
 DEFAULT_CALIBRATION = {"a": 1.0, "b": 0.0, "threshold": 0.5}
 MAYBE_SHARE = 0.5  # "may answer" from this share of the abstention threshold up
@@ -124,9 +128,10 @@ def _order(passages: list[Passage], out: ReadOut, index: DocumentIndex, ranked: 
 
 
 def locate(passages: list[Passage], out: ReadOut, index: DocumentIndex, ranked: Sequence[Sentence] | None = None,
-           weight: float = 0.0) -> Located | None:
+           weight: float = 0.0, accept: Callable[[str], bool] | None = None) -> Located | None:
     """Best span that falls inside citable sentences (spans in boilerplate/whitespace are skipped);
-    ``ranked`` (retrieval's sentences, best first) and ``weight``: see the module docstring."""
+    ``ranked`` (retrieval's sentences, best first) and ``weight``: see the module docstring;
+    ``accept``: only an answer text it accepts is located."""
     for span in _order(passages, out, index, ranked, weight):
         p = passages[span.passage]
         doc = index.docs[p.doc_id].text
@@ -138,6 +143,8 @@ def locate(passages: list[Passage], out: ReadOut, index: DocumentIndex, ranked: 
         a, b = balance_quotes(doc, a, b, cached_quotes(doc))
         # Clip to the overlapped sentences so the answer never shows text no citation covers.
         a, b = max(a, over[0].start), min(b, over[-1].end)
+        if accept is not None and not accept(doc[a:b]):
+            continue
         return Located(p.doc_id, a, b, sentences_for_span(doc_sents, a, b), span.score - span.null_score)
     return None
 
@@ -153,13 +160,20 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     calib = {**DEFAULT_CALIBRATION, **(calib or {})}
     thr = calib["threshold"] if threshold is None else threshold
     related_c = [_cite(s, index) for s in (related or [])[:3]]
-    loc = locate(passages, out, index, ranked, float(calib.get("retrieval_weight", 0.0)))
+    weight = float(calib.get("retrieval_weight", 0.0))
+    loc = locate(passages, out, index, ranked, weight)
     if loc is None:
         return Answer(question, "", 0.0, True, [], related_c)
+    read = read_as or question_form(question)  # the rules read the question as the reader did ("can you tell me where ...")
+    text = index.docs[loc.doc_id].text[loc.start : loc.end]
+    if clashes(read, text):  # "When will ...?" answered "last summer": the best span that does not clash (reader.tense)
+        every = ReadOut(sorted([*out.spans, *out.alternatives], key=lambda s: -s.score))
+        loc = locate(passages, every, index, ranked, weight, accept=lambda t: not clashes(read, t))
+        if loc is None:
+            return Answer(question, "", 0.0, True, [], related_c, candidate=text)
     conf = confidence(loc.score_diff, calib)
     doc = index.docs[loc.doc_id]
     text = doc.text[loc.start : loc.end]
-    read = read_as or question_form(question)  # the rules read the question as the reader did ("can you tell me where ...")
     cut = place_span(read, text)
     if cut is not None:  # "Where ...?": "ministers in San Salvador" -> "San Salvador" (reader.place)
         a, b = loc.start + cut[0], loc.start + cut[1]

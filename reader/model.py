@@ -16,7 +16,7 @@ import json
 import logging
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from statementqa.retrieval.types import Passage
 from .encode import PairEncoder
 from .onnx import OnnxReader, onnx_reader
 
+ALTERNATIVES = 3  # next best spans kept per feature (ReadOut.alternatives)
 DEFAULT_READER = Path(__file__).resolve().parent / "model"
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,10 @@ class Span:
 @dataclass
 class ReadOut:
     spans: list[Span]  # best first, at most one per feature
+    # The next best spans of each feature (up to ``ALTERNATIVES`` each, overlapping neither the
+    # feature's best span nor each other), best first: what answer assembly may fall back on when
+    # the best span cannot be the answer (``reader.tense``).
+    alternatives: list[Span] = field(default_factory=list)
 
 
 def _check_dir(path: Path) -> None:
@@ -207,24 +212,32 @@ class Reader:
                 out = model(**{k: torch.from_numpy(v).to(self.device) for k, v in enc.arrays.items()})
             S = out.start_logits.float().cpu().numpy()
             E = out.end_logits.float().cpu().numpy()
-        return ReadOut(_best_spans(S, E, enc, [len(c) for c in pre], self.max_answer_tokens))
+        return _read_out(S, E, enc, [len(c) for c in pre], self.max_answer_tokens)
 
 
-def _best_spans(S: np.ndarray, E: np.ndarray, enc, skips: list[int], max_answer_tokens: int) -> list[Span]:
-    """One span per feature: the best start <= end, at most ``max_answer_tokens`` long, inside the
-    passage and after its context prefix (``skips[i]`` characters of pair i); best first."""
-    spans = []
+def _read_out(S: np.ndarray, E: np.ndarray, enc, skips: list[int], max_answer_tokens: int,
+              alternatives: int = ALTERNATIVES) -> ReadOut:
+    """Each feature's best span (start <= end, at most ``max_answer_tokens`` long, inside the passage
+    and after its context prefix: ``skips[i]`` characters of pair i), best first, and its next
+    ``alternatives`` best spans that overlap neither it nor each other (each an exact argmax after
+    masking every span that overlaps one already taken)."""
+    spans: list[Span] = []
+    alts: list[Span] = []
     offsets = enc.offsets
     for f, pair in enumerate(enc.mapping):
         skip = skips[pair]
         m = span_scores(S[f], E[f], enc, f, skip, max_answer_tokens)
-        bi, bj = divmod(int(np.argmax(m)), len(m))
-        if not np.isfinite(m[bi, bj]):
-            continue
-        spans.append(Span(pair, int(offsets[f][bi][0]) - skip, int(offsets[f][bj][1]) - skip, float(m[bi, bj]),
-                          float(S[f, 0] + E[f, 0])))
+        null = float(S[f, 0] + E[f, 0])
+        for n in range(alternatives + 1):
+            bi, bj = divmod(int(np.argmax(m)), len(m))
+            if not np.isfinite(m[bi, bj]):
+                break
+            span = Span(pair, int(offsets[f][bi][0]) - skip, int(offsets[f][bj][1]) - skip, float(m[bi, bj]), null)
+            (alts if n else spans).append(span)
+            m[: bj + 1, bi:] = -np.inf  # every span [i, j] with i <= bj and j >= bi overlaps this one
     spans.sort(key=lambda x: -x.score)
-    return spans
+    alts.sort(key=lambda x: -x.score)
+    return ReadOut(spans, alts)
 
 
 def span_scores(s_f: np.ndarray, e_f: np.ndarray, enc, f: int, skip: int, max_answer_tokens: int) -> np.ndarray:

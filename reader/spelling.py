@@ -28,12 +28,16 @@ letter left out or two swapped ("Whn", "aea", "teh"). Ties are broken as typing 
 often: a letter left out or two letters swapped before a neighbouring key hit or a letter typed
 twice, before any other letter ("wher": "where", not "when" or "her"); then a word of the
 documents before a general one ("meating": "meeting", not "eating"); then the more frequent. No
-candidate: the word stays as typed. The documents' words are compared without accents ("Herve"
+candidate: the word stays as typed. A plural keeps its "s" when the word without it is fewer edits
+from a word than the word itself ("statocists" over documents that only say "statocyst" reads
+"statocysts", one edit, not "statocyst", two; "busiets" reads "busiest"). The documents' words are compared without accents ("Herve"
 is "Hervé").
 
-It does not correct real words used wrongly ("form" for "from", "sing" for "sign"), split or join
-words ("wherethe"), carry an ending over (typed "statocists" over documents that only say
-"statocyst" reads "statocyst"), or touch anything but the words it changes (spacing, the case of
+A known word is left alone, with one exception: the question's first word, when it is a rare
+English word one slip from a question word and an auxiliary or a "how"-word follows ("Wat did
+they sign?", "Wen will ...", "Hoe many ...": ``question_word``). Otherwise it does not correct
+real words used wrongly ("form" for "from", "sing" for "sign"), split or join
+words ("wherethe"), or touch anything but the words it changes (spacing, the case of
 the first letter and punctuation are kept). The English lists are read once, on the first
 question (0.9 s on this machine; the app's warm-up pays it); the documents' words and the search
 structure on the first unknown word (87 ms for the statement). A question then costs 10 µs, one
@@ -59,6 +63,12 @@ _SHIFT = re.compile(r"[a-z][A-Z][a-z]+|[A-Z]{2}[a-z]+")  # the shift key a lette
 _DOC_WORD = re.compile(r"[^\W\d_]+")  # letters of any script: "Hervé" is a word, folded to "herve"
 # A word made from a listed one by these endings counts as known (ending, what it replaced).
 _INFLECTIONS = (("s", ""), ("es", ""), ("ies", "y"), ("ed", ""), ("ed", "e"), ("ied", "y"))
+# A question's first word that is a rare English word one slip from a question word ("Wat", "Wen",
+# "Hoe") is that question word when an auxiliary or a "how"-word follows ("Wat did they sign?").
+QUESTION_WORDS = ("what", "when", "where", "who", "whom", "whose", "which", "why", "how")
+QUESTION_WORD_SHARE = 0.01  # the typed word at most this share of the question word's frequency
+_NEXT = frozenset("is are was were did do does will would can could should shall has have had may might must "
+                  "many much long often far old kind type sort year day time".split())
 COMMON = 1000  # the most frequent English words are candidates too ("where" in a document without it)
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -127,6 +137,21 @@ def slip_cost(typed: str, word: str) -> int:
     return 3
 
 
+def question_word(typed: str, rest: str) -> str | None:
+    """The question word a known first word stands for ("Wat" before "did ...": "what"), or None:
+    ``typed`` is not one itself, is at most ``QUESTION_WORD_SHARE`` as frequent, one slip of cost
+    at most 1 away (ties: the lower cost, then the more frequent), and ``rest`` starts with an
+    auxiliary or a "how"-word (``_NEXT``), so "Ho Chi Minh City ..." and "Hoe handles ..." stay."""
+    w = typed.lower()
+    nxt = rest.split(maxsplit=1)
+    if w in QUESTION_WORDS or not nxt or nxt[0].lower().strip("?,.!") not in _NEXT:
+        return None
+    freq = frequencies()
+    near = [(slip_cost(w, q), -freq[q], q) for q in QUESTION_WORDS
+            if slip_cost(w, q) <= 1 and freq.get(w, 0) <= QUESTION_WORD_SHARE * freq[q]]
+    return min(near)[2] if near else None
+
+
 @dataclass(frozen=True)
 class Correction:
     """A question as corrected: ``text`` (the question itself when nothing changed) and the
@@ -191,9 +216,13 @@ class Speller:
     def suggest(self, word: str, capitalised: bool = False) -> str | None:
         """The correction of one unknown word, or None when no word is near enough; ``capitalised``:
         a name or a term of the documents (a capital not at the question's start)."""
+        got = self._nearest(word.lower(), capitalised)
+        return got[0] if got else None
+
+    def _nearest(self, w: str, capitalised: bool) -> tuple[str, int] | None:
+        """(correction, edits) of the lower-case unknown word ``w`` (see ``suggest``), or None."""
         from symspellpy import Verbosity
 
-        w = word.lower()
         counts = self.counts
         found: dict[str, int] = {}  # candidate -> edits
         for s in self._symspell().lookup(w, Verbosity.ALL, max_edit_distance=1 if capitalised or len(w) <= 7 else 2):
@@ -208,15 +237,24 @@ class Speller:
                     found.setdefault(e, 1)
         if len(w) == 3:  # three letters: only a letter left out or two swapped ("Whn", "aea", "teh")
             found = {t: d for t, d in found.items() if d == 1 and slip_cost(w, t) == 0}
-        if not found:
-            return None
-        freq = frequencies()
+        best: tuple[str, int] | None = None
+        if found:
+            freq = frequencies()
 
-        def rank(t: str) -> tuple:
-            d = found[t]
-            return (d, slip_cost(w, t) if d == 1 else 0, t not in counts, -counts.get(t, 0), -freq.get(t, 0), t)
+            def rank(t: str) -> tuple:
+                d = found[t]
+                return (d, slip_cost(w, t) if d == 1 else 0, t not in counts, -counts.get(t, 0), -freq.get(t, 0), t)
 
-        return min(found, key=rank)
+            t = min(found, key=rank)
+            best = (t, found[t])
+        if len(w) >= 6 and w.endswith("s") and not self.known(w[:-1]) and (best is None or best[1] >= 2):
+            # A plural keeps its ending when the word without it is fewer edits from a word:
+            # "statocists" over documents saying "statocyst" is "statocysts" (one edit), not
+            # "statocyst" (two); "busiets" stays "busiest" (one edit either way).
+            stem = self._nearest(w[:-1], capitalised)
+            if stem is not None and not stem[0].endswith("s") and (best is None or stem[1] < best[1]):
+                return stem[0] + "s", stem[1]
+        return best
 
     def correct(self, question: str) -> Correction:
         """``question`` with its unknown words corrected (see the module docstring)."""
@@ -232,8 +270,11 @@ class Speller:
             elif not typed[1:].islower():  # capitals inside: initials ("DHS") or a name like "McAllen"
                 continue
             if self.known(typed):
-                continue
-            fix = self.suggest(typed, upper and not first)
+                fix = question_word(typed, question[m.end():]) if first else None
+                if fix is None:
+                    continue
+            else:
+                fix = self.suggest(typed, upper and not first)
             if fix is None:
                 continue
             fix = fix[0].upper() + fix[1:] if upper else fix

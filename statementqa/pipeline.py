@@ -25,6 +25,8 @@ from statementqa.language import warm_up as warm_language
 from statementqa.reader.assemble import answer_at, assemble
 from statementqa.reader.listpick import pick as pick_list_item
 from statementqa.reader.model import Reader, ReadOut
+from statementqa.reader.nameparts import CONFIDENCE as NAME_PART_CONFIDENCE
+from statementqa.reader.nameparts import pick_name_part
 from statementqa.reader.questionform import question_form
 from statementqa.reader.spelling import Speller
 from statementqa.retrieval.atomic import sha256_file
@@ -261,6 +263,11 @@ class Pipeline:
             if item is not None:
                 ans = answer_at(r.question, r.index, item.block.doc_id, item.start, item.end,
                                 item.confidence, item.label)
+        if not ans.not_mentioned:  # "What is Nielsen's first name?": from the full name (reader.nameparts)
+            part = pick_name_part(r.interpreted_as or r.read_as, r.passages, {d: r.index.docs[d].text for d in {p.doc_id for p in r.passages}})
+            if part is not None:
+                ans = answer_at(r.question, r.index, part.doc_id, part.start, part.end, NAME_PART_CONFIDENCE,
+                                f"part of the full name “{part.full}”")
         ans.retrieved = [p.passage_id for p in r.passages]
         if r.interpreted_as is not None:
             ans.interpreted_as = r.interpreted_as

@@ -1,0 +1,148 @@
+"""A time answer agrees with the question's tense (reader.tense): the rule as a table, the
+reader's alternative spans (exact, against a scan of every span), answer assembly falling back on
+them, and the shipped reader on the statement."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from statementqa.reader.assemble import assemble
+from statementqa.reader.model import ReadOut, Span, _read_out
+from statementqa.reader.tense import answer_tense, clashes, question_tense
+
+CAL = {"a": 1.0, "b": 0.0, "threshold": 0.5}
+
+
+@pytest.mark.parametrize("question, tense", [
+    ("When will the compact be finalized?", "future"),
+    ("When is the agreement expected to be signed?", "future"),
+    ("By when are the ministers going to meet?", "future"),
+    ("What year will the bridge open?", "future"),
+    ("When'll it end?", "future"),
+    ("When did Nielsen call for a compact?", "past"),
+    ("When was the final agreement signed?", "past"),
+    ("What year did the war end?", "past"),
+    ("When is the meeting?", None),  # present: could be either
+    ("Who will chair the meetings?", None),  # not a time question
+    ("What did they agree to do next month?", None),
+    ("When was the meeting going to be held?", "future"),  # a future marker wins over "was"
+])
+def test_question_tense(question, tense):
+    assert question_tense(question) == tense
+
+
+@pytest.mark.parametrize("answer, tense", [
+    ("last summer", "past"),
+    ("two years ago", "past"),
+    ("yesterday", "past"),
+    ("last Monday", "past"),
+    ("the last week of June", None),  # an ordinal, not "last" as in past
+    ("next month", "future"),
+    ("the coming weeks", "future"),
+    ("tomorrow", "future"),
+    ("later this year", "future"),
+    ("the next day", None),  # a narrative's relative time
+    ("February 20", None),
+    ("in 1998", None),
+    ("last year and next year", None),  # both: no verdict
+])
+def test_answer_tense(answer, tense):
+    assert answer_tense(answer) == tense
+
+
+@pytest.mark.parametrize("question, answer, clash", [
+    ("When will the compact be finalized?", "last summer", True),
+    ("When will the compact be finalized?", "next month", False),
+    ("When was the final agreement signed?", "next month", True),
+    ("When did Mexico agree to join?", "last summer", False),
+    ("When will the bridge open?", "in 2030", False),  # a date: its side of now is unknown
+    ("What will happen next month?", "last summer", False),  # not a time question
+])
+def test_clashes(question, answer, clash):
+    assert clashes(question, answer) is clash
+
+
+class _Enc:
+    """The parts of an encoding ``_read_out`` reads: one feature of ``n`` tokens, all passage."""
+
+    def __init__(self, n: int):
+        self.mapping = [0]
+        self.offsets = [[(3 * t, 3 * t + 2) for t in range(n)]]
+        self.sequence_ids = [[None] + [1] * (n - 1)]  # token 0 is [CLS]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(4, 24), st.integers(1, 8), st.integers(0, 2**31 - 1))
+def test_alternatives_are_the_best_non_overlapping_spans(n, max_tokens, seed):
+    rng = np.random.default_rng(seed)
+    S, E = rng.normal(size=(1, n)), rng.normal(size=(1, n))
+    out = _read_out(S, E, _Enc(n), [0], max_tokens, alternatives=3)
+    taken = out.spans + out.alternatives
+    assert len(out.spans) == 1 and len(out.alternatives) <= 3
+    assert [s.score for s in out.alternatives] == sorted((s.score for s in out.alternatives), reverse=True)
+    # Reference: greedy over every span [i, j] (1 <= i <= j, shorter than max_tokens), by a plain scan.
+    spans = sorted(((S[0, i] + E[0, j], i, j) for i in range(1, n) for j in range(i, min(n, i + max_tokens))), reverse=True)
+    ref: list[tuple[int, int]] = []
+    for _, i, j in spans:
+        if all(j < a or i > b for a, b in ref) and len(ref) < 4:
+            ref.append((i, j))
+    got = [(s.start // 3, (s.end - 2) // 3) for s in taken]
+    assert got[0] == ref[0] and sorted(got) == sorted(ref)
+    for s in taken:
+        assert s.null_score == pytest.approx(S[0, 0] + E[0, 0])
+
+
+@pytest.fixture(scope="module")
+def idx(pipeline):
+    return pipeline.index
+
+
+def _out(idx, best: str, alternatives: list[str], diff: float = 4.0) -> tuple[list, ReadOut]:
+    """A ReadOut over the passage holding the last sentence: ``best`` then ``alternatives``
+    (exact substrings of the statement), scores falling from ``diff``."""
+    doc_id = idx.sentences[0].doc_id
+    text = idx.docs[doc_id].text
+    p = next(p for p in idx.passages if "next month" in p.text and "last summer" in p.text)
+
+    def span(s: str, score: float) -> Span:
+        a = p.text.index(s)
+        return Span(0, a, a + len(s), score, 0.0)
+
+    assert text[p.start : p.end] == p.text
+    return [p], ReadOut([span(best, diff)], [span(s, diff - 1 - i) for i, s in enumerate(alternatives)])
+
+
+def test_assembly_falls_back_on_a_span_that_agrees(idx):
+    passages, out = _out(idx, "last summer", ["next month"])
+    ans = assemble("When will the final agreement be completed?", passages, out, idx, CAL)
+    assert ans.text == "next month" and not ans.abstained
+    assert ans.confidence == pytest.approx(1 / (1 + np.exp(-3.0)))  # the alternative's own score
+    assert "next month" in ans.citations[0].text
+
+
+def test_assembly_abstains_when_no_span_agrees(idx):
+    passages, out = _out(idx, "next month", ["complete the final agreement"])
+    ans = assemble("When was the final agreement signed?", passages, out, idx, CAL)
+    assert ans.text == "complete the final agreement"  # no relative time word: it does not clash
+    passages, out = _out(idx, "next month", [])
+    ans = assemble("When was the final agreement signed?", passages, out, idx, CAL)
+    assert ans.abstained and not ans.citations and ans.candidate == "next month"
+
+
+def test_assembly_keeps_the_best_span_when_the_question_has_no_tense(idx):
+    passages, out = _out(idx, "last summer", ["next month"])
+    assert assemble("When is the compact due?", passages, out, idx, CAL).text == "last summer"
+    assert assemble("When did she call for a compact?", passages, out, idx, CAL).text == "last summer"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, expect", [
+    ("When will the compact be finalized?", "next month"),  # the reader's best span: "last summer"
+    ("When will the final agreement be completed?", "next month"),
+    ("When did Nielsen call for a compact?", "last summer"),
+])
+def test_shipped_reader_answers_in_tense(pipeline, question, expect):
+    ans = pipeline.ask(question)
+    assert not ans.abstained and ans.text == expect, (ans.text, ans.confidence)
