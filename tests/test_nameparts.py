@@ -74,3 +74,13 @@ def test_pipeline_answers_name_parts(pipeline, question, answer):
     assert not ans.abstained and ans.text == answer
     assert ans.how == "part of the full name “Kirstjen M. Nielsen”"
     assert [c.sentence_index for c in ans.citations] == [1]
+
+
+@pytest.mark.slow
+def test_follow_up_asks_for_her_first_name(pipeline):
+    from statementqa.followup import Turn
+
+    first = "Who met Northern Triangle security ministers in San Salvador?"
+    a1 = pipeline.ask(first)
+    ans = pipeline.ask("What is her first name?", history=[Turn(first, a1.text)])
+    assert ans.interpreted_as == "What is Nielsen's first name?" and ans.text == "Kirstjen"
