@@ -76,7 +76,8 @@ def asked_part(question: str) -> str | None:
     return None
 
 
-def _is_name_word(tok: str) -> bool:
+def is_name_word(tok: str) -> bool:
+    """An initial ("M."), or a capitalised word that is a usual name or no English word ("Kirstjen")."""
     from .propernames import load
     from .spelling import english
 
@@ -102,7 +103,7 @@ def name_runs(text: str) -> list[list[tuple[int, int]]]:
             tok, at = tok[lead.end():], at + lead.end()
         # Possessives and trailing punctuation: "Nielsen's," is the name "Nielsen".
         core = re.sub(r"(?:['’]s)?[,;:!?)\]”\"]*$", "", tok) if not re.fullmatch(r"[A-Z]\.", tok) else tok
-        if core and _is_name_word(core):
+        if core and is_name_word(core):
             cur.append((at, at + len(core)))
             if core != tok:  # punctuation or a possessive ends the name
                 runs.append(cur)

@@ -5,8 +5,9 @@ Approach (rule-based, explainable, no model):
 1. A question is a follow-up when it contains a third-person pronoun or a deictic word
    (she, he, they, them, it, there, that, ...) and there is a previous turn.
 2. Pronouns are replaced, in the question the reader sees, by what they most likely refer to:
-   she/he/her/him -> the last person name in the previous question or answer (a capitalised
-   word run such as "Nielsen"); his/hers, and "her" before a word that starts a noun phrase
+   she/he/her/him -> a person name in the previous answer when the previous question asked
+   who did something ("Who met ...?"), else in the previous question, else in its answer (the name words of a
+   capitalised run: "Nielsen" of "Secretary Nielsen"); his/hers, and "her" before a word that starts a noun phrase
    ("her first name"), -> that name + "'s"; they/them -> the previous answer when the previous question
    asked "who/whom" (people), else left alone.
 3. The retrieval query is the rewritten question plus the previous question and answer, so
@@ -28,11 +29,14 @@ _HER_POSSESSIVE = re.compile(r"\bher(?=\s+(?!(?:to|in|on|at|about|for|with|from|
                              r"this|these|those|when|where|why|how|if|than|then|so|too|again|up|out|off|over|into|"
                              r"after|before|while|because|once|there|here|is|was|were|are|be|been|do|did|does|will|"
                              r"would|can|could|should|must|may|might)\b)[A-Za-z])", re.I)
+_AUX = "did|does|do|is|are|was|were|will|would|can|could|should|has|have|had|may|might|must|shall"
 _PLURAL = re.compile(r"\b(they|them)\b", re.I)
 _NAME = re.compile(r"\b(?:[A-Z][a-z]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z]+)*)\b")
-_NOT_NAMES = {"Who", "Whom", "What", "When", "Where", "Which", "Why", "How", "Did", "Does", "Do", "Is", "Are", "Was",
-              "The", "A", "An", "In", "On", "At", "Secretary", "Department", "Homeland", "Security", "United", "States",
-              "Joint", "Statement", "Northern", "Triangle", "February", "Feb", "Mexico", "El", "Salvador", "San"}
+# Capitalised words that are no person's name: question words, auxiliaries, articles, months, days.
+_NOT_NAMES = frozenset("""Who Whom Whose What When Where Which Why How Did Does Do Is Are Was Were Will Would Can
+Could Should Has Have Had The A An In On At Of And Or To For By With From January February March April May June July
+August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Monday Tuesday Wednesday
+Thursday Friday Saturday Sunday""".split())
 
 
 @dataclass
@@ -49,24 +53,37 @@ class Resolved:
 
 
 def _person(text: str, question: bool = True) -> str | None:
+    """The first person name in a question, the last in an answer: in each capitalised run, the words that are names
+    (``reader.nameparts``: initials, words English writes capitalised inside sentences or no English
+    list knows), so "Secretary of Homeland Security Kirstjen M. Nielsen" gives "Kirstjen M.
+    Nielsen" and "Secretary Nielsen" "Nielsen". No NER: a place ("Mexico") counts as a name too."""
+    from statementqa.reader.nameparts import is_name_word
+
     names = []
     for m in _NAME.finditer(text):
-        words = [w for w in m.group(0).split() if w.rstrip(".") not in _NOT_NAMES]
+        words = [w for w in m.group(0).split() if w.rstrip(".") not in _NOT_NAMES and is_name_word(w)]
         if words and (m.start() > 0 or not question):  # a question's first capital is just its start
             names.append(" ".join(words))
-    return names[-1] if names else None
+    # a question's subject comes first ("Who did Nielsen meet in Lisbon?"); an answer's name ends it
+    return (names[0] if question else names[-1]) if names else None
 
 
 def resolve(question: str, previous: Turn | None) -> Resolved:
     if previous is None or not _PRONOUN.search(question):
         return Resolved(question, question, False)
     q = question
-    person = _person(previous.question) or _person(previous.answer, question=False)
+    asked_who = bool(re.match(r"\s*(who|whom)\b", previous.question, re.I))
+    if re.match(rf"\s*who\s+(?!(?:{_AUX})\b)", previous.question, re.I):
+        # "Who met the ministers in San Salvador?": the answer is the one who did it, not "San
+        # Salvador"; after "Who did Nielsen meet?" the question's "Nielsen" comes first (below).
+        person = _person(previous.answer, question=False) or _person(previous.question)
+    else:
+        person = _person(previous.question) or _person(previous.answer, question=False)
     if person:
         q = _HER_POSSESSIVE.sub(person + "'s", q)
         q = _PERSONAL.sub(person, q)
         q = _POSSESSIVE.sub(person + "'s", q)
-    if previous.answer and re.match(r"\s*(who|whom)\b", previous.question, re.I):
+    if previous.answer and asked_who:
         q = _PLURAL.sub(previous.answer, q)
     context = " ".join(x for x in (previous.question, previous.answer) if x)
     return Resolved(q, f"{q} {context}".strip(), True)

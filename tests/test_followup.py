@@ -22,6 +22,20 @@ def test_pronouns_are_replaced(question, rewritten):
     assert r.retrieval_query.startswith(rewritten) and PREV.question in r.retrieval_query
 
 
+@pytest.mark.parametrize("previous, question, rewritten", [
+    # the one who did it is the answer; the one a "Who did X ..." question names is X, its first name
+    (Turn("Who met the ministers in San Salvador?", "Kirstjen Nielsen"), "What did she sign?",
+     "What did Kirstjen Nielsen sign?"),
+    (Turn("Who did Nielsen meet in Lisbon?", "President Rebelo"), "What did she sign?", "What did Nielsen sign?"),
+    (Turn("Who runs the Department of Energy?", "Secretary Jennifer Granholm"), "When did she take office?",
+     "When did Jennifer Granholm take office?"),
+    (Turn("What did the Department of Energy announce on Monday?", "a grant"), "When will she decide?",
+     "When will she decide?"),  # no person's name: the pronoun stays
+])
+def test_which_name_a_pronoun_takes(previous, question, rewritten):
+    assert resolve(question, previous).reader_question == rewritten
+
+
 def test_no_previous_turn_or_no_pronoun_is_no_follow_up():
     assert resolve("What is her first name?", None).reader_question == "What is her first name?"
     r = resolve("Where did the meeting take place?", PREV)
