@@ -5,11 +5,12 @@ Approach (rule-based, explainable, no model):
 1. A question is a follow-up when it contains a third-person pronoun or a deictic word
    (she, he, they, them, it, there, that, ...) and there is a previous turn.
 2. Pronouns are replaced, in the question the reader sees, by what they most likely refer to:
-   she/he/her/him -> a person name in the previous answer when the previous question asked
-   who did something ("Who met ...?"), else in the previous question, else in its answer (the name words of a
-   capitalised run: "Nielsen" of "Secretary Nielsen"); his/hers, and "her" before a word that starts a noun phrase
-   ("her first name"), -> that name + "'s"; they/them -> the previous answer when the previous question
-   asked "who/whom" (people), else left alone.
+   she/he/her/him -> a person's name in the previous answer when the previous question asked
+   who did something ("Who met ...?"), else the first in the previous question, else the last in
+   its answer (the name words of a capitalised run: "Nielsen" of "Secretary Nielsen"); his/hers,
+   and "her" before a word that starts a noun phrase ("her first name"), -> that name + "'s";
+   they/them -> the previous answer when the previous question asked "who/whom" (people), else
+   left alone.
 3. The retrieval query is the rewritten question plus the previous question and answer, so
    the passages of the previous turn stay in reach ("Where did she meet them?" after "Who did
    Nielsen meet?" retrieves the San Salvador sentence).
