@@ -39,6 +39,8 @@ from functools import lru_cache
 from statementqa.retrieval.types import Passage
 
 from .names import _base, fold, names
+from .propernames import load as proper_names
+from .spelling import english
 
 CONFIDENCE = 0.9
 _PART_WORDS = (
@@ -78,15 +80,12 @@ def asked_part(question: str) -> str | None:
 
 def is_name_word(tok: str) -> bool:
     """An initial ("M."), or a capitalised word that is a usual name or no English word ("Kirstjen")."""
-    from .propernames import load
-    from .spelling import english
-
     if re.fullmatch(r"[A-Z]\.?", tok):
         return True
     if not tok[:1].isupper() or tok.isupper() and len(tok) > 1:
         return False
     w = _base(tok)
-    return w in load() or (w not in english() and fold(tok).lower() not in english())
+    return w in proper_names() or (w not in english() and fold(tok).lower() not in english())
 
 
 def name_runs(text: str) -> list[list[tuple[int, int]]]:

@@ -147,8 +147,8 @@ def question_word(typed: str, rest: str) -> str | None:
     if w in QUESTION_WORDS or not nxt or nxt[0].lower().strip("?,.!") not in _NEXT:
         return None
     freq = frequencies()
-    near = [(slip_cost(w, q), -freq[q], q) for q in QUESTION_WORDS
-            if slip_cost(w, q) <= 1 and freq.get(w, 0) <= QUESTION_WORD_SHARE * freq[q]]
+    near = [(cost, -freq[q], q) for q in QUESTION_WORDS
+            if (cost := slip_cost(w, q)) <= 1 and freq.get(w, 0) <= QUESTION_WORD_SHARE * freq[q]]
     return min(near)[2] if near else None
 
 

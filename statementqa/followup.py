@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from statementqa.reader.nameparts import is_name_word
+
 _PRONOUN = re.compile(r"\b(she|he|her|him|his|hers|they|them|their|theirs|it|its|there|that|this|those|these)\b", re.I)
 _PERSONAL = re.compile(r"\b(she|he|her|him)\b", re.I)
 _POSSESSIVE = re.compile(r"\b(his|hers)\b", re.I)
@@ -58,8 +60,6 @@ def _person(text: str, question: bool = True) -> str | None:
     (``reader.nameparts``: initials, words English writes capitalised inside sentences or no English
     list knows), so "Secretary of Homeland Security Kirstjen M. Nielsen" gives "Kirstjen M.
     Nielsen" and "Secretary Nielsen" "Nielsen". No NER: a place ("Mexico") counts as a name too."""
-    from statementqa.reader.nameparts import is_name_word
-
     names = []
     for m in _NAME.finditer(text):
         words = [w for w in m.group(0).split() if w.rstrip(".") not in _NOT_NAMES and is_name_word(w)]
