@@ -8,7 +8,9 @@ Each question is read with its gold paragraph cut into the runtime passages. "Ri
 F1 >= 0.5 against the gold answers; any answer to an unanswerable question is wrong. The
 questions are re-weighted to an expected share of answerable questions (--answerable-prior,
 default 0.75: people mostly ask what a statement covers; dev-v2.0-a is half unanswerable);
-the threshold maximises the (re-weighted) SQuAD v2 F1. This script does not train.
+the threshold maximises the (re-weighted) SQuAD v2 F1. A reader trained with an answerability head
+(``answerability.safetensors``) also gets the weight of that head's logit against the null score
+(``answer_head_weight``, the best of ``HEAD_WEIGHTS`` on the same F1). This script does not train.
 """
 from __future__ import annotations
 
@@ -20,6 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from statementqa.retrieval.atomic import atomic_write_text
+
+HEAD_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)  # answerability head weights tried (reader.train --answer-head)
 
 
 def read_gold(reader, question: str, context: str):
@@ -42,10 +46,25 @@ def collect(reader, qas, progress=True):
 
     rows = []
     for q in tqdm(qas, disable=not progress, desc="reading", unit="q"):
-        pred, diff, _ = read_gold(reader, q.question, q.context)
+        pred, diff, loc = read_gold(reader, q.question, q.context)
         em, f1 = score_answer(q.answers, pred) if not q.impossible else (0.0, 0.0)
-        rows.append({"id": q.qid, "answerable": not q.impossible, "pred": pred, "diff": diff, "em": em, "f1": f1})
+        rows.append({"id": q.qid, "answerable": not q.impossible, "pred": pred, "diff": diff, "em": em, "f1": f1,
+                     "head": loc.answerability if loc is not None else 0.0})
     return rows
+
+
+def fit_head(rows, answerable_prior: float | None = 0.75) -> dict:
+    """For a reader with an answerability head (rows read with its weight at 0): the weight w of
+    ``HEAD_WEIGHTS`` whose score, span - null + w x head logit, gives the best re-weighted F1 (the
+    smaller w on a tie), and that weight's calibration (``fit``) with ``answer_head_weight`` and the
+    F1 of every weight tried. With the gold paragraph the chosen span does not depend on w (spans are
+    tried by span score), only its score does."""
+    fits = {}
+    for w in HEAD_WEIGHTS:
+        fits[w] = fit([{**r, "diff": r["diff"] + w * r["head"]} for r in rows], answerable_prior)
+    best = max(HEAD_WEIGHTS, key=lambda w: (round(fits[w]["best_f1_on_calibration"], 6), -w))
+    return {**fits[best], "answer_head_weight": best,
+            "answer_head_weights_tried": {str(w): round(f["best_f1_on_calibration"], 3) for w, f in fits.items()}}
 
 
 def fit(rows, answerable_prior: float | None = 0.75) -> dict:
@@ -86,7 +105,7 @@ def fit(rows, answerable_prior: float | None = 0.75) -> dict:
 
 
 def main(argv=None):
-    from statementqa.reader.model import DEFAULT_READER, Reader
+    from statementqa.reader.model import DEFAULT_READER, Reader, answer_head
     from statementqa.retrieval.offline import offline_environment
 
     offline_environment()
@@ -103,8 +122,11 @@ def main(argv=None):
 
     qas = list(iter_qas(dev_part(load_squad(DEV_V2A), "calib")))[: args.limit]
     try:
-        rows = collect(Reader(args.reader), qas)
-        cal = fit(rows, args.answerable_prior)
+        reader = Reader(args.reader)
+        reader.answer_head_weight = 0.0  # read once with the plain null score; fit_head tries the weights
+        has_head = reader.local_dir() is not None and answer_head(str(reader.local_dir())) is not None
+        rows = collect(reader, qas)
+        cal = fit_head(rows, args.answerable_prior) if has_head else fit(rows, args.answerable_prior)
     except (ModelError, ValueError) as e:
         raise SystemExit(f"error: {e}") from None
     cal.update(fitted_on="dev-v2.0-a calibration part (articles i % 3 == 1)", seconds=round(time.time() - t0))

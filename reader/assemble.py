@@ -103,6 +103,7 @@ class Located:
     end: int
     sentences: list[Sentence]
     score_diff: float  # span score - null score of the same feature
+    answerability: float = 0.0  # the answerability head's logit of that feature (0 without a head)
 
 
 def _bonus(index: DocumentIndex, doc_id: str, a: int, b: int, rank: dict[tuple[str, int], int]) -> float:
@@ -145,7 +146,7 @@ def locate(passages: list[Passage], out: ReadOut, index: DocumentIndex, ranked: 
         a, b = max(a, over[0].start), min(b, over[-1].end)
         if accept is not None and not accept(doc[a:b]):
             continue
-        return Located(p.doc_id, a, b, sentences_for_span(doc_sents, a, b), span.score - span.null_score)
+        return Located(p.doc_id, a, b, sentences_for_span(doc_sents, a, b), span.score - span.null_score, span.answerability)
     return None
 
 
@@ -177,7 +178,8 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     cut = place_span(read, text)
     if cut is not None:  # "Where ...?": "ministers in San Salvador" -> "San Salvador" (reader.place)
         a, b = loc.start + cut[0], loc.start + cut[1]
-        loc = Located(loc.doc_id, a, b, sentences_for_span(index.all_sentences[loc.doc_id], a, b), loc.score_diff)
+        loc = Located(loc.doc_id, a, b, sentences_for_span(index.all_sentences[loc.doc_id], a, b), loc.score_diff,
+                      loc.answerability)
         text = doc.text[a:b]
     missing = unknown_names(read, mentionable_text(doc)) if check_names else ()
     if missing:

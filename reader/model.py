@@ -4,7 +4,9 @@
 All (question, passage) pairs go through the model in one batched forward pass (passages
 longer than ``max_length`` tokens are split into overlapping features). For each feature the
 best span (start <= end, at most ``max_answer_tokens`` long, inside the passage) is found
-exactly over the start/end logit matrix, and the null score is the [CLS] start+end logit.
+exactly over the start/end logit matrix, and the null score is the [CLS] start+end logit (less
+``answer_head_weight`` x the logit of an answerability head trained with the span head, where the
+model directory has one: ``answerability.safetensors``, written by ``reader.train --answer-head``).
 The default model is the project's own, shipped in ``reader/model``; any local directory or
 hub id of an extractive QA model works (``--reader``). Model and tokenizer load lazily, once:
 on the CPU a local model runs on ONNX Runtime with no PyTorch in the process (``reader.onnx``),
@@ -52,7 +54,10 @@ class Span:
     start: int  # character offsets within that passage's text
     end: int
     score: float  # start + end logit
-    null_score: float  # [CLS] start + end logit of the same feature
+    # no-answer score of the same feature: the [CLS] start + end logit, minus
+    # ``answer_head_weight`` x the answerability head's logit where the reader has one
+    null_score: float
+    answerability: float = 0.0  # the answerability head's logit for this feature (0 without a head)
 
 
 @dataclass
@@ -88,6 +93,21 @@ def _resolve(name: str) -> tuple[str, bool]:
 def _calibration(path: str) -> dict:
     f = Path(path) / "calibration.json"
     return json.loads(f.read_text(encoding="utf-8")) if f.exists() else {}
+
+
+ANSWER_HEAD_FILE = "answerability.safetensors"  # written by reader.train --answer-head
+
+
+@lru_cache(maxsize=4)
+def answer_head(path: str) -> tuple[np.ndarray, float] | None:
+    """(weight [hidden], bias) of the answerability head saved beside a local model, or None."""
+    f = Path(path) / ANSWER_HEAD_FILE
+    if not f.exists():
+        return None
+    from safetensors.numpy import load_file
+
+    t = load_file(f)
+    return t["weight"].astype(np.float32).reshape(-1), float(t["bias"].reshape(-1)[0])
 
 
 @lru_cache(maxsize=4)
@@ -143,6 +163,7 @@ class Reader:
         # concurrent requests a share. Set before the first read.
         self.threads = threads
         self._lock = threading.Lock()
+        self.answer_head_weight: float | None = None  # None: calibration.json's (see head_weight)
 
     def _threads(self) -> int:
         from statementqa.retrieval.embed_onnx import default_threads
@@ -181,6 +202,16 @@ class Reader:
         src, local = _resolve(self.name)
         return _calibration(src) if local else {}
 
+    def head_weight(self) -> float:
+        """How much the answerability head's logit counts against the null score: ``answer_head_weight``
+        (set by eval.calibrate while it fits), else calibration.json's; 0 without a head."""
+        src, local = _resolve(self.name)
+        if not local or answer_head(src) is None:
+            return 0.0
+        if self.answer_head_weight is not None:
+            return self.answer_head_weight
+        return float(_calibration(src).get("answer_head_weight", 0.0))
+
     def local_dir(self) -> Path | None:
         """The reader's model directory (where ``calibration.json`` lives); None for a hub id."""
         src, local = _resolve(self.name)
@@ -202,37 +233,49 @@ class Reader:
         # A question longer than a quarter of the window would leave no room for the passage.
         question = encoder.cut_question(question, max(8, self.max_length // 4))
         enc = encoder.encode(question, texts, self.max_length, self.stride)
+        A = None  # the answerability head's logit per feature, where the reader has a head
         if sess is not None:
-            S, E = sess.session.run(None, enc.arrays)  # type: ignore[attr-defined]
+            S, E, *rest = sess.session.run(None, enc.arrays)  # type: ignore[attr-defined]
+            A = rest[0] if rest else None
         else:
             import torch
 
             assert model is not None
+            src, local = _resolve(self.name)
+            head = answer_head(src) if local else None
             with torch.inference_mode():
-                out = model(**{k: torch.from_numpy(v).to(self.device) for k, v in enc.arrays.items()})
+                out = model(**{k: torch.from_numpy(v).to(self.device) for k, v in enc.arrays.items()},
+                            output_hidden_states=head is not None)
             S = out.start_logits.float().cpu().numpy()
             E = out.end_logits.float().cpu().numpy()
-        return _read_out(S, E, enc, [len(c) for c in pre], self.max_answer_tokens)
+            if head is not None:
+                A = out.hidden_states[-1][:, 0].float().cpu().numpy() @ head[0] + head[1]
+        a = np.asarray(A, dtype=np.float32).reshape(-1) if A is not None else None
+        w = self.head_weight() if a is not None else 0.0
+        return _read_out(S, E, enc, [len(c) for c in pre], self.max_answer_tokens, answerability=a, head_weight=w)
 
 
 def _read_out(S: np.ndarray, E: np.ndarray, enc, skips: list[int], max_answer_tokens: int,
-              alternatives: int = ALTERNATIVES) -> ReadOut:
+              alternatives: int = ALTERNATIVES, answerability: np.ndarray | None = None,
+              head_weight: float = 0.0) -> ReadOut:
     """Each feature's best span (start <= end, at most ``max_answer_tokens`` long, inside the passage
     and after its context prefix: ``skips[i]`` characters of pair i), best first, and its next
     ``alternatives`` best spans that overlap neither it nor each other (each an exact argmax after
-    masking every span that overlaps one already taken)."""
+    masking every span that overlaps one already taken). ``answerability[f]``: the answerability
+    head's logit of feature f, which lowers its null score by ``head_weight`` times itself."""
     spans: list[Span] = []
     alts: list[Span] = []
     offsets = enc.offsets
     for f, pair in enumerate(enc.mapping):
         skip = skips[pair]
         m = span_scores(S[f], E[f], enc, f, skip, max_answer_tokens)
-        null = float(S[f, 0] + E[f, 0])
+        null = float(S[f, 0] + E[f, 0]) - (head_weight * float(answerability[f]) if answerability is not None else 0.0)
         for n in range(alternatives + 1):
             bi, bj = divmod(int(np.argmax(m)), len(m))
             if not np.isfinite(m[bi, bj]):
                 break
-            span = Span(pair, int(offsets[f][bi][0]) - skip, int(offsets[f][bj][1]) - skip, float(m[bi, bj]), null)
+            span = Span(pair, int(offsets[f][bi][0]) - skip, int(offsets[f][bj][1]) - skip, float(m[bi, bj]), null,
+                        float(answerability[f]) if answerability is not None else 0.0)
             (alts if n else spans).append(span)
             m[: bj + 1, bi:] = -np.inf  # every span [i, j] with i <= bj and j >= bi overlaps this one
     spans.sort(key=lambda x: -x.score)

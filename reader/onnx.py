@@ -32,12 +32,13 @@ MANIFEST_VERSION = 1
 
 @dataclass(frozen=True)
 class OnnxReader:
-    session: object  # onnxruntime.InferenceSession: inputs ``encoder.names``, outputs start/end logits
+    session: object  # onnxruntime.InferenceSession: inputs ``encoder.names``, outputs start/end logits (+ answerability)
     encoder: PairEncoder
 
 
 def export(path: str, stem: str) -> dict:
-    """Export the QA model directory ``path`` to ``<stem>.onnx`` (start and end logits), its fast
+    """Export the QA model directory ``path`` to ``<stem>.onnx`` (start and end logits, and the
+    answerability head's logit where the directory has ``answerability.safetensors``), its fast
     tokenizer to ``<stem>.tokenizer.json`` and the manifest to ``<stem>.json`` (last). Loads
     PyTorch; run by ``onnx_reader``, in a child process unless PyTorch is loaded already."""
     import torch
@@ -53,22 +54,34 @@ def export(path: str, stem: str) -> dict:
     model = AutoModelForQuestionAnswering.from_pretrained(path, dtype=torch.float32).eval()
     settings = hf_settings(tok)
     names = settings["names"]
+    from .model import answer_head
+
+    head = answer_head(path)
+    outputs = ["start_logits", "end_logits"] + (["answerability"] if head is not None else [])
 
     class Wrapped(torch.nn.Module):
         def __init__(self, m):
             super().__init__()
             self.m = m
+            if head is not None:  # the answerability head's logit at [CLS], a third output
+                self.head = torch.nn.Linear(len(head[0]), 1)
+                with torch.no_grad():
+                    self.head.weight.copy_(torch.from_numpy(head[0])[None])
+                    self.head.bias.fill_(head[1])
 
         def forward(self, *xs):
-            out = self.m(**dict(zip(names, xs)))
-            return out.start_logits, out.end_logits
+            out = self.m(**dict(zip(names, xs)), output_hidden_states=head is not None)
+            if head is None:
+                return out.start_logits, out.end_logits
+            return out.start_logits, out.end_logits, self.head(out.hidden_states[-1][:, 0]).squeeze(-1)
 
     sample = tok(["a question?"] * 2, ["a short passage of text."] * 2, return_tensors="pt", padding=True)
     with atomic_target(graph) as tmp, warnings.catch_warnings(), torch.inference_mode():
         warnings.simplefilter("ignore")
         torch.onnx.export(Wrapped(model), tuple(sample[n] for n in names), str(tmp), input_names=names,
-                          output_names=["start_logits", "end_logits"], opset_version=17, dynamo=False,
-                          dynamic_axes={n: {0: "batch", 1: "seq"} for n in [*names, "start_logits", "end_logits"]})
+                          output_names=outputs, opset_version=17, dynamo=False,
+                          dynamic_axes={**{n: {0: "batch", 1: "seq"} for n in [*names, "start_logits", "end_logits"]},
+                                        **({"answerability": {0: "batch"}} if head is not None else {})})
     with atomic_target(tok_file) as tmp:
         tok.backend_tokenizer.save(str(tmp))
     manifest.update(settings)

