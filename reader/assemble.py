@@ -34,19 +34,20 @@ This module does no retrieval and runs no model.
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from statementqa.retrieval.formats import page_of
 from statementqa.retrieval.quotes import balance_quotes, cached_quotes
-from statementqa.retrieval.types import Answer, Citation, DocumentIndex, Passage, Sentence
+from statementqa.retrieval.types import Answer, Citation, Document, DocumentIndex, Passage, Sentence
 
 from .model import ReadOut, Span
 from .names import mentionable_text, unknown_names
 from .place import place_span
 from .questionform import question_form
-from .tense import clashes
+from .tense import clashes, document_date
 
 DEFAULT_CALIBRATION = {"a": 1.0, "b": 0.0, "threshold": 0.5}
 MAYBE_SHARE = 0.5  # "may answer" from this share of the abstention threshold up
@@ -129,10 +130,10 @@ def _order(passages: list[Passage], out: ReadOut, index: DocumentIndex, ranked: 
 
 
 def locate(passages: list[Passage], out: ReadOut, index: DocumentIndex, ranked: Sequence[Sentence] | None = None,
-           weight: float = 0.0, accept: Callable[[str], bool] | None = None) -> Located | None:
+           weight: float = 0.0, accept: Callable[[Document, int, int], bool] | None = None) -> Located | None:
     """Best span that falls inside citable sentences (spans in boilerplate/whitespace are skipped);
     ``ranked`` (retrieval's sentences, best first) and ``weight``: see the module docstring;
-    ``accept``: only an answer text it accepts is located."""
+    ``accept(document, start, end)``: only an answer it accepts is located."""
     for span in _order(passages, out, index, ranked, weight):
         p = passages[span.passage]
         doc = index.docs[p.doc_id].text
@@ -144,10 +145,18 @@ def locate(passages: list[Passage], out: ReadOut, index: DocumentIndex, ranked: 
         a, b = balance_quotes(doc, a, b, cached_quotes(doc))
         # Clip to the overlapped sentences so the answer never shows text no citation covers.
         a, b = max(a, over[0].start), min(b, over[-1].end)
-        if accept is not None and not accept(doc[a:b]):
+        if accept is not None and not accept(index.docs[p.doc_id], a, b):
             continue
         return Located(p.doc_id, a, b, sentences_for_span(doc_sents, a, b), span.score - span.null_score, span.answerability)
     return None
+
+
+def with_neighbours(text: str, a: int, b: int) -> str:
+    """``text[a:b]`` with the two words before it and the word after it, on the same line ("summer"
+    as "called for ... last summer", "week" as "the last week": an ordinal, not a past time)."""
+    before = re.search(r"(?:[^\s]+[^\S\n]+){1,2}$", text[max(0, a - 60) : a])
+    after = re.match(r"[^\S\n]+[^\s]+", text[b : b + 40])
+    return text[a - len(before.group(0)) if before else a : b + (len(after.group(0)) if after else 0)]
 
 
 def assemble(question: str, passages: list[Passage], out: ReadOut, index: DocumentIndex, calib: dict | None = None,
@@ -167,9 +176,15 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
         return Answer(question, "", 0.0, True, [], related_c)
     read = read_as or question_form(question)  # the rules read the question as the reader did ("can you tell me where ...")
     text = index.docs[loc.doc_id].text[loc.start : loc.end]
-    if clashes(read, text):  # "When will ...?" answered "last summer": the best span that does not clash (reader.tense)
+
+    def in_tense(doc: Document, a: int, b: int) -> bool:
+        """The span with the words either side of it ("summer" read as "last summer") agrees with the
+        question's tense, dates against the day its document was written (reader.tense)."""
+        return not clashes(read, with_neighbours(doc.text, a, b), document_date(doc.meta))
+
+    if not in_tense(index.docs[loc.doc_id], loc.start, loc.end):  # "When will ...?" answered "last summer"
         every = ReadOut(sorted([*out.spans, *out.alternatives], key=lambda s: -s.score))
-        loc = locate(passages, every, index, ranked, weight, accept=lambda t: not clashes(read, t))
+        loc = locate(passages, every, index, ranked, weight, accept=in_tense)
         if loc is None:
             return Answer(question, "", 0.0, True, [], related_c, candidate=text)
     conf = confidence(loc.score_diff, calib)

@@ -16,12 +16,16 @@ face; its second span in the same passage is "next month". ``clashes`` tells suc
   "(the) coming <unit>", "next <unit>" (not "the next day": a narrative's relative time, past
   or future) or "in the future".
 
-An answer with no relative time word (a date, "in 1998", "February 20") never clashes: whether
-it is past or future depends on when the document was written, which this module does not know.
-The caller (``reader.assemble``) then tries the reader's other spans (``ReadOut.alternatives``)
-and answers with the best one that does not clash, or abstains. Runs no model."""
+An answer with no relative time word (a date, "in 1998", "February 20") is past or future only
+against the day the document was written: given that day (``document_date``: the ``date`` of the
+document's ``.meta.json``), a date before it is past and one after it future, compared at the
+answer's own precision ("in 2018" against 2019-02-21: past; "February 20" takes the document's
+year: past; "in February" or "2019": neither); without it a date never clashes. The caller
+(``reader.assemble``) then tries the reader's other spans (``ReadOut.alternatives``) and answers
+with the best one that does not clash, or abstains. Runs no model."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 _UNITS = (r"(?:summer|winter|spring|fall|autumn|year|month|week|weekend|night|evening|morning|decade|century|"
@@ -49,18 +53,72 @@ def question_tense(question: str) -> str | None:
     return None
 
 
-def answer_tense(answer: str) -> str | None:
-    """"past", "future" or None (no relative time word, or words of both)."""
+_MONTHS = {m[:3]: i + 1 for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
+                                                  "august", "september", "october", "november", "december"))}
+_MONTH = r"(?P<mon>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?)"
+_YEAR = r"(?P<year>1[0-9]{3}|2[0-9]{3})"
+# "February 20", "Feb. 20, 2019", "20 February 2019", "February 2019", "February", "in 2018"
+_DATE = re.compile(rf"\b(?:{_MONTH}\s+(?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR})?"
+                   rf"|(?P<day2>[0-9]{{1,2}})\s+(?P<mon2>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?)"
+                   rf"(?:,?\s+(?P<year2>1[0-9]{{3}}|2[0-9]{{3}}))?"
+                   rf"|(?P<mon3>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?)(?:,?\s+(?P<year3>1[0-9]{{3}}|2[0-9]{{3}}))?"
+                   rf"|{_YEAR.replace('year', 'year4')})\b")
+
+
+def document_date(meta: dict | None) -> dt.date | None:
+    """The day a document was written: its metadata's ``date`` ("2019-02-21"), else None."""
+    raw = str((meta or {}).get("date") or "")
+    try:
+        return dt.date.fromisoformat(raw[:10])
+    except ValueError:
+        return None
+
+
+def _month(word: str | None) -> int | None:
+    w = (word or "").rstrip(".").lower()
+    m = _MONTHS.get(w[:3])
+    # a month's name or its abbreviation, not another word that starts like one ("Marches", "Mayor")
+    full = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+            "november", "december")
+    return m if m and (w == full[m - 1] or len(w) <= 4) else None
+
+
+def _date_tense(answer: str, written: dt.date) -> str | None:
+    """"past" / "future" for the dates in ``answer`` against ``written`` (each at its own precision;
+    None when a date is the same at that precision, when they disagree, or when there is none)."""
+    seen = set()
+    for m in _DATE.finditer(answer):
+        g = m.groupdict()
+        mon = _month(g["mon"] or g["mon2"] or g["mon3"])
+        if (g["mon"] or g["mon2"] or g["mon3"]) and mon is None:
+            continue
+        day = g["day"] or g["day2"]
+        year = g["year"] or g["year2"] or g["year3"] or g["year4"]
+        if mon == 5 and not (day or year):
+            continue  # "May" alone is as likely the verb
+        if mon is not None and not (day or year) and not m.group(0)[0].isupper():
+            continue
+        when = [int(year) if year else written.year] + ([mon] if mon else []) + ([int(day)] if day else [])
+        ref = [written.year, written.month, written.day][: len(when)]
+        if when != ref:
+            seen.add("past" if when < ref else "future")
+    return seen.pop() if len(seen) == 1 else None
+
+
+def answer_tense(answer: str, written: dt.date | None = None) -> str | None:
+    """"past", "future" or None (no relative time word, or words of both); with ``written`` (the
+    document's day), an answer without such words is dated by the dates it holds."""
     past, future = bool(_PAST_A.search(answer)), bool(_FUTURE_A.search(answer))
     if past == future:
-        return None
+        return _date_tense(answer, written) if written is not None and not past else None
     return "past" if past else "future"
 
 
-def clashes(question: str, answer: str) -> bool:
-    """Whether ``answer`` is a time on the other side of now from the one ``question`` asks about."""
+def clashes(question: str, answer: str, written: dt.date | None = None) -> bool:
+    """Whether ``answer`` is a time on the other side of now from the one ``question`` asks about;
+    ``written``: the day the answer's document was written (dates are then past or future too)."""
     q = question_tense(question)
     if q is None:
         return False
-    a = answer_tense(answer)
+    a = answer_tense(answer, written)
     return a is not None and a != q

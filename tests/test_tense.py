@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from statementqa.reader.assemble import assemble
 from statementqa.reader.model import ReadOut, Span, _read_out
-from statementqa.reader.tense import answer_tense, clashes, question_tense
+from statementqa.reader.tense import answer_tense, clashes, document_date, question_tense
 
 CAL = {"a": 1.0, "b": 0.0, "threshold": 0.5}
 
@@ -62,6 +62,50 @@ def test_answer_tense(answer, tense):
 ])
 def test_clashes(question, answer, clash):
     assert clashes(question, answer) is clash
+
+
+WRITTEN = document_date({"date": "2019-02-21"})
+
+
+@pytest.mark.parametrize("answer, tense", [
+    ("February 20", "past"),  # the document's year
+    ("Feb. 20, 2019", "past"),
+    ("on February 21", None),  # the day it was written
+    ("20 February 2020", "future"),
+    ("in 2018", "past"),
+    ("2019", None),  # same year: no verdict at that precision
+    ("in February", None),
+    ("March 2019", "future"),
+    ("Sept. 5", "future"),
+    ("in 1998 and 1999", "past"),
+    ("between 2017 and 2020", None),  # one of each
+    ("May", None),  # alone, as likely the verb
+    ("may 3", None),
+    ("the Mayor", None),
+    ("last summer", "past"),  # relative words decide as before
+    ("next month, on February 20", "future"),
+])
+def test_answer_tense_against_the_day_the_document_was_written(answer, tense):
+    assert answer_tense(answer, WRITTEN) == tense
+
+
+@pytest.mark.parametrize("meta, day", [
+    ({"date": "2019-02-21"}, (2019, 2, 21)),
+    ({"date": "2019-02-21T10:00:00"}, (2019, 2, 21)),
+    ({"date": "February 2019"}, None),
+    ({}, None),
+    (None, None),
+])
+def test_document_date(meta, day):
+    got = document_date(meta)
+    assert (got.year, got.month, got.day) == day if day else got is None
+
+
+def test_dates_clash_only_when_the_document_says_when_it_was_written():
+    q = "When will they finalize the compact?"
+    assert clashes(q, "February 20", WRITTEN) and not clashes(q, "February 20")
+    assert clashes("When did they meet?", "March 2019", WRITTEN)
+    assert not clashes("When did they meet?", "February 20", WRITTEN)
 
 
 class _Enc:
@@ -141,8 +185,57 @@ def test_assembly_keeps_the_best_span_when_the_question_has_no_tense(idx):
 @pytest.mark.parametrize("question, expect", [
     ("When will the compact be finalized?", "next month"),  # the reader's best span: "last summer"
     ("When will the final agreement be completed?", "next month"),
+    ("When will they finalize the compact?", "next month"),  # the reader's best span: "summer" (of "last summer")
     ("When did Nielsen call for a compact?", "last summer"),
 ])
 def test_shipped_reader_answers_in_tense(pipeline, question, expect):
     ans = pipeline.ask(question)
     assert not ans.abstained and ans.text == expect, (ans.text, ans.confidence)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("previous", ["What is the regional compact?", "What did the ministers agree to?"])
+def test_follow_up_in_the_future_is_not_answered_with_the_meeting_day(pipeline, previous):
+    """"When will they finalize it?" after a question on the compact: not "February 20" (the day of
+    the meeting, before the statement was written) nor "summer" (of "last summer")."""
+    from statementqa.followup import Turn
+
+    first = pipeline.ask(previous)
+    ans = pipeline.ask("When will they finalize it?", history=[Turn(previous, first.text)])
+    assert not ans.abstained and ans.text == "next month", ans.text
+
+
+@pytest.mark.parametrize("text, span, expect", [
+    ("Nielsen called for a compact last summer and hopes.", "summer", "compact last summer and"),
+    ("Secretary Nielsen met them.", "Secretary", "Secretary Nielsen"),
+    ("in the last week of June it", "week", "the last week of"),
+    ("line one ends\nsummer starts here", "summer", "summer starts"),  # not across a line break
+    ("summer", "summer", "summer"),
+])
+def test_with_neighbours(text, span, expect):
+    from statementqa.reader.assemble import with_neighbours
+
+    a = text.index(span)
+    assert with_neighbours(text, a, a + len(span)) == expect
+
+
+def test_assembly_dates_an_answer_by_the_document_and_falls_back(idx):
+    """"When will ...?" with the reader's best span "February 20" (the day before the statement was
+    written, its meta.json's date): the next span that does not clash answers; a document without a
+    date keeps the date."""
+    import dataclasses
+    from types import SimpleNamespace
+
+    doc_id = idx.sentences[0].doc_id
+    assert document_date(idx.docs[doc_id].meta) == WRITTEN
+    p1 = next(p for p in idx.passages if "On February 20" in p.text)
+    p2 = next(p for p in idx.passages if "next month" in p.text)
+    out = ReadOut([Span(0, p1.text.index("February 20"), p1.text.index("February 20") + 11, 6.0, 0.0),
+                   Span(1, p2.text.index("next month"), p2.text.index("next month") + 10, 4.0, 0.0)])
+    q = "When will the final agreement be completed?"
+    ans = assemble(q, [p1, p2], out, idx, CAL)
+    assert ans.text == "next month" and not ans.abstained
+    undated = SimpleNamespace(docs={d: dataclasses.replace(doc, meta={}) for d, doc in idx.docs.items()},
+                              all_sentences=idx.all_sentences)
+    assert assemble(q, [p1, p2], out, undated, CAL).text == "February 20"
+    assert assemble("When did the Secretary meet the ministers?", [p1, p2], out, idx, CAL).text == "February 20"
