@@ -269,13 +269,13 @@ def _read_out(S: np.ndarray, E: np.ndarray, enc, skips: list[int], max_answer_to
     for f, pair in enumerate(enc.mapping):
         skip = skips[pair]
         m = span_scores(S[f], E[f], enc, f, skip, max_answer_tokens)
-        null = float(S[f, 0] + E[f, 0]) - (head_weight * float(answerability[f]) if answerability is not None else 0.0)
+        a_f = float(answerability[f]) if answerability is not None else 0.0
+        null = float(S[f, 0] + E[f, 0]) - head_weight * a_f
         for n in range(alternatives + 1):
             bi, bj = divmod(int(np.argmax(m)), len(m))
             if not np.isfinite(m[bi, bj]):
                 break
-            span = Span(pair, int(offsets[f][bi][0]) - skip, int(offsets[f][bj][1]) - skip, float(m[bi, bj]), null,
-                        float(answerability[f]) if answerability is not None else 0.0)
+            span = Span(pair, int(offsets[f][bi][0]) - skip, int(offsets[f][bj][1]) - skip, float(m[bi, bj]), null, a_f)
             (alts if n else spans).append(span)
             m[: bj + 1, bi:] = -np.inf  # every span [i, j] with i <= bj and j >= bi overlaps this one
     spans.sort(key=lambda x: -x.score)

@@ -53,16 +53,15 @@ def question_tense(question: str) -> str | None:
     return None
 
 
-_MONTHS = {m[:3]: i + 1 for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july",
-                                                  "august", "september", "october", "november", "december"))}
-_MONTH = r"(?P<mon>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?)"
-_YEAR = r"(?P<year>1[0-9]{3}|2[0-9]{3})"
+_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december")
+_MON = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?"  # a capitalised month or its abbreviation
+_YR = r"1[0-9]{3}|2[0-9]{3}"
 # "February 20", "Feb. 20, 2019", "20 February 2019", "February 2019", "February", "in 2018"
-_DATE = re.compile(rf"\b(?:{_MONTH}\s+(?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+{_YEAR})?"
-                   rf"|(?P<day2>[0-9]{{1,2}})\s+(?P<mon2>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?)"
-                   rf"(?:,?\s+(?P<year2>1[0-9]{{3}}|2[0-9]{{3}}))?"
-                   rf"|(?P<mon3>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)[a-z]*\.?)(?:,?\s+(?P<year3>1[0-9]{{3}}|2[0-9]{{3}}))?"
-                   rf"|{_YEAR.replace('year', 'year4')})\b")
+_DATE = re.compile(rf"\b(?:(?P<mon>{_MON})\s+(?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>{_YR}))?"
+                   rf"|(?P<day2>[0-9]{{1,2}})\s+(?P<mon2>{_MON})(?:,?\s+(?P<year2>{_YR}))?"
+                   rf"|(?P<mon3>{_MON})(?:,?\s+(?P<year3>{_YR}))?"
+                   rf"|(?P<year4>{_YR}))\b")
 
 
 def document_date(meta: dict | None) -> dt.date | None:
@@ -74,13 +73,14 @@ def document_date(meta: dict | None) -> dt.date | None:
         return None
 
 
-def _month(word: str | None) -> int | None:
-    w = (word or "").rstrip(".").lower()
-    m = _MONTHS.get(w[:3])
-    # a month's name or its abbreviation, not another word that starts like one ("Marches", "Mayor")
-    full = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-            "november", "december")
-    return m if m and (w == full[m - 1] or len(w) <= 4) else None
+def _month(word: str) -> int | None:
+    """1-12 for a month's name or its abbreviation ("Feb.", "Sept"), None for another word that starts
+    like one ("Mayor", "Marc")."""
+    w = word.rstrip(".").lower()
+    for i, name in enumerate(_MONTH_NAMES):
+        if w in (name, name[:3]) or (name == "september" and w == "sept"):
+            return i + 1
+    return None
 
 
 def _date_tense(answer: str, written: dt.date) -> str | None:
@@ -89,15 +89,14 @@ def _date_tense(answer: str, written: dt.date) -> str | None:
     seen = set()
     for m in _DATE.finditer(answer):
         g = m.groupdict()
-        mon = _month(g["mon"] or g["mon2"] or g["mon3"])
-        if (g["mon"] or g["mon2"] or g["mon3"]) and mon is None:
+        word = g["mon"] or g["mon2"] or g["mon3"]
+        mon = _month(word) if word else None
+        if word and mon is None:
             continue
         day = g["day"] or g["day2"]
         year = g["year"] or g["year2"] or g["year3"] or g["year4"]
         if mon == 5 and not (day or year):
             continue  # "May" alone is as likely the verb
-        if mon is not None and not (day or year) and not m.group(0)[0].isupper():
-            continue
         when = [int(year) if year else written.year] + ([mon] if mon else []) + ([int(day)] if day else [])
         ref = [written.year, written.month, written.day][: len(when)]
         if when != ref:

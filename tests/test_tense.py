@@ -82,6 +82,8 @@ WRITTEN = document_date({"date": "2019-02-21"})
     ("May", None),  # alone, as likely the verb
     ("may 3", None),
     ("the Mayor", None),
+    ("the Marches of Wales", None),
+    ("march on", None),  # a month is written with a capital
     ("last summer", "past"),  # relative words decide as before
     ("next month, on February 20", "future"),
 ])
