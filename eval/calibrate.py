@@ -105,7 +105,7 @@ def fit(rows, answerable_prior: float | None = 0.75) -> dict:
 
 
 def main(argv=None):
-    from statementqa.reader.model import DEFAULT_READER, Reader, answer_head
+    from statementqa.reader.model import DEFAULT_READER, Reader
     from statementqa.retrieval.offline import offline_environment
 
     offline_environment()
@@ -124,9 +124,8 @@ def main(argv=None):
     try:
         reader = Reader(args.reader)
         reader.answer_head_weight = 0.0  # read once with the plain null score; fit_head tries the weights
-        has_head = reader.local_dir() is not None and answer_head(str(reader.local_dir())) is not None
         rows = collect(reader, qas)
-        cal = fit_head(rows, args.answerable_prior) if has_head else fit(rows, args.answerable_prior)
+        cal = fit_head(rows, args.answerable_prior) if reader.has_answer_head() else fit(rows, args.answerable_prior)
     except (ModelError, ValueError) as e:
         raise SystemExit(f"error: {e}") from None
     cal.update(fitted_on="dev-v2.0-a calibration part (articles i % 3 == 1)", seconds=round(time.time() - t0))

@@ -110,6 +110,26 @@ def answer_head(path: str) -> tuple[np.ndarray, float] | None:
     return t["weight"].astype(np.float32).reshape(-1), float(t["bias"].reshape(-1)[0])
 
 
+def attach_answer_head(model, init: str | os.PathLike) -> None:
+    """Give ``model`` an ``answerability`` head (Linear(hidden, 1) on the final [CLS] vector): the one
+    saved beside ``init`` when there is one (read afresh, not through ``answer_head``'s cache: training
+    writes it), else one that starts as minus the null score. Used by reader.train and the ONNX export."""
+    import torch
+
+    head = torch.nn.Linear(model.config.hidden_size, 1)
+    f = Path(init) / ANSWER_HEAD_FILE
+    if f.exists():
+        from safetensors.torch import load_file
+
+        head.load_state_dict({k: v.float() for k, v in load_file(f).items()})
+    else:  # minus the model's own null score (the [CLS] start + end logit): what it knows already
+        qa = model.qa_outputs
+        with torch.no_grad():
+            head.weight.copy_(-qa.weight.sum(0, keepdim=True))
+            head.bias.copy_(-qa.bias.sum(0, keepdim=True))
+    model.answerability = head
+
+
 @lru_cache(maxsize=4)
 def _load(name: str, device: str, int8: bool = False, bf16: bool = False):
     """The PyTorch model and the pair encoder of its tokenizer (the ONNX path never calls this);
@@ -202,12 +222,17 @@ class Reader:
         src, local = _resolve(self.name)
         return _calibration(src) if local else {}
 
+    def has_answer_head(self) -> bool:
+        """Whether the reader is a local model with an answerability head (``answerability.safetensors``)."""
+        src, local = _resolve(self.name)
+        return local and answer_head(src) is not None
+
     def head_weight(self) -> float:
         """How much the answerability head's logit counts against the null score: ``answer_head_weight``
         (set by eval.calibrate while it fits), else calibration.json's; 0 without a head."""
-        src, local = _resolve(self.name)
-        if not local or answer_head(src) is None:
+        if not self.has_answer_head():
             return 0.0
+        src, _ = _resolve(self.name)
         if self.answer_head_weight is not None:
             return self.answer_head_weight
         return float(_calibration(src).get("answer_head_weight", 0.0))

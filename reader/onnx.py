@@ -54,26 +54,23 @@ def export(path: str, stem: str) -> dict:
     model = AutoModelForQuestionAnswering.from_pretrained(path, dtype=torch.float32).eval()
     settings = hf_settings(tok)
     names = settings["names"]
-    from .model import answer_head
+    from .model import ANSWER_HEAD_FILE, attach_answer_head
 
-    head = answer_head(path)
-    outputs = ["start_logits", "end_logits"] + (["answerability"] if head is not None else [])
+    head = (Path(path) / ANSWER_HEAD_FILE).exists()
+    if head:  # the answerability head's logit at [CLS], a third output
+        attach_answer_head(model, path)
+    outputs = ["start_logits", "end_logits"] + (["answerability"] if head else [])
 
     class Wrapped(torch.nn.Module):
         def __init__(self, m):
             super().__init__()
             self.m = m
-            if head is not None:  # the answerability head's logit at [CLS], a third output
-                self.head = torch.nn.Linear(len(head[0]), 1)
-                with torch.no_grad():
-                    self.head.weight.copy_(torch.from_numpy(head[0])[None])
-                    self.head.bias.fill_(head[1])
 
         def forward(self, *xs):
-            out = self.m(**dict(zip(names, xs)), output_hidden_states=head is not None)
-            if head is None:
+            out = self.m(**dict(zip(names, xs)), output_hidden_states=head)
+            if not head:
                 return out.start_logits, out.end_logits
-            return out.start_logits, out.end_logits, self.head(out.hidden_states[-1][:, 0]).squeeze(-1)
+            return out.start_logits, out.end_logits, self.m.answerability(out.hidden_states[-1][:, 0]).squeeze(-1)
 
     sample = tok(["a question?"] * 2, ["a short passage of text."] * 2, return_tensors="pt", padding=True)
     with atomic_target(graph) as tmp, warnings.catch_warnings(), torch.inference_mode():
@@ -81,7 +78,7 @@ def export(path: str, stem: str) -> dict:
         torch.onnx.export(Wrapped(model), tuple(sample[n] for n in names), str(tmp), input_names=names,
                           output_names=outputs, opset_version=17, dynamo=False,
                           dynamic_axes={**{n: {0: "batch", 1: "seq"} for n in [*names, "start_logits", "end_logits"]},
-                                        **({"answerability": {0: "batch"}} if head is not None else {})})
+                                        **({"answerability": {0: "batch"}} if head else {})})
     with atomic_target(tok_file) as tmp:
         tok.backend_tokenizer.save(str(tmp))
     manifest.update(settings)

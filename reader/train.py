@@ -39,6 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .model import ANSWER_HEAD_FILE, attach_answer_head
+
 REPO = Path(__file__).resolve().parent.parent
 # Settings that define the run: a checkpoint made with other values is refused on --resume.
 _RUN_KEYS = ("init", "epochs", "batch_size", "lr", "warmup", "max_len", "p_whole", "neg_ratio", "seed",
@@ -411,28 +413,6 @@ def shared_norm_loss(start, end, mask, groups, start_pos, end_pos):
         t = [torch.logsumexp(x[rows][m], 0) - x[r, p[r]] for x, p in ((start, start_pos), (end, end_pos))]
         terms.append((t[0] + t[1]) / 2)
     return torch.stack(terms).mean() if terms else start.new_zeros(())
-
-
-ANSWER_HEAD_FILE = "answerability.safetensors"
-
-
-def attach_answer_head(model, init: str) -> None:
-    """Give ``model`` an ``answerability`` head (Linear(hidden, 1) on the final [CLS] vector): the one
-    saved beside ``init`` when there is one, else one that starts as minus the null score."""
-    import torch
-
-    head = torch.nn.Linear(model.config.hidden_size, 1)
-    f = Path(init) / ANSWER_HEAD_FILE
-    if f.exists():
-        from safetensors.torch import load_file
-
-        head.load_state_dict({k: v.float() for k, v in load_file(f).items()})
-    else:  # minus the model's own null score (the [CLS] start + end logit): what it knows already
-        qa = model.qa_outputs
-        with torch.no_grad():
-            head.weight.copy_(-qa.weight.sum(0, keepdim=True))
-            head.bias.copy_(-qa.bias.sum(0, keepdim=True))
-    model.answerability = head
 
 
 def answer_head_loss(model, hidden, start_positions):
