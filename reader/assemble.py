@@ -16,7 +16,8 @@ an abstention decision and sentence citations.
   them); an answer inside list items also cites the list's lead-in sentence. The answer span
   always lies inside the cited sentences' extent (tested);
 * a time answer on the other side of now from the question's tense ("When will ...?" answered
-  "last summer") gives way to the reader's best other span that does not clash (its own
+  "last summer"), or a place told of in a clause on the other side ("Where did the meeting take
+  place?" answered from "... is planned for September in Hollow Bay"), gives way to the reader's best other span that does not clash (its own
   confidence, which may abstain), or the question abstains (``reader.tense``);
 * a "Where" question's answer that is a thing plus its place ("ministers in San Salvador") is cut
   to the place (``reader.place``);
@@ -47,7 +48,7 @@ from .model import ReadOut, Span
 from .names import mentionable_text, unknown_names
 from .place import place_span
 from .questionform import question_form
-from .tense import clashes, document_date
+from .tense import asks_place, clashes, clause_before, document_date
 
 DEFAULT_CALIBRATION = {"a": 1.0, "b": 0.0, "threshold": 0.5}
 MAYBE_SHARE = 0.5  # "may answer" from this share of the abstention threshold up
@@ -178,9 +179,15 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     text = index.docs[loc.doc_id].text[loc.start : loc.end]
 
     def in_tense(doc: Document, a: int, b: int) -> bool:
-        """The span with the words either side of it ("summer" read as "last summer") agrees with the
-        question's tense, dates against the day its document was written (reader.tense)."""
-        return not clashes(read, with_neighbours(doc.text, a, b), document_date(doc.meta))
+        """The span with the words either side of it ("summer" read as "last summer"), or for a place
+        its clause ("... is planned for September in Hollow Bay"), agrees with the question's tense,
+        dates against the day its document was written (reader.tense)."""
+        if asks_place(read):
+            over = overlapping(index.all_sentences[doc.doc_id], a, b)
+            told = clause_before(doc.text, over[0].start if over else a, a, b)
+        else:
+            told = with_neighbours(doc.text, a, b)
+        return not clashes(read, told, document_date(doc.meta))
 
     if not in_tense(index.docs[loc.doc_id], loc.start, loc.end):  # "When will ...?" answered "last summer"
         every = ReadOut(sorted([*out.spans, *out.alternatives], key=lambda s: -s.score))

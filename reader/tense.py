@@ -16,6 +16,15 @@ face; its second span in the same passage is "next month". ``clashes`` tells suc
   "(the) coming <unit>", "next <unit>" (not "the next day": a narrative's relative time, past
   or future) or "in the future".
 
+A "Where" question about an event ("Where did the meeting take place?", "Where was the meeting
+held?", "Where will the hearing be held?"; also "In which city/town/country/place ...") has the same
+tense; its answer is a place, which has none, so the words that date it are those of its clause:
+the answer's sentence from its start (or its last ";" before the answer) to the answer's end
+(``clause_before``). There future also reads "will", "shall", "'ll", "going to" and "is/are
+planned|scheduled|expected|set|due for|to" ("The first meeting ... is planned for September in
+Hollow Bay": no answer to "Where did the meeting take place?"), past also "met", "took place",
+"was held" and the like; a clause with both is neither.
+
 An answer with no relative time word (a date, "in 1998", "February 20") is past or future only
 against the day the document was written: given that day (``document_date``: the ``date`` of the
 document's ``.meta.json``), a date before it is past and one after it future, compared at the
@@ -42,8 +51,22 @@ _FUTURE_A = re.compile(rf"\b(?:tomorrow|upcoming|soon|in\s+the\s+future)\b|\blat
                        rf"|\bcoming\s+{_UNITS}\b|(?<!\bthe\s)\bnext\s+{_UNITS}\b", re.I)
 
 
+_PLACE_QUESTION = re.compile(r"^\s*(?:where|(?:in|at)\s+(?:what|which)\s+(?:city|town|country|place|venue|"
+                             r"location|state|region)\b)", re.I)
+_PAST_PLACE_Q = re.compile(r"^\s*(?:where|(?:in|at)\s+(?:what|which)\s+\w+)\s+(?:did|was|were|had)\b", re.I)
+# A clause about what is still to come, and one that tells what happened.
+_FUTURE_CLAUSE = re.compile(r"\b(?:will|shall|going\s+to|(?:is|are)\s+(?:(?:now|still|also)\s+)?(?:planned|scheduled|expected|set|due)"
+                            r"\s+(?:for|to|in|on)|(?:is|are)\s+to\s+be)\b|[’']ll\b", re.I)
+_PAST_CLAUSE = re.compile(r"\b(?:met|took\s+place|happened|occurred|gathered|convened|hosted|(?:was|were)\s+held)\b", re.I)
+
+
 def question_tense(question: str) -> str | None:
-    """"future", "past" or None for a question asking for a time (see the module); None otherwise."""
+    """"future", "past" or None for a question asking for a time or an event's place (see the module);
+    None otherwise."""
+    if _PLACE_QUESTION.search(question):
+        if _FUTURE_Q.search(question):
+            return "future"
+        return "past" if _PAST_PLACE_Q.search(question) else None
     if not _TIME_QUESTION.search(question):
         return None
     if _FUTURE_Q.search(question):
@@ -51,6 +74,30 @@ def question_tense(question: str) -> str | None:
     if _PAST_Q.search(question):
         return "past"
     return None
+
+
+def asks_place(question: str) -> bool:
+    """"Where ...?" or "In which city ...?": the answer is dated by its clause (``clause_before``)."""
+    return bool(_PLACE_QUESTION.search(question))
+
+
+def clause_before(text: str, sentence_start: int, a: int, b: int) -> str:
+    """The answer ``text[a:b]`` with its clause before it: from ``sentence_start`` or the last ";" before
+    the answer, whichever comes later."""
+    cut = text.rfind(";", sentence_start, a)
+    return text[(cut + 1 if cut >= 0 else sentence_start) : b]
+
+
+def clause_tense(clause: str, written: dt.date | None = None) -> str | None:
+    """"past", "future" or None for a clause (``clause_before``): its verbs ("will be held", "met"),
+    then as ``answer_tense``."""
+    future = bool(_FUTURE_CLAUSE.search(clause))
+    past = bool(_PAST_CLAUSE.search(clause))
+    if future != past:
+        return "future" if future else "past"
+    if future:
+        return None
+    return answer_tense(clause, written)
 
 
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -115,9 +162,10 @@ def answer_tense(answer: str, written: dt.date | None = None) -> str | None:
 
 def clashes(question: str, answer: str, written: dt.date | None = None) -> bool:
     """Whether ``answer`` is a time on the other side of now from the one ``question`` asks about;
-    ``written``: the day the answer's document was written (dates are then past or future too)."""
+    ``written``: the day the answer's document was written (dates are then past or future too). For a
+    place question (``asks_place``) ``answer`` is the answer's clause (``clause_before``)."""
     q = question_tense(question)
     if q is None:
         return False
-    a = answer_tense(answer, written)
+    a = clause_tense(answer, written) if asks_place(question) else answer_tense(answer, written)
     return a is not None and a != q

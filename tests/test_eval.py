@@ -268,6 +268,22 @@ def test_regression_gate_statement_large(tmp_path, corpus_dir, capsys):
     assert rc == 0, capsys.readouterr().err
 
 
+def test_regression_gate_other_announcements(tmp_path, capsys):
+    """CI gate on eval/data/press-dev (two announcements that are not the statement, with meetings
+    past and to come, quotations, a list): eval/floors-press.json."""
+    from statementqa.eval.runner import main_eval
+
+    press = REPO / "eval" / "data" / "press-dev"
+    out = tmp_path / "press"
+    rc = main_eval(_args(out=out, corpus=press / "corpus", data_dir=tmp_path / "d", dataset=press / "questions.jsonl",
+                         gate=REPO / "eval" / "floors-press.json"))
+    m = json.loads((out / "metrics.json").read_text())
+    with capsys.disabled():
+        print(f"\nother announcements: F1 {m['f1']:.1f} abstention acc {m['abstention_accuracy']:.1f}")
+    assert m["n"] == 46 and m["n_no_ans"] == 11 and m["answer_in_citation"] == 100.0
+    assert rc == 0, capsys.readouterr().err
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not (SQUAD_DIR / "dev-v2.0-a.json.gz").exists(), reason="needs ../shared/data/squad (the app does not)")
 def test_regression_gate_held_out_squad(tmp_path, capsys):

@@ -30,6 +30,12 @@ DOC = ("U.S. Department of Homeland Security issued the following announcement. 
     ("Who met at the Scottish Parliament Counil?", ()),  # a typo one edit away
     ("Which allies of the West attended?", ()),  # a longer word it begins: Western
     ("Where is Scotland?", ("Scotland",)),  # "Scottish" shares only four letters: not taken as a mention
+    # Every content word capitalised, yet no title case: names and the document's own capitalised terms.
+    ("What did Congress say about the Scottish Parliament?", ("Congress",)),
+    ("What did Nielsen tell Obama?", ("Obama",)),
+    ("What did Congresd say about the Scottish Parliament?", ("Congresd",)),  # a typo no word list knows
+    ("What Did The Ministers Say About Guatemala?", ()),  # title case: "ministers" is a common word
+    ("Who Signed The Treaty In Paris?", ()),
 ])
 def test_unknown_names(question, missing):
     assert unknown_names(question, DOC) == missing
@@ -45,6 +51,17 @@ def test_unknown_names(question, missing):
 ])
 def test_names(question, found):
     assert names(question) == found
+
+
+@pytest.mark.parametrize("question, capitalised, found", [
+    ("What did Congress say about the Joint Statement?", {"joint", "statement"}, ["Congress", "Joint", "Statement"]),
+    ("What did Congress say about the Joint Statement?", set(), []),  # "joint": common, not the document's term
+    ("What did Congress say about the Joint Statement?", None, []),  # no document: as before, title case
+    ("Who Signed The Joint Statement?", {"joint", "statement"}, []),  # "signed": common
+    ("When did Tesla meet Edison?", set(), ["Tesla", "Edison"]),
+])
+def test_names_with_the_documents_capitals(question, capitalised, found):
+    assert names(question, None if capitalised is None else frozenset(capitalised)) == found
 
 
 @settings(max_examples=200, deadline=None)
