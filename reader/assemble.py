@@ -19,6 +19,8 @@ an abstention decision and sentence citations.
   "last summer"), or a place told of in a clause on the other side ("Where did the meeting take
   place?" answered from "... is planned for September in Hollow Bay"), gives way to the reader's best other span that does not clash (its own
   confidence, which may abstain), or the question abstains (``reader.tense``);
+* a span inside a question of the document ("Can I get a refund?", an FAQ's heading) gives way
+  the same way, unless the user asks about questions ("What did the reporter ask?");
 * a "Where" question's answer that is a thing plus its place ("ministers in San Salvador") is cut
   to the place (``reader.place``);
 * a question naming something the answer's document never mentions ("Which agency of Guatemala
@@ -152,6 +154,14 @@ def locate(passages: list[Passage], out: ReadOut, index: DocumentIndex, ranked: 
     return None
 
 
+_ABOUT_QUESTIONS = re.compile(r"\b(?:ask|asks|asked|asking|question|questions|wonder|wonders|wondered|inquire[sd]?|enquire[sd]?)\b", re.I)
+
+
+def _is_question(sentence: str) -> bool:
+    """A sentence that asks ("Can I get a refund?"), closing quotation marks and brackets aside."""
+    return sentence.rstrip().rstrip("\"”'’)]").endswith("?")
+
+
 def with_neighbours(text: str, a: int, b: int) -> str:
     """``text[a:b]`` with the two words before it and the word after it, on the same line ("summer"
     as "called for ... last summer", "week" as "the last week": an ordinal, not a past time)."""
@@ -189,9 +199,17 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
             told = with_neighbours(doc.text, a, b)
         return not clashes(read, told, document_date(doc.meta))
 
-    if not in_tense(index.docs[loc.doc_id], loc.start, loc.end):  # "When will ...?" answered "last summer"
+    asks_about_questions = bool(_ABOUT_QUESTIONS.search(read))
+
+    def usable(doc: Document, a: int, b: int) -> bool:
+        """In tense, and not inside a question of the document ("Can I get a refund?" heading an FAQ's
+        answer) unless the user asks about questions."""
+        return in_tense(doc, a, b) and (asks_about_questions or not all(
+            _is_question(s.text) for s in overlapping(index.all_sentences[doc.doc_id], a, b)))
+
+    if not usable(index.docs[loc.doc_id], loc.start, loc.end):  # "When will ...?" answered "last summer"
         every = ReadOut(sorted([*out.spans, *out.alternatives], key=lambda s: -s.score))
-        loc = locate(passages, every, index, ranked, weight, accept=in_tense)
+        loc = locate(passages, every, index, ranked, weight, accept=usable)
         if loc is None:
             return Answer(question, "", 0.0, True, [], related_c, candidate=text)
     conf = confidence(loc.score_diff, calib)

@@ -1,6 +1,7 @@
 """A time answer agrees with the question's tense (reader.tense): the rule as a table, the
 reader's alternative spans (exact, against a scan of every span), answer assembly falling back on
-them, and the shipped reader on the statement."""
+them, and the shipped reader on the statement; place questions dated by their clause (the shipped
+reader on eval/data/press-dev); no answer from inside a question of the document (an FAQ)."""
 from __future__ import annotations
 
 import numpy as np
@@ -311,3 +312,49 @@ def test_shipped_reader_places_an_event_in_tense(press, question, expect):
 def test_a_past_meeting_is_not_placed_where_the_next_one_will_be(press):
     ans = press.ask("Where did the meeting take place?")
     assert ans.text != "Hollow Bay" and ans.candidate == "Port Elms", (ans.text, ans.candidate)
+
+
+FAQ = ("Parking permits: questions and answers\n\nCan I get a refund?\nYes. If you move out of the zone, the unused "
+       "months are refunded, minus a fee of 10 dollars.\n\nHow much does a permit cost?\nA permit costs 120 dollars.\n")
+
+
+def _faq(best: str, alternatives: list[str]):
+    """A segmented FAQ and a ReadOut over one passage holding all of it: ``best`` then ``alternatives``."""
+    from dataclasses import dataclass, field
+
+    from statementqa.retrieval.indexing import IndexParams, segment_corpus
+    from statementqa.retrieval.types import Document
+
+    @dataclass
+    class _Index:
+        docs: dict = field(default_factory=dict)
+        all_sentences: dict = field(default_factory=dict)
+
+    d = Document("faq", FAQ)
+    seg = segment_corpus([d], IndexParams(chunk_size=20, chunk_overlap=1))
+    p = seg.passages[0]
+    assert p.text == FAQ[p.start : p.end] and all(x in p.text for x in [best, *alternatives])
+
+    def span(s: str, score: float) -> Span:
+        a = p.text.index(s)
+        return Span(0, a, a + len(s), score, 0.0)
+
+    return _Index({"faq": d}, seg.all_sentences), [p], ReadOut([span(best, 4.0)], [span(s, 3.0 - i) for i, s in enumerate(alternatives)])
+
+
+def test_an_answer_is_not_a_question_of_the_document():
+    """"Can I get my money back if I move?" over an FAQ: the reader's best span is the FAQ's own heading
+    question; the answer is the best span outside it, or an abstention when there is none."""
+    idx, passages, out = _faq("Can I get a refund", ["the unused months are refunded"])
+    ans = assemble("Can I get my money back if I move?", passages, out, idx, CAL)
+    assert ans.text == "the unused months are refunded" and not ans.abstained
+    assert [c.text for c in ans.citations] == ["If you move out of the zone, the unused months are refunded, minus a fee of 10 dollars."]
+    idx, passages, out = _faq("Can I get a refund", [])
+    ans = assemble("Can I get my money back if I move?", passages, out, idx, CAL)
+    assert ans.abstained and ans.candidate == "Can I get a refund"
+    # Asked about the questions themselves, the question is the answer.
+    ans = assemble("Which question is asked about refunds?", passages, out, idx, CAL)
+    assert ans.text == "Can I get a refund" and not ans.abstained
+    # A span that runs from the question into its answer is kept (not only a question).
+    idx, passages, out = _faq("refund?\nYes", [])
+    assert assemble("Can I get a refund?", passages, out, idx, CAL).text == "refund?\nYes"
