@@ -89,10 +89,18 @@ def sentences_for_span(sentences: list[Sentence], start: int, end: int) -> list[
     return hit
 
 
+_HEADING = re.compile(r"#{1,6}[ \t]+")  # a Markdown heading's marker ("## Cost and funding"); not "#1" or "#MeToo"
+
+
 def trim_span(text: str, a: int, b: int) -> tuple[int, int]:
-    """Drop whitespace and list markers at the ends of a span."""
-    while a < b and text[a] in _TRIM:
-        a += 1
+    """Drop whitespace, list markers and a Markdown heading's "#" marks at the ends of a span."""
+    while a < b:
+        while a < b and text[a] in _TRIM:
+            a += 1
+        m = _HEADING.match(text, a, b)
+        if m is None:
+            break
+        a = m.end()
     while b > a and text[b - 1] in " \t\r\n":
         b -= 1
     return a, b

@@ -1,0 +1,39 @@
+"""Answer assembly's span trimming (reader.assemble.trim_span): a table of spans, and its invariants
+under hypothesis (the trimmed span lies inside the given one, starts at neither a marker nor
+whitespace, and trimming twice changes nothing)."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from statementqa.reader.assemble import trim_span
+
+
+@pytest.mark.parametrize("span, trimmed", [
+    ("# Harbour bridge to close", "Harbour bridge to close"),  # a Markdown heading
+    ("## Cost and funding", "Cost and funding"),
+    ("  ###   Title\n", "Title"),
+    ("- Strengthening Border Security", "Strengthening Border Security"),  # a list item's marker
+    ("- ## Heading in a list", "Heading in a list"),
+    ("• item", "item"),
+    ("#1 hit single", "#1 hit single"),  # not a heading's marker
+    ("#MeToo movement", "#MeToo movement"),
+    ("C# and F#", "C# and F#"),
+    ("# ", ""),
+])
+def test_trim_span(span, trimmed):
+    a, b = trim_span(span, 0, len(span))
+    assert span[a:b] == trimmed
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab #-*•\n\t", max_size=30), st.data())
+def test_trim_span_invariants(text, data):
+    a = data.draw(st.integers(0, len(text)))
+    b = data.draw(st.integers(a, len(text)))
+    a2, b2 = trim_span(text, a, b)
+    assert a <= a2 <= b2 <= b
+    assert trim_span(text, a2, b2) == (a2, b2)
+    if a2 < b2:
+        assert text[a2] not in " \t\r\n-–—•*" and text[b2 - 1] not in " \t\r\n"
