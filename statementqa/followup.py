@@ -14,6 +14,13 @@ Approach (rule-based, explainable, no model):
 3. The retrieval query is the rewritten question plus the previous question and answer, so
    the passages of the previous turn stay in reach ("Where did she meet them?" after "Who did
    Nielsen meet?" retrieves the San Salvador sentence).
+4. A question that is only a question word ("When?", "Where?", "For how long?", "And why?", "How
+   much?") asks the previous question again with that word: after "What did Harrow rebuild?"
+   "When?" reads "When did Harrow rebuild?" (the new word in place of the old one before the
+   auxiliary); after "Who won the contract?" (a question whose question word is the subject)
+   "When?" reads "When did Harrow Civil Engineering win ...": no verb is conjugated here, so it reads
+   "When Harrow Civil Engineering won the contract?", the previous answer as the subject, which the
+   reader reads as well. The retrieval query adds the previous turn as above.
 It does not call any model and keeps only the last turn.
 """
 from __future__ import annotations
@@ -69,7 +76,40 @@ def _person(text: str, question: bool = True) -> str | None:
     return (names[0] if question else names[-1]) if names else None
 
 
+# "When?", "And where?", "For how long?", "How much?", "Since when?" ... : a question word alone.
+_BARE = re.compile(r"^\s*(?:(?:and|so|but|then|ok|okay)\b[\s,]*)?((?:for|since|until|till|by|from|to|in|at)\s+)?"
+                   r"(when|where|why|who|whom|what|which|how(?:\s+(?:long|much|many|often|far|soon|old|come))?)"
+                   r"(?:\s+(?:exactly|then|so))?\s*\?*\s*$", re.I)
+_WH_AUX = re.compile(rf"^\s*(?:(?:for|since|until|till|by|from|to|in|at)\s+)?(?:what|which|who|whom|whose|when|where|why|"
+                     rf"how(?:\s+(?:long|much|many|often|far|soon|old))?)(?:\s+[a-z-]+)??\s+(?=(?:{_AUX})\b)", re.I)
+# "Who won ...", "What caused ...", "Which company won ...": the question word (and "which"'s noun) is the subject.
+_WH_SUBJECT = re.compile(r"^\s*(?:who|what|which\s+[a-z-]+)\s+(?=[a-z])", re.I)
+
+
+def elliptical(question: str, previous: Turn) -> str | None:
+    """The previous question asked again with a bare question word ("When?"; module docstring, 4),
+    or None when ``question`` is more than that or the previous question has no shape to reuse."""
+    m = _BARE.match(question)
+    if not m:
+        return None
+    wh = " ".join(x.strip() for x in m.groups() if x).strip()
+    wh = wh[:1].upper() + wh[1:]
+    prev = previous.question.strip()
+    aux = _WH_AUX.match(prev)
+    if aux:  # "What did Harrow rebuild?" -> "When did Harrow rebuild?"
+        return f"{wh} {prev[aux.end():]}"
+    subj = _WH_SUBJECT.match(prev)
+    if subj and previous.answer:  # "Who won the contract?" + "Harrow" -> "When Harrow won the contract?"
+        return f"{wh} {previous.answer} {prev[subj.end():]}"
+    return None
+
+
 def resolve(question: str, previous: Turn | None) -> Resolved:
+    if previous is not None:
+        again = elliptical(question, previous)
+        if again is not None:
+            context = " ".join(x for x in (previous.question, previous.answer) if x)
+            return Resolved(again, f"{again} {context}".strip(), True)
     if previous is None or not _PRONOUN.search(question):
         return Resolved(question, question, False)
     q = question

@@ -40,3 +40,37 @@ def test_no_previous_turn_or_no_pronoun_is_no_follow_up():
     assert resolve("What is her first name?", None).reader_question == "What is her first name?"
     r = resolve("Where did the meeting take place?", PREV)
     assert not r.is_followup and r.retrieval_query == "Where did the meeting take place?"
+
+
+@pytest.mark.parametrize("previous, question, rewritten", [
+    (Turn("What did Harrow Civil Engineering rebuild?", "the Millford Viaduct"), "When?",
+     "When did Harrow Civil Engineering rebuild?"),  # the new question word before the auxiliary
+    (Turn("When will the bridge close?", "1 March 2026"), "For how long?", "For how long will the bridge close?"),
+    (Turn("Where did Nielsen meet the ministers?", "San Salvador"), "And why?", "Why did Nielsen meet the ministers?"),
+    (Turn("When will the bridge close?", "2026"), "how long exactly", "How long will the bridge close?"),
+    (Turn("Who won the contract?", "Harrow Civil Engineering"), "When?",
+     "When Harrow Civil Engineering won the contract?"),  # the question word was the subject: the answer takes its place
+    (Turn("Which company won the contract?", "Harrow"), "Where?", "Where Harrow won the contract?"),
+])
+def test_a_bare_question_word_asks_the_previous_question_again(previous, question, rewritten):
+    r = resolve(question, previous)
+    assert r.is_followup and r.reader_question == rewritten
+    assert r.retrieval_query.startswith(rewritten) and previous.question in r.retrieval_query
+
+
+@pytest.mark.parametrize("previous, question", [
+    (Turn("When will the bridge close?", "2026"), "When will it reopen?"),  # more than a question word
+    (Turn("The bridge", ""), "When?"),  # no question to reuse
+    (Turn("Who won the contract?", ""), "When?"),  # a subject question without its answer
+])
+def test_what_is_not_asked_again(previous, question):
+    r = resolve(question, previous)
+    assert r.reader_question == question
+
+
+@pytest.mark.slow
+def test_when_after_where_on_the_statement(pipeline):
+    first = pipeline.ask("Where did Nielsen meet the ministers?")
+    ans = pipeline.ask("When?", history=[Turn("Where did Nielsen meet the ministers?", first.text)])
+    assert not ans.abstained and ans.text == "February 20", (ans.text, ans.confidence)
+    assert "When did Nielsen meet the ministers?" in (ans.interpreted_as or "")
