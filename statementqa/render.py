@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
 from statementqa.reader.questionform import question_form
 from statementqa.retrieval.segment import LIST_MARKER  # the markers segmentation takes items by
@@ -99,13 +100,39 @@ def _and(items) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
+def phrases(question: str, words: Sequence[str]) -> list[str]:
+    """``words`` of ``question`` (names it lacks), those standing next to each other in the question
+    joined into one phrase: "Hollow", "Bay" -> "Hollow Bay"."""
+    out: list[str] = []
+    end = -1
+    for w in words:
+        i = question.find(w, max(end, 0))
+        if out and i >= 0 and end >= 0 and question[end:i].strip() == "":
+            out[-1] += question[end:i] + w
+        else:
+            out.append(w)
+        end = i + len(w) if i >= 0 else -1
+    return out
+
+
+def undecided(ans) -> tuple[str, ...]:
+    """For an answered yes/no question: its names and numbers that the cited sentences do not mention
+    ("Did the mayors sign the Letter of Intent in Hollow Bay?" citing a sentence without "Hollow
+    Bay"): then the sentence cannot decide it, only come close (``reader.names``)."""
+    from statementqa.reader.names import unknown_names
+
+    if ans.abstained or not ans.citations or not is_yes_no(ans.question):
+        return ()
+    return unknown_names(ans.interpreted_as or ans.question, " ".join(c.text for c in ans.citations))
+
+
 def headline(ans) -> str:
     """The first line of an answer in plain words (shared by the chat and the command line)."""
     if ans.abstained and ans.language:
         return (f"I can only read questions in English (this looks like {ans.language}). "
                 "Please ask again in English.")
     if ans.abstained and ans.not_mentioned:
-        names = _and(f"“{n}”" for n in ans.not_mentioned)
+        names = _and(f"“{n}”" for n in phrases(ans.interpreted_as or ans.question, ans.not_mentioned))
         if ans.not_mentioned_in:
             return f"Not answered: “{ans.not_mentioned_in}”, where the answer was found, does not mention {names}."
         return f"The documents do not mention {names}."
@@ -114,6 +141,10 @@ def headline(ans) -> str:
     if ans.abstained:
         return "The documents do not say."
     if is_yes_no(ans.question):
+        missing = undecided(ans)
+        if missing:
+            named = _and(f"“{n}”" for n in phrases(ans.interpreted_as or ans.question, missing))
+            return f"This sentence comes closest, but it does not mention {named}:"
         return "This sentence decides it:"
     if ans.how == "whole list":  # the items, without their markers, one after another
         return "; ".join(" ".join(LIST_MARKER.sub("", ln).split()) for ln in ans.text.splitlines() if ln.strip())

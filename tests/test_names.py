@@ -221,3 +221,32 @@ def test_document_stems_are_the_whole_texts_stems(text):
     from statementqa.retrieval.lexical import terms
 
     assert _document(text).stems == frozenset(terms([fold(text)])[0])
+
+
+@pytest.mark.parametrize("question, words, joined", [
+    ("Did the mayors sign the Letter of Intent in Hollow Bay?", ("Hollow", "Bay"), ["Hollow Bay"]),
+    ("Which agency of New Guatemala met the Paris team in 1999?", ("New", "Guatemala", "Paris", "1999"),
+     ["New Guatemala", "Paris", "1999"]),
+    ("Did Nielsen meet them in Mexico?", ("Nielsen", "Mexico"), ["Nielsen", "Mexico"]),
+    ("What did Bay say?", (), []),
+])
+def test_names_next_to_each_other_are_one_phrase(question, words, joined):
+    from statementqa.render import phrases
+
+    assert phrases(question, words) == joined
+
+
+def test_a_yes_no_answer_says_when_its_sentence_cannot_decide(pipeline):
+    """A yes/no question whose cited sentence lacks a name of the question (one the statement has
+    elsewhere, so the names check lets it through) is told as the closest sentence, not as deciding."""
+    from statementqa.cli import format_answer
+    from statementqa.render import format_answer_md, headline, undecided
+
+    ans = pipeline.ask("Did Nielsen meet the ministers in Mexico?")
+    assert not ans.abstained and "Mexico" in undecided(ans)
+    assert all("Mexico" not in c.text for c in ans.citations)
+    assert headline(ans).startswith("This sentence comes closest, but it does not mention") and "“Mexico”" in headline(ans)
+    assert "decides it" not in format_answer_md(ans) and "decides it" not in format_answer(ans)
+    decided = pipeline.ask("Did Nielsen meet the ministers in San Salvador?")
+    assert undecided(decided) == () and headline(decided) == "This sentence decides it:"
+    assert undecided(pipeline.ask("Where did the meeting take place?")) == ()  # not a yes/no question
