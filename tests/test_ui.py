@@ -292,6 +292,26 @@ def test_may_answer_middle_ground(browser, app_server):
     ctx.close()
 
 
+def test_a_question_word_alone_follows_up_in_the_chat(browser, app_server):
+    """"When?" after an answer asks the previous question again (statementqa.followup); the chat says
+    how it read it, and a yes/no question whose sentence lacks one of its names says so."""
+    ctx, page, _ = _open(browser, app_server["url"])
+    _ask(page, "Where did Nielsen meet the ministers?")
+    _answered(page)
+    assert "San Salvador" in _bot_text(page)
+    _ask(page, "When?")
+    _answered(page, 2)
+    text = _bot_text(page)
+    assert "February 20" in text and "When did Nielsen meet the ministers?" in text, text
+    page.screenshot(path=str(ARTEFACTS / "ui-followup-when.png"))
+    _ask(page, "Did Nielsen meet the ministers in Mexico?")
+    _answered(page, 3)
+    text = _bot_text(page)
+    assert "comes closest, but it does not mention" in text and "Mexico" in text and "decides it" not in text, text
+    page.screenshot(path=str(ARTEFACTS / "ui-yes-no-closest.png"))
+    ctx.close()
+
+
 def test_copy_gives_the_text_and_messages_have_no_markup_labels(browser, app_server):
     ctx, page, _ = _open(browser, app_server["url"])
     ctx.grant_permissions(["clipboard-read", "clipboard-write"])
