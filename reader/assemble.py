@@ -17,8 +17,9 @@ an abstention decision and sentence citations.
   always lies inside the cited sentences' extent (tested);
 * a time answer on the other side of now from the question's tense ("When will ...?" answered
   "last summer"), or a place told of in a clause on the other side ("Where did the meeting take
-  place?" answered from "... is planned for September in Hollow Bay"), gives way to the reader's best other span that does not clash (its own
-  confidence, which may abstain), or the question abstains (``reader.tense``);
+  place?" answered from "... is planned for September in Hollow Bay"), gives way to the reader's
+  best other span that does not clash (its own confidence, which may abstain), or the question
+  abstains (``reader.tense``);
 * a span inside a question of the document ("Can I get a refund?", an FAQ's heading) gives way
   the same way, unless the user asks about questions ("What did the reporter ask?");
 * a "Where" question's answer that is a thing plus its place ("ministers in San Salvador") is cut
@@ -215,7 +216,7 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
         return in_tense(doc, a, b) and (asks_about_questions or not all(
             _is_question(s.text) for s in overlapping(index.all_sentences[doc.doc_id], a, b)))
 
-    if not usable(index.docs[loc.doc_id], loc.start, loc.end):  # "When will ...?" answered "last summer"
+    if not usable(index.docs[loc.doc_id], loc.start, loc.end):  # "last summer" for "When will ...?", an FAQ's question
         every = ReadOut(sorted([*out.spans, *out.alternatives], key=lambda s: -s.score))
         loc = locate(passages, every, index, ranked, weight, accept=usable)
         if loc is None:

@@ -17,10 +17,9 @@ Approach (rule-based, explainable, no model):
 4. A question that is only a question word ("When?", "Where?", "For how long?", "And why?", "How
    much?") asks the previous question again with that word: after "What did Harrow rebuild?"
    "When?" reads "When did Harrow rebuild?" (the new word in place of the old one before the
-   auxiliary); after "Who won the contract?" (a question whose question word is the subject)
-   "When?" reads "When did Harrow Civil Engineering win ...": no verb is conjugated here, so it reads
-   "When Harrow Civil Engineering won the contract?", the previous answer as the subject, which the
-   reader reads as well. The retrieval query adds the previous turn as above.
+   auxiliary); after "Who won the contract?" (the question word is the subject) the previous
+   answer takes its place: "When Harrow Civil Engineering won the contract?" (no verb is conjugated
+   into "did ... win"; the reader reads it as well). The retrieval query adds the previous turn.
 It does not call any model and keeps only the last turn.
 """
 from __future__ import annotations
