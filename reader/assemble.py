@@ -197,24 +197,20 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     read = read_as or question_form(question)  # the rules read the question as the reader did ("can you tell me where ...")
     text = index.docs[loc.doc_id].text[loc.start : loc.end]
 
-    def in_tense(doc: Document, a: int, b: int) -> bool:
-        """The span with the words either side of it ("summer" read as "last summer"), or for a place
-        its clause ("... is planned for September in Hollow Bay"), agrees with the question's tense,
-        dates against the day its document was written (reader.tense)."""
-        if asks_place(read):
-            over = overlapping(index.all_sentences[doc.doc_id], a, b)
-            told = clause_before(doc.text, over[0].start if over else a, a, b)
-        else:
-            told = with_neighbours(doc.text, a, b)
-        return not clashes(read, told, document_date(doc.meta))
-
+    place = asks_place(read)  # a place is dated by its clause, a time by its neighbouring words (reader.tense)
     asks_about_questions = bool(_ABOUT_QUESTIONS.search(read))
 
     def usable(doc: Document, a: int, b: int) -> bool:
-        """In tense, and not inside a question of the document ("Can I get a refund?" heading an FAQ's
-        answer) unless the user asks about questions."""
-        return in_tense(doc, a, b) and (asks_about_questions or not all(
-            _is_question(s.text) for s in overlapping(index.all_sentences[doc.doc_id], a, b)))
+        """The span agrees with the question's tense: the span with the words either side of it
+        ("summer" read as "last summer"), or for a place its clause ("... is planned for September in
+        Hollow Bay"), dates against the day its document was written (reader.tense); and it is not
+        inside a question of the document ("Can I get a refund?" heading an FAQ's answer) unless the
+        user asks about questions."""
+        over = overlapping(index.all_sentences[doc.doc_id], a, b)
+        told = clause_before(doc.text, over[0].start if over else a, a, b) if place else with_neighbours(doc.text, a, b)
+        if clashes(read, told, document_date(doc.meta)):
+            return False
+        return asks_about_questions or not all(_is_question(x.text) for x in over)
 
     if not usable(index.docs[loc.doc_id], loc.start, loc.end):  # "last summer" for "When will ...?", an FAQ's question
         every = ReadOut(sorted([*out.spans, *out.alternatives], key=lambda s: -s.score))

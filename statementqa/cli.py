@@ -168,10 +168,11 @@ def format_answer(ans) -> str:
             lines.append("Related, but not an answer:")
             lines += [f"  - {c.text}" for c in ans.related]
     else:
-        from statementqa.render import headline, is_yes_no, undecided
+        from statementqa.render import DECIDES, is_yes_no, yes_no_verdict
 
         if is_yes_no(ans.question):
-            lines.append(f"A yes/no question. {headline(ans)[:-1]}." if undecided(ans) else
+            verdict = yes_no_verdict(ans)
+            lines.append(f"A yes/no question. {verdict}." if verdict != DECIDES else
                          "A yes/no question: the cited sentence decides it.")
         lines.append(f"Answer: {ans.text}")
         lines.append(f"Confidence: {ans.confidence:.2f}")

@@ -126,6 +126,20 @@ def undecided(ans) -> tuple[str, ...]:
     return unknown_names(ans.interpreted_as or ans.question, " ".join(c.text for c in ans.citations))
 
 
+DECIDES = "This sentence decides it"
+
+
+def yes_no_verdict(ans) -> str:
+    """What the cited sentence does for an answered yes/no question: "This sentence decides it", or
+    "This sentence comes closest, but it does not mention “Mexico”" (``undecided``); shared by the
+    chat and the command line."""
+    missing = undecided(ans)
+    if not missing:
+        return DECIDES
+    named = _and(f"“{n}”" for n in phrases(ans.interpreted_as or ans.question, missing))
+    return f"This sentence comes closest, but it does not mention {named}"
+
+
 def headline(ans) -> str:
     """The first line of an answer in plain words (shared by the chat and the command line)."""
     if ans.abstained and ans.language:
@@ -141,11 +155,7 @@ def headline(ans) -> str:
     if ans.abstained:
         return "The documents do not say."
     if is_yes_no(ans.question):
-        missing = undecided(ans)
-        if missing:
-            named = _and(f"“{n}”" for n in phrases(ans.interpreted_as or ans.question, missing))
-            return f"This sentence comes closest, but it does not mention {named}:"
-        return "This sentence decides it:"
+        return yes_no_verdict(ans) + ":"
     if ans.how == "whole list":  # the items, without their markers, one after another
         return "; ".join(" ".join(LIST_MARKER.sub("", ln).split()) for ln in ans.text.splitlines() if ln.strip())
     return " ".join(ans.text.split())  # a span from a wrapped PDF line may hold double spaces
