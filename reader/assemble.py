@@ -51,6 +51,7 @@ from .model import ReadOut, Span
 from .names import mentionable_text, unknown_names
 from .place import place_span
 from .questionform import question_form
+from .ranges import range_part
 from .tense import asks_place, clashes, clause_before, document_date
 
 DEFAULT_CALIBRATION = {"a": 1.0, "b": 0.0, "threshold": 0.5}
@@ -166,6 +167,20 @@ def locate(passages: list[Passage], out: ReadOut, index: DocumentIndex, ranked: 
 _ABOUT_QUESTIONS = re.compile(r"\b(?:ask|asks|asked|asking|question|questions|wonder|wonders|wondered|inquire[sd]?|enquire[sd]?)\b", re.I)
 
 
+def splits_list_items(over: Sequence[Sentence], a: int, b: int) -> bool:
+    """A span over two or more sentences, one a list item, that does not run from the start of its
+    first item to the end of its last ("scheme\n- Mobile clinics" of "- Pharmacies taking part in
+    the scheme\n- Mobile clinics visiting rural villages"; "three places:\n- Family doctors'
+    practices" from a lead-in into an item; "Border Security\nMinisters agreed" out of the list).
+    Whole items pass ("Countering ...\n- Expanding ..."), after part of the lead-in too ("four
+    distinct areas of collaboration:\n- Combatting ...\n- ...")."""
+    if len(over) < 2 or not any(s.list_item for s in over):
+        return False
+    first = next(i for i, s in enumerate(over) if s.list_item)
+    whole = (first > 0 or a <= over[0].start) and b >= over[-1].end
+    return not (whole and all(s.list_item for s in over[first:]))
+
+
 def _is_question(sentence: str) -> bool:
     """A sentence that asks ("Can I get a refund?"), closing quotation marks and brackets aside."""
     return sentence.rstrip().rstrip("\"”'’)]").endswith("?")
@@ -205,10 +220,10 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
         ("summer" read as "last summer"), or for a place its clause ("... is planned for September in
         Hollow Bay"), dates against the day its document was written (reader.tense); and it is not
         inside a question of the document ("Can I get a refund?" heading an FAQ's answer) unless the
-        user asks about questions."""
+        user asks about questions; and it does not cut across list items (``splits_list_items``)."""
         over = overlapping(index.all_sentences[doc.doc_id], a, b)
         told = clause_before(doc.text, over[0].start if over else a, a, b) if place else with_neighbours(doc.text, a, b)
-        if clashes(read, told, document_date(doc.meta)):
+        if clashes(read, told, document_date(doc.meta)) or splits_list_items(over, *trim_span(doc.text, a, b)):
             return False
         return asks_about_questions or not all(_is_question(x.text) for x in over)
 
@@ -220,8 +235,10 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     conf = confidence(loc.score_diff, calib)
     doc = index.docs[loc.doc_id]
     text = doc.text[loc.start : loc.end]
-    cut = place_span(read, text)
-    if cut is not None:  # "Where ...?": "ministers in San Salvador" -> "San Salvador" (reader.place)
+    # "Where ...?": "ministers in San Salvador" -> "San Salvador" (reader.place); "When does it start?":
+    # "October 14 to December 20" -> "October 14" (reader.ranges)
+    cut = place_span(read, text) or range_part(read, text)
+    if cut is not None:
         a, b = loc.start + cut[0], loc.start + cut[1]
         loc = Located(loc.doc_id, a, b, sentences_for_span(index.all_sentences[loc.doc_id], a, b), loc.score_diff,
                       loc.answerability)

@@ -71,8 +71,9 @@ _WHICH = re.compile(r"^\s*(?:which|what)\s+((?:one\s+)?of\s+the\s+)?([a-z][a-z-]
 _ORDINAL = re.compile(rf"^\s*(?:(?:which|what)\s+(?:is|was|are|were|would\s+be|will\s+be)\s+|name\s+)the\s+({_ORD})\s+"
                       r"([a-z][a-z-]+)\b", re.I)
 # "What are the four areas ...", "Which were the priorities ...", "List the channels ...", "Name all the measures ..."
+# ... with up to two words before the noun: "What are the most urgent recommendations?"
 _ALL = re.compile(r"^\s*(?:(?:which|what)\s+(?:are|were|will\s+be|would\s+be)|list|name|give)\s+(?:all\s+)?(?:of\s+)?(?:the\s+)?"
-                  r"([a-z0-9][a-z0-9-]*)(?:\s+([a-z][a-z-]+))?\b", re.I)
+                  r"([a-z0-9][a-z0-9-]*)(?:\s+([a-z][a-z-]+))?(?:\s+([a-z][a-z-]+))?\b", re.I)
 # "What measures does the guidance recommend?", "Which areas will the compact cover?"
 _WHICH_ALL = re.compile(r"^\s*(?:which|what)\s+([a-z][a-z-]+)\b", re.I)
 NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
@@ -168,7 +169,10 @@ def asked_all(question: str) -> AskedAll | None:
         words = [m.group(1)]
     first = words[0].lower()
     number = NUMBERS.get(first) or (int(first) if first.isdigit() else None)
-    nouns = tuple(_stem(w) for w in words if _plural(w) and w.lower() not in _NOT_NOUNS)
+    # The noun is among the first two words ("four areas", "channels"), else the third after its
+    # modifiers ("most urgent recommendations", whose "urgent" stays a content term).
+    kinds = words[:2] if any(_plural(w) for w in words[:2]) else words[2:]
+    nouns = tuple(_stem(w) for w in kinds if _plural(w) and w.lower() not in _NOT_NOUNS)
     if not nouns:
         return None
     rel = _relation_stems()
@@ -188,29 +192,34 @@ def lists_in(passages: Sequence[Passage], index: DocumentIndex) -> list[ListBloc
         if not sents:
             continue
         for i in p.sentence_idxs:
-            s = sents[i] if 0 <= i < len(sents) else None
-            if s is None:
-                continue
-            lead_i = i
-            if s.list_item:
-                while lead_i >= 0 and sents[lead_i].list_item:
-                    lead_i -= 1
-            elif not (i + 1 < len(sents) and sents[i + 1].list_item):
-                continue
-            if lead_i < 0 or (p.doc_id, lead_i) in out:
-                continue
-            lead = sents[lead_i]
-            if lead.boilerplate or not lead.text.rstrip().endswith(":"):
-                continue
-            items = []
-            j = lead_i + 1
-            while j < len(sents) and sents[j].list_item and len(items) < MAX_ITEMS:
-                if not sents[j].boilerplate:
-                    items.append(sents[j])
-                j += 1
-            if items:
-                out[(p.doc_id, lead_i)] = ListBlock(p.doc_id, lead, tuple(items))
+            b = block_at(p.doc_id, sents, i)
+            if b is not None:
+                out.setdefault((p.doc_id, b.lead.idx), b)
     return list(out.values())
+
+
+def block_at(doc_id: str, sents: Sequence[Sentence], i: int) -> ListBlock | None:
+    """The list that sentence ``i`` of a document (``sents``) is the lead-in or an item of, or None."""
+    if not 0 <= i < len(sents):
+        return None
+    lead_i = i
+    if sents[i].list_item:
+        while lead_i >= 0 and sents[lead_i].list_item:
+            lead_i -= 1
+    elif not (i + 1 < len(sents) and sents[i + 1].list_item):
+        return None
+    if lead_i < 0:
+        return None
+    lead = sents[lead_i]
+    if lead.boilerplate or not lead.text.rstrip().endswith(":"):
+        return None
+    items: list[Sentence] = []
+    j = lead_i + 1
+    while j < len(sents) and sents[j].list_item and len(items) < MAX_ITEMS:
+        if not sents[j].boilerplate:
+            items.append(sents[j])
+        j += 1
+    return ListBlock(doc_id, lead, tuple(items)) if items else None
 
 
 def _item_text(s: Sentence) -> str:
@@ -291,6 +300,36 @@ def _the_list(question: str, nouns: tuple[str, ...], passages: Sequence[Passage]
     if doc is not None and unknown_names(question, mentionable_text(doc)):
         return None  # "Which area concerns Guatemala?" over a document that never says "Guatemala"
     return b, noun, lead_terms
+
+
+_HOW_MANY = re.compile(r"^\s*how\s+(?:many|much)\b", re.I)
+_COUNTED = re.compile(r"\b(\d+|" + "|".join(NUMBERS) + r")\b", re.I)
+
+
+def list_after(question: str, index: DocumentIndex, doc_id: str, start: int, end: int) -> ListBlock | None:
+    """The list that an answer introduces: the answer ends where its sentence ends in ":" and list
+    items follow ("Where will vaccines be offered?" -> "in three places" of "Vaccines will be offered
+    in three places:"), and it names the items' kind, as a plural noun or their number ("three",
+    "4"). The caller answers with the answer and the whole list: the items are what was asked.
+    None for "How many ...?" (the number is the answer) and for anything else."""
+    if _HOW_MANY.match(question):
+        return None
+    sents = index.all_sentences.get(doc_id) or []
+    doc = index.docs[doc_id].text
+    at = [s for s in sents if s.start <= start < s.end]
+    if not at or at[0].list_item or at[0].boilerplate or end > at[0].end:
+        return None
+    lead = at[0]
+    if doc[end : lead.end].strip(" \t:”\"’'") or not lead.text.rstrip().endswith(":"):
+        return None
+    block = block_at(doc_id, sents, lead.idx)
+    if block is None or block.lead.idx != lead.idx:
+        return None
+    words = doc[start:end].split()
+    counted = [NUMBERS.get(w.lower(), int(w) if w.isdigit() else None) for w in words if _COUNTED.fullmatch(w)]
+    if any(_plural(w.strip(",.;:")) for w in words) and (not counted or len(block.items) in counted):
+        return block
+    return None
 
 
 @lru_cache(maxsize=1)

@@ -29,7 +29,9 @@ An answer with no relative time word (a date, "in 1998", "February 20") is past 
 against the day the document was written: given that day (``document_date``: the ``date`` of the
 document's ``.meta.json``), a date before it is past and one after it future, compared at the
 answer's own precision ("in 2018" against 2019-02-21: past; "February 20" takes the document's
-year: past; "in February" or "2019": neither); without it a date never clashes. The caller
+year: past; "in February" or "2019": neither); the very day it was written ("on October 7" in a
+statement of 7 October, the day it announced something) answers no question about what "will"
+happen; without the document's day a date never clashes. The caller
 (``reader.assemble``) then tries the reader's other spans (``ReadOut.alternatives``) and answers
 with the best one that does not clash, or abstains. Runs no model."""
 from __future__ import annotations
@@ -131,8 +133,9 @@ def _month(word: str) -> int | None:
 
 
 def _date_tense(answer: str, written: dt.date) -> str | None:
-    """"past" / "future" for the dates in ``answer`` against ``written`` (each at its own precision;
-    None when a date is the same at that precision, when they disagree, or when there is none)."""
+    """"past" / "future" for the dates in ``answer`` against ``written`` (each at its own precision),
+    "today" for the very day ("on October 7" in a text of 7 October); None when a date is the same
+    at a coarser precision ("2019"), when they disagree, or when there is none)."""
     seen = set()
     for m in _DATE.finditer(answer):
         g = m.groupdict()
@@ -148,6 +151,8 @@ def _date_tense(answer: str, written: dt.date) -> str | None:
         ref = [written.year, written.month, written.day][: len(when)]
         if when != ref:
             seen.add("past" if when < ref else "future")
+        elif len(when) == 3:
+            seen.add("today")
     return seen.pop() if len(seen) == 1 else None
 
 
@@ -168,4 +173,6 @@ def clashes(question: str, answer: str, written: dt.date | None = None) -> bool:
     if q is None:
         return False
     a = clause_tense(answer, written) if asks_place(question) else answer_tense(answer, written)
+    if a == "today":  # the day the document was written: done ("signed today") or being done, not to come
+        return q == "future"
     return a is not None and a != q

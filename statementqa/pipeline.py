@@ -23,6 +23,7 @@ from statementqa.followup import Turn, resolve
 from statementqa.language import foreign_language
 from statementqa.language import warm_up as warm_language
 from statementqa.reader.assemble import answer_at, assemble
+from statementqa.reader.listpick import list_after
 from statementqa.reader.listpick import pick as pick_list_item
 from statementqa.reader.model import Reader, ReadOut
 from statementqa.reader.nameparts import CONFIDENCE as NAME_PART_CONFIDENCE
@@ -263,6 +264,11 @@ class Pipeline:
             if item is not None:
                 ans = answer_at(r.question, r.index, item.block.doc_id, item.start, item.end,
                                 item.confidence, item.label)
+            elif not ans.abstained and ans.doc_id is not None:  # "in three places" of "... in three places:" + its list
+                block = list_after(q, r.index, ans.doc_id, ans.start, ans.end)
+                if block is not None:
+                    ans = answer_at(r.question, r.index, ans.doc_id, ans.start, block.items[-1].end, ans.confidence,
+                                    "answer and the list it introduces")
         if not ans.not_mentioned:  # "What is Nielsen's first name?": from the full name (reader.nameparts)
             part = pick_name_part(r.interpreted_as or r.read_as, r.passages, {d: r.index.docs[d].text for d in {p.doc_id for p in r.passages}})
             if part is not None:

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from statementqa.reader.assemble import answer_at
-from statementqa.reader.listpick import asked, asked_all, lists_in, pick
+from statementqa.reader.listpick import asked, asked_all, list_after, lists_in, pick
 from statementqa.retrieval.indexing import IndexParams, segment_corpus
 from statementqa.retrieval.types import Document, Passage, Sentence
 
@@ -57,6 +57,9 @@ def test_asked(question, nouns, ordinal):
     ("What does the plan address?", None, None),  # "does" is no noun
     ("What kinds of measures are there?", None, None),
     ("What is the status of the plan?", None, None),
+    ("What are the most urgent recommendations?", ("recommend",), None),  # modifiers before the noun
+    ("Which are the most important priorities?", ("prioriti",), None),
+    ("What are the three most urgent recommendations?", None, None),  # the noun after three words: not read
 ])
 def test_asked_all(question, nouns, number):
     a = asked_all(question)
@@ -115,6 +118,9 @@ def test_lists_in_finds_lead_in_and_every_item_from_any_overlap():
     ("What are the four priorities?", None, None),  # the list has three
     ("What are the priorities for students?", None, None),  # more than the kind: not the whole list
     ("What are the committees?", None, None),  # no list of committees
+    ("What are the most important priorities?", None, None),  # "important" is not the lead-in's
+    ("What are the three plan priorities?", "Building Bicycle Lanes\n- Lowering Fares for Students\n- Repairing Rail Stations",
+     "whole list"),
 ])
 def test_pick_without_a_model(question, item, how):
     idx, passages = _segmented()
@@ -237,3 +243,37 @@ def test_no_pick_for_a_name_the_document_never_mentions():
     idx, passages = _segmented()
     assert pick("Which priority concerns students?", passages, idx, None, None) is not None
     assert pick("Which priority concerns Guatemala students?", passages, idx, None, None) is None
+
+
+@pytest.mark.parametrize("question, span, expect", [
+    ("What does the plan set out?", "three priorities", "three priorities:\n- Building Bicycle Lanes\n- Lowering Fares for "
+     "Students\n- Repairing Rail Stations"),
+    ("How can residents comment?", "through two channels", "through two channels:\n1. An online survey\n2. Public hearings "
+     "at the library"),
+    ("How can residents comment?", "two channels", "two channels:\n1. An online survey\n2. Public hearings at the library"),
+    ("How many priorities does the plan set out?", "three priorities", None),  # the number is the answer
+    ("What does the plan set out?", "The plan", None),  # does not end at the colon
+    ("Who met on Monday?", "The council", None),  # no list after it
+    ("What does the plan set out?", "sets out three", None),  # names no kind of thing: no plural noun
+])
+def test_an_answer_that_introduces_a_list_is_answered_with_it(question, span, expect):
+    """"in three places" of "Vaccines will be offered in three places:" + items: the answer and the list."""
+    idx, _ = _segmented()
+    lead = next(s for s in idx.all_sentences["d1"] if span in s.text)
+    a = DOC.index(span, lead.start)
+    block = list_after(question, idx, "d1", a, a + len(span))
+    if expect is None:
+        assert block is None
+    else:
+        assert block is not None and block.lead == lead
+        ans = answer_at(question, idx, "d1", a, block.items[-1].end, 0.7, "answer and the list it introduces")
+        assert ans.text == expect == DOC[ans.start:ans.end]
+        assert [c.text for c in ans.citations] == [lead.text, *(s.text for s in block.items)]
+
+
+def test_no_list_after_an_answer_whose_number_is_not_the_lists_length():
+    text = "The plan sets out four priorities:\n- Building Bicycle Lanes\n- Lowering Fares\n- Repairing Stations\n"
+    idx, _ = _segmented(text)
+    a = text.index("four priorities")
+    assert list_after("What does the plan set out?", idx, "d1", a, a + len("four priorities")) is None
+    assert list_after("What does the plan set out?", idx, "d1", a + 5, a + len("four priorities")) is not None

@@ -109,7 +109,9 @@ def test_clause_before_starts_at_the_sentence_or_its_last_semicolon():
 @pytest.mark.parametrize("answer, tense", [
     ("February 20", "past"),  # the document's year
     ("Feb. 20, 2019", "past"),
-    ("on February 21", None),  # the day it was written
+    ("on February 21", "today"),  # the day it was written
+    ("Feb. 21, 2019", "today"),
+    ("February 21 to March 3", None),  # one of each
     ("20 February 2020", "future"),
     ("in 2018", "past"),
     ("2019", None),  # same year: no verdict at that precision
@@ -147,6 +149,9 @@ def test_dates_clash_only_when_the_document_says_when_it_was_written():
     assert clashes(q, "February 20", WRITTEN) and not clashes(q, "February 20")
     assert clashes("When did they meet?", "March 2019", WRITTEN)
     assert not clashes("When did they meet?", "February 20", WRITTEN)
+    # the day the document was written: what was done that day, not what is still to come
+    assert clashes(q, "on February 21", WRITTEN) and not clashes("When was it signed?", "on February 21", WRITTEN)
+    assert not clashes("When was it announced?", "Feb. 21", WRITTEN)
 
 
 class _Enc:
