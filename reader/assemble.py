@@ -47,6 +47,7 @@ from statementqa.retrieval.formats import page_of
 from statementqa.retrieval.quotes import balance_quotes, cached_quotes
 from statementqa.retrieval.types import Answer, Citation, Document, DocumentIndex, Passage, Sentence
 
+from .focus import off_topic
 from .model import ReadOut, Span
 from .names import mentionable_text, unknown_names
 from .place import place_span
@@ -212,6 +213,10 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     read = read_as or question_form(question)  # the rules read the question as the reader did ("can you tell me where ...")
     text = index.docs[loc.doc_id].text[loc.start : loc.end]
 
+    # documents that never mention what the question names while another retrieved one is about it (reader.focus)
+    ids = {p.doc_id for p in passages}
+    elsewhere = off_topic(read, {d: mentionable_text(index.docs[d]) for d in ids}, [p.doc_id for p in passages],
+                          {d: index.docs[d].title for d in ids})
     place = asks_place(read)  # a place is dated by its clause, a time by its neighbouring words (reader.tense)
     asks_about_questions = bool(_ABOUT_QUESTIONS.search(read))
 
@@ -220,7 +225,11 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
         ("summer" read as "last summer"), or for a place its clause ("... is planned for September in
         Hollow Bay"), dates against the day its document was written (reader.tense); and it is not
         inside a question of the document ("Can I get a refund?" heading an FAQ's answer) unless the
-        user asks about questions; and it does not cut across list items (``splits_list_items``)."""
+        user asks about questions; it does not cut across list items (``splits_list_items``); and its
+        document is not off topic (it mentions a thing the question names, or no other retrieved
+        document is about one: ``reader.focus.off_topic``)."""
+        if doc.doc_id in elsewhere:
+            return False
         over = overlapping(index.all_sentences[doc.doc_id], a, b)
         told = clause_before(doc.text, over[0].start if over else a, a, b) if place else with_neighbours(doc.text, a, b)
         if clashes(read, told, document_date(doc.meta)) or splits_list_items(over, *trim_span(doc.text, a, b)):

@@ -302,6 +302,7 @@ def _the_list(question: str, nouns: tuple[str, ...], passages: Sequence[Passage]
     return b, noun, lead_terms
 
 
+INTRODUCES_LIST = "answer and the list it introduces"  # ``Answer.how`` of an answer extended by ``list_after``
 _HOW_MANY = re.compile(r"^\s*how\s+(?:many|much)\b", re.I)
 _COUNTED = re.compile(r"\b(\d+|" + "|".join(NUMBERS) + r")\b", re.I)
 

@@ -12,6 +12,7 @@ import html
 import re
 from collections.abc import Sequence
 
+from statementqa.reader.listpick import INTRODUCES_LIST
 from statementqa.reader.questionform import question_form
 from statementqa.retrieval.segment import LIST_MARKER  # the markers segmentation takes items by
 
@@ -156,8 +157,11 @@ def headline(ans) -> str:
         return "The documents do not say."
     if is_yes_no(ans.question):
         return yes_no_verdict(ans) + ":"
-    if ans.how == "whole list":  # the items, without their markers, one after another
-        return "; ".join(" ".join(LIST_MARKER.sub("", ln).split()) for ln in ans.text.splitlines() if ln.strip())
+    if ans.how in ("whole list", INTRODUCES_LIST):  # the items, without their markers, one after another
+        lines = [" ".join(LIST_MARKER.sub("", ln).split()) for ln in ans.text.splitlines() if ln.strip()]
+        if ans.how == INTRODUCES_LIST and len(lines) > 1:  # "in three places: Family doctors' practices; ..."
+            return lines[0] + " " + "; ".join(lines[1:])
+        return "; ".join(lines)
     return " ".join(ans.text.split())  # a span from a wrapped PDF line may hold double spaces
 
 
@@ -166,7 +170,8 @@ def headline(ans) -> str:
 _HOW = {"list item (by words)": "the one list item with the question's words",
         "list item (by meaning)": "the list item closest in meaning to the question",
         "list item (by ordinal)": "the list item at the position asked for",
-        "whole list": "the whole list the question asks for"}
+        "whole list": "the whole list the question asks for",
+        INTRODUCES_LIST: "the answer leads into a list: its items follow it"}
 
 
 def how_words(ans) -> str:

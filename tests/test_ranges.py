@@ -9,7 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from statementqa.reader.listpick import INTRODUCES_LIST
 from statementqa.reader.ranges import asks_end, range_part
+from statementqa.render import headline, how_words
 
 CASES = [
     ("When does the campaign start?", "October 14 to December 20", "October 14"),
@@ -89,7 +91,10 @@ def test_pipeline_lists_the_places_an_answer_introduces(health):
     assert [c.text for c in ans.citations] == ["Vaccines will be offered in three places:", "Family doctors' practices",
                                                "Pharmacies taking part in the scheme",
                                                "Mobile clinics visiting rural villages"]
-    assert ans.how == "answer and the list it introduces"
+    assert ans.how == INTRODUCES_LIST
+    assert headline(ans) == ("in three places: Family doctors' practices; Pharmacies taking part in the scheme; "
+                             "Mobile clinics visiting rural villages")
+    assert how_words(ans) == "the answer leads into a list: its items follow it"
 
 
 @pytest.mark.slow
