@@ -23,7 +23,11 @@ an abstention decision and sentence citations.
 * a span inside a question of the document ("Can I get a refund?", an FAQ's heading) gives way
   the same way, unless the user asks about questions ("What did the reporter ask?");
 * a "Where" question's answer that is a thing plus its place ("ministers in San Salvador") is cut
-  to the place (``reader.place``);
+  to the place (``reader.place``); a "When does it start?" answer that is a range of times to the
+  end asked for (``reader.ranges``); an answer that is one of three or more coordinated phrases
+  with the same preposition ("for A, for B and for C") grows to all of them (``reader.conjuncts``);
+* a span from a retrieved document that never mentions what the question names, while another
+  retrieved document is about it, gives way like a clashing one (``reader.focus``);
 * a question naming something the answer's document never mentions ("Which agency of Guatemala
   ...?" over a statement without "Guatemala", ``reader.names``) abstains whatever the confidence
   (capped below the "may answer" band) and says which names are missing (``not_mentioned``);
@@ -47,6 +51,7 @@ from statementqa.retrieval.formats import page_of
 from statementqa.retrieval.quotes import balance_quotes, cached_quotes
 from statementqa.retrieval.types import Answer, Citation, Document, DocumentIndex, Passage, Sentence
 
+from .conjuncts import coordinated
 from .focus import off_topic
 from .model import ReadOut, Span
 from .names import mentionable_text, unknown_names
@@ -245,10 +250,15 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     doc = index.docs[loc.doc_id]
     text = doc.text[loc.start : loc.end]
     # "Where ...?": "ministers in San Salvador" -> "San Salvador" (reader.place); "When does it start?":
-    # "October 14 to December 20" -> "October 14" (reader.ranges)
+    # "October 14 to December 20" -> "October 14" (reader.ranges); one of three coordinated groups -> all
+    # three (reader.conjuncts)
     cut = place_span(read, text) or range_part(read, text)
     if cut is not None:
-        a, b = loc.start + cut[0], loc.start + cut[1]
+        cut = loc.start + cut[0], loc.start + cut[1]
+    elif len(loc.sentences) == 1:  # "everyone aged 65 or older" of "for A, for B and for C" (reader.conjuncts)
+        cut = coordinated(read, doc.text, loc.start, loc.end, loc.sentences[0].start, loc.sentences[0].end)
+    if cut is not None:
+        a, b = cut
         loc = Located(loc.doc_id, a, b, sentences_for_span(index.all_sentences[loc.doc_id], a, b), loc.score_diff,
                       loc.answerability)
         text = doc.text[a:b]
