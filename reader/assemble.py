@@ -219,9 +219,9 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     text = index.docs[loc.doc_id].text[loc.start : loc.end]
 
     # documents that never mention what the question names while another retrieved one is about it (reader.focus)
-    ids = {p.doc_id for p in passages}
+    ids = {p.doc_id for p in passages}  # one document (the usual case): nothing to compare, no text to build
     elsewhere = off_topic(read, {d: mentionable_text(index.docs[d]) for d in ids}, [p.doc_id for p in passages],
-                          {d: index.docs[d].title for d in ids})
+                          {d: index.docs[d].title for d in ids}) if len(ids) > 1 else frozenset()
     place = asks_place(read)  # a place is dated by its clause, a time by its neighbouring words (reader.tense)
     asks_about_questions = bool(_ABOUT_QUESTIONS.search(read))
 

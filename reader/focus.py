@@ -92,18 +92,23 @@ def _counts(text: str) -> _Counts:
     return _Counts(stems, frozenset(x[:5] for x in stems if len(x) >= 5))
 
 
+@lru_cache(maxsize=256)
+def _title_terms(title: str) -> frozenset[str]:
+    return frozenset(terms([title])[0])
+
+
 def is_about(text: str, stem: str, title: str = "") -> bool:
     """``text`` is about the thing: its ``title`` names it, or the text names it ``ABOUT`` times or
     more (a vaccination announcement titled "Winter vaccination campaign ..." names "the campaign"
     four times; a paragraph that says "term" twice is not about terms)."""
-    return stem in terms([title])[0] or _counts(text).stems[stem] >= ABOUT
+    return stem in _title_terms(title) or _counts(text).stems[stem] >= ABOUT
 
 
 def mentions(text: str, stem: str, title: str = "") -> bool:
     """``text`` or its ``title`` names the thing at all, or a word that begins like it ("ctenophora" /
     "ctenophores")."""
     c = _counts(text)
-    return c.stems[stem] > 0 or (len(stem) >= 5 and stem[:5] in c.prefixes) or stem in terms([title])[0]
+    return c.stems[stem] > 0 or (len(stem) >= 5 and stem[:5] in c.prefixes) or stem in _title_terms(title)
 
 
 def unnamed(question: str, texts: Iterable[str]) -> frozenset[str]:
