@@ -49,11 +49,16 @@ def range_part(question: str, answer: str) -> tuple[int, int] | None:
     which = asks_end(question)
     if which is None:
         return None
-    text = answer.rstrip(_TRAILING)
+    lead = len(answer) - len(answer.lstrip())
+    text = answer[lead:].rstrip(_TRAILING)
     for pattern in _RANGES:
         m = pattern.match(text)
         if m and _TIME.search(m.group("a")) and _TIME.search(m.group("b")):
             if any(_JOINER.search(m.group(g)) for g in ("a", "b")):
                 return None  # more than one range, or a range inside one end: not a simple range
-            return m.span("a") if which == "start" else m.span("b")
+            group = "a" if which == "start" else "b"
+            part = m.group(group)
+            start = lead + m.start(group) + len(part) - len(part.lstrip())
+            end = lead + m.end(group) - (len(part) - len(part.rstrip()))
+            return (start, end) if start < end else None
     return None

@@ -47,7 +47,7 @@ def test_asks_end():
 
 
 @given(st.sampled_from(["When does it start?", "When does it end?"]),
-       st.text(alphabet="ab12 -–to", max_size=30))
+       st.text(alphabet="ab12 -–to\n\t", max_size=30))
 def test_offsets_inside_the_answer(question, answer):
     got = range_part(question, answer)
     if got is not None:
