@@ -163,28 +163,11 @@ def _handlers(pl, feedback_log: Path, metrics=None):
             panel = source_html(pl.index)
         return (history, turns, panel, documents_md(pl), gr.update(visible=not compact), gr.update(visible=compact))
 
+    export_root = _export_root()
+
     def export(turns):
         """The conversation as Markdown and as JSON files (questions, answers, citations, confidence)."""
-        import tempfile
-
-        turns = turns or []
-        d = Path(tempfile.mkdtemp(prefix="statementqa-export-"))
-        md = ["# statementqa conversation", ""]
-        for t in turns:
-            md += [f"**Q:** {t.get('question', '')}", ""]
-            if t.get("abstained"):
-                maybe = t.get("may_answer")
-                md += ["**A:** not stated in the documents" + (f" (may answer: “{maybe['text']}”)" if maybe else ""), ""]
-            else:
-                md += [f"**A:** {' '.join(str(t.get('answer', '')).split())} (confidence {float(t.get('confidence') or 0):.2f})", ""]
-                md += [f"> [{i}] {c['text']} (sentence {c['sentence_index'] + 1}" + (f", page {c['page']}" if c.get("page") else "")
-                       + f"; {permalink(c['doc_id'], c['sentence_index'])})" for i, c in enumerate(t.get("citations", []), 1)]
-                md.append("")
-        (d / "statementqa-conversation.md").write_text("\n".join(md), encoding="utf-8")
-        keep = ("question", "answer", "abstained", "confidence", "citations", "may_answer", "id")
-        (d / "statementqa-conversation.json").write_text(
-            json.dumps([{k: t.get(k) for k in keep} for t in turns], ensure_ascii=False, indent=2), encoding="utf-8")
-        return str(d / "statementqa-conversation.md"), str(d / "statementqa-conversation.json")
+        return write_export(export_root, turns or [])
 
     closed = (gr.update(visible=False), None, gr.update(), gr.update(), gr.update(), gr.update())
 
@@ -281,6 +264,57 @@ def _handlers(pl, feedback_log: Path, metrics=None):
     return respond, ask_example, clear, restore, on_like, send_correction, ask_api, export
 
 
+EXPORT_KEEP_S = 600  # an export's files outlive the answer that made them by this long (Gradio copies them at once)
+
+
+def _export_root() -> Path:
+    """One folder per app for the conversation exports, removed when the process ends."""
+    import atexit
+    import shutil
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="statementqa-export-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    return root
+
+
+def write_export(root: Path, turns: list[dict], keep_s: float = EXPORT_KEEP_S) -> tuple[str, str]:
+    """Write the conversation as Markdown and JSON under ``root`` and return the two paths.
+
+    Each conversation state gets its own subfolder named by a hash of its JSON, so the file names
+    stay "statementqa-conversation.md/.json" for the user; subfolders older than ``keep_s`` are
+    removed on each call (Gradio has copied them into its own cache by then), so a server that
+    answers for weeks keeps a handful of files here, not one folder per answer."""
+    import hashlib
+    import shutil
+
+    md = ["# statementqa conversation", ""]
+    for t in turns:
+        md += [f"**Q:** {t.get('question', '')}", ""]
+        if t.get("abstained"):
+            maybe = t.get("may_answer")
+            md += ["**A:** not stated in the documents" + (f" (may answer: “{maybe['text']}”)" if maybe else ""), ""]
+        else:
+            md += [f"**A:** {' '.join(str(t.get('answer', '')).split())} (confidence {float(t.get('confidence') or 0):.2f})", ""]
+            md += [f"> [{i}] {c['text']} (sentence {c['sentence_index'] + 1}" + (f", page {c['page']}" if c.get("page") else "")
+                   + f"; {permalink(c['doc_id'], c['sentence_index'])})" for i, c in enumerate(t.get("citations", []), 1)]
+            md.append("")
+    keep = ("question", "answer", "abstained", "confidence", "citations", "may_answer", "id")
+    body = json.dumps([{k: t.get(k) for k in keep} for t in turns], ensure_ascii=False, indent=2)
+    text = "\n".join(md)
+    now = time.time()
+    for old in root.iterdir() if root.is_dir() else ():
+        with contextlib.suppress(OSError):
+            if now - old.stat().st_mtime > keep_s:
+                shutil.rmtree(old, ignore_errors=True)
+    d = root / hashlib.sha256((text + "\0" + body).encode("utf-8")).hexdigest()[:16]
+    d.mkdir(parents=True, exist_ok=True)
+    os.utime(d)  # a conversation exported again is fresh again
+    (d / "statementqa-conversation.md").write_text(text, encoding="utf-8")
+    (d / "statementqa-conversation.json").write_text(body, encoding="utf-8")
+    return str(d / "statementqa-conversation.md"), str(d / "statementqa-conversation.json")
+
+
 def _upload_handlers(pl):
     import gradio as gr
 
@@ -319,7 +353,9 @@ def build_ui(pl, feedback_log: Path | None = None, metrics=None, uploads: bool =
 
     respond, ask_example, clear, restore, on_like, send_correction, ask_api, export = _handlers(
         pl, Path(feedback_log or default_data_dir() / "feedback.jsonl"), metrics)
-    with gr.Blocks(title="statementqa") as demo:
+    # Gradio's own copies of exports and uploads (uploads are copied into the corpus at once):
+    # removed hourly once a day old, and all of them when the server stops.
+    with gr.Blocks(title="statementqa", delete_cache=(3600, 86400)) as demo:
         gr.Markdown("# Ask the statement\nAnswers come with the sentences they were taken from. "
                     "If the documents do not say, the assistant says so.", elem_id="sq-header")
         open_full = gr.HTML('<a class="sq-link" href="./" target="_blank" rel="noopener">Open the full app with the source ↗</a>',
