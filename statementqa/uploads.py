@@ -109,13 +109,18 @@ def remove_document(pl, doc_id: str) -> str:
     except ValueError:
         return f"✗ {doc.path} is outside the corpus folder; remove it there"
     meta = path.with_name(path.stem + ".meta.json")
-    backup = Path(tempfile.mkdtemp(prefix="statementqa-removed-")) / path.name
-    shutil.move(str(path), backup)
-    try:
-        pl.refresh()
-    except UserError as e:
-        shutil.move(str(backup), path)
-        return f"✗ could not rebuild the index, the document stays: {e}"
+    # Moved aside while the index is rebuilt, put back if that fails, deleted once it succeeds
+    # (a removed document must not stay behind in a temporary folder).
+    with tempfile.TemporaryDirectory(prefix="statementqa-removed-") as aside:
+        backup = Path(aside) / path.name
+        shutil.move(str(path), backup)
+        try:
+            pl.refresh()
+        except BaseException as e:  # any failure (not only a user error) puts the document back
+            shutil.move(str(backup), path)
+            if not isinstance(e, UserError):
+                raise
+            return f"✗ could not rebuild the index, the document stays: {e}"
     if meta.exists():
         meta.unlink()
     return f"✓ removed {doc.title} ({doc.path}); {len(pl.index.docs)} documents"

@@ -111,3 +111,53 @@ def test_serve_bad_reader_clear_startup_error(tmp_path, corpus_dir, setup, msg):
     r = subprocess.run([sys.executable, "app.py", "--reader", str(path), "--corpus", str(corpus_dir), "--data-dir", str(tmp_path / "d"),
                         "--port", "0"], cwd=REPO, capture_output=True, text=True, timeout=300, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     assert r.returncode == 2 and msg in r.stderr and str(path) in r.stderr and "Traceback" not in r.stderr
+
+
+def _two_doc_pipeline(tmp_path, corpus_dir):
+    from statementqa.pipeline import Pipeline
+
+    corpus = tmp_path / "c"
+    shutil.copytree(corpus_dir, corpus)
+    (corpus / "ports.txt").write_text("The port authority opened a new terminal in Santos. It handles containers.")
+    return Pipeline(corpus=corpus, data_dir=tmp_path / "data"), corpus
+
+
+def _aside_folders() -> set[str]:
+    import tempfile
+
+    return {p for p in os.listdir(tempfile.gettempdir()) if p.startswith("statementqa-removed-")}
+
+
+def test_removed_document_leaves_no_copy_behind(tmp_path, corpus_dir):
+    """Removing a document deletes it: no copy stays in a temporary folder (one did, per removal)."""
+    from statementqa.uploads import remove_document
+
+    pl, corpus = _two_doc_pipeline(tmp_path, corpus_dir)
+    before = _aside_folders()
+    doc_id = next(d for d, doc in pl.index.docs.items() if doc.path == "ports.txt")
+    assert remove_document(pl, doc_id).startswith("✓ removed")
+    assert not (corpus / "ports.txt").exists() and doc_id not in pl.index.docs
+    assert _aside_folders() == before
+
+
+@pytest.mark.parametrize("error", ["user", "crash"])
+def test_failed_rebuild_puts_the_document_back(tmp_path, corpus_dir, monkeypatch, error):
+    """The index rebuild fails (a user error, or any exception): the document is back in the corpus."""
+    from statementqa.retrieval.errors import UserError
+    from statementqa.uploads import remove_document
+
+    pl, corpus = _two_doc_pipeline(tmp_path, corpus_dir)
+    text = (corpus / "ports.txt").read_text()
+    doc_id = next(d for d, doc in pl.index.docs.items() if doc.path == "ports.txt")
+
+    def failing_refresh():
+        raise UserError("disk full; free space and retry") if error == "user" else RuntimeError("killed")
+
+    monkeypatch.setattr(pl, "refresh", failing_refresh)
+    before = _aside_folders()
+    if error == "user":
+        assert remove_document(pl, doc_id) == "✗ could not rebuild the index, the document stays: disk full; free space and retry"
+    else:
+        with pytest.raises(RuntimeError):
+            remove_document(pl, doc_id)
+    assert (corpus / "ports.txt").read_text() == text and _aside_folders() == before
