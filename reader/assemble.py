@@ -20,6 +20,8 @@ an abstention decision and sentence citations.
   place?" answered from "... is planned for September in Hollow Bay"), gives way to the reader's
   best other span that does not clash (its own confidence, which may abstain), or the question
   abstains (``reader.tense``);
+* an answer to "When did/will ...?" with no time in it ("no one was killed") gives way the same
+  way (``reader.timetype``);
 * a span inside a question of the document ("Can I get a refund?", an FAQ's heading) gives way
   the same way, unless the user asks about questions ("What did the reporter ask?");
 * a "Where" question's answer that is a thing plus its place ("ministers in San Salvador") is cut
@@ -59,6 +61,7 @@ from .place import place_span
 from .questionform import question_form
 from .ranges import range_part
 from .tense import asks_place, clashes, clause_before, document_date
+from .timetype import asks_time, has_time
 
 DEFAULT_CALIBRATION = {"a": 1.0, "b": 0.0, "threshold": 0.5}
 MAYBE_SHARE = 0.5  # "may answer" from this share of the abstention threshold up
@@ -224,6 +227,7 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
                           {d: index.docs[d].title for d in ids}) if len(ids) > 1 else frozenset()
     place = asks_place(read)  # a place is dated by its clause, a time by its neighbouring words (reader.tense)
     asks_about_questions = bool(_ABOUT_QUESTIONS.search(read))
+    when = asks_time(read)  # "When did/will ...?": the answer must be a time (reader.timetype)
 
     def usable(doc: Document, a: int, b: int) -> bool:
         """The span agrees with the question's tense: the span with the words either side of it
@@ -238,6 +242,8 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
         over = overlapping(index.all_sentences[doc.doc_id], a, b)
         told = clause_before(doc.text, over[0].start if over else a, a, b) if place else with_neighbours(doc.text, a, b)
         if clashes(read, told, document_date(doc.meta)) or splits_list_items(over, *trim_span(doc.text, a, b)):
+            return False
+        if when and not has_time(doc.text[a:b]):  # "When did it happen?" - "no one was killed" (reader.timetype)
             return False
         return asks_about_questions or not all(_is_question(x.text) for x in over)
 

@@ -1,0 +1,65 @@
+"""A "When did/will ...?" answer must be a time.
+
+"When did the derailment at Kestrel Junction happen?" over "The derailment at Kestrel Junction
+last year, in which no one was killed, ..." got the reader's span "no one was killed": a clause
+with no time in it, an answer no reader of the question would accept. ``not_a_time`` tells such
+an answer apart, and the caller (``reader.assemble``) treats it like a tense clash: the reader's
+best other span that is a time answers, or the question abstains.
+
+* the question asks for a point in time: it starts with "When" (also "By/Since/Until when")
+  followed by "did", "was", "were", "will", "had", "has" or "have", and no later clause asks
+  something else ("When did the war end, and who ...?"). "When is/are/do/does ...?" is left alone: in
+  the present it often asks for a condition ("When is bypass surgery recommended?" - "blockages
+  of multiple coronary arteries"), which has no time in it;
+* the answer has a time when it has a digit, a month, a day of the week, a word of time ("year",
+  "century", "summer", "morning", "ago", "later", "after", "during", "first", "last", "dynasty",
+  "reign", "war", "birthday", "edition", a number word from "two" on, ...), a capitalised word
+  (an event or era: "Christmas", "the Renaissance"; not a first word such as "No" or "The"), or
+  starts with a preposition or conjunction that places it ("in", "at", "upon", "after", "if",
+  "once", "the end of" ...).
+
+Measured on SQuAD's gold answers before it was wired in: of SQuAD v1.1 train's 4,931 such "When"
+questions, 6 gold answers have no time by this test (0.12 %: "When will organomagnesium halide
+formation fail?" - "presence of just about any water", a condition; "When was this writing
+penned?" - "afterlife"); dev-v2.0-a: 0 of 238. Works on the answer's text; runs no model."""
+from __future__ import annotations
+
+import re
+
+_ASKS_TIME = re.compile(r"^\s*(?:(?:by|since|until|till)\s+)?when\s+(?:did|was|were|will|had|has|have)\b"
+                        r"(?![^?]*,\s*(?:(?:and|or|but)\s+)?(?:what|who|whom|which|how|where|why)\b)", re.I)
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_WORDS = ("years?|century|centuries|decades?|eras?|ages?|periods?|times?|days?|weeks?|months?|seasons?|summer|"
+          "winter|spring|autumn|fall|mornings?|afternoon|evenings?|nights?|noon|midnight|dawn|dusk|today|yesterday|"
+          "tomorrow|tonight|now|then|ago|later|earlier|before|after|during|since|until|till|when|whenever|while|"
+          "once|soon|recently|early|late|previously|formerly|eventually|immediately|annually|daily|weekly|monthly|"
+          "yearly|never|always|first|last|next|following|prior|beginning|end|middle|mid|onset|dynasty|reign|wars?|"
+          "revolution|holidays?|christmas|easter|birth|death|childhood|youth|infancy|adolescence|adulthood|"
+          "retirement|hours?|minutes?|seconds?|moment|upon|future|past|present|modern|ancient|medieval|"
+          "prehistoric|bc|bce|ad|ce|am|pm|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+          "thirty|forty|fifty|hundred|thousand|million|billion|several|few|many")
+_TIME = re.compile(rf"\d|\b(?:{_MONTHS}|{_DAYS}|{_WORDS})\b|\b(?:day|night|birth|edition|half|phase|stage|start|"
+                   r"term|session|round)\w*", re.I)
+_PLACING = re.compile(r"^\s*(?:if|in|at|as|on|by|upon|after|before|during|while|whenever|once|following|when|"
+                      r"within|around|about|from|between|throughout|through|over|under|near|towards?|"
+                      r"the\s+\w+\s+of)\b", re.I)
+_CAPITAL = re.compile(r"(?<=\s)[A-Z]|^(?!(?:No|The|A|An|It|He|She|They|We|I|You|There|This|That|These|Those|Some|"
+                      r"Many|All|Most|None|Nobody|Everyone|Its|His|Her|Their|Our)\b)[A-Z]")
+
+
+def asks_time(question: str) -> bool:
+    """True for "When did/was/were/will/had/has/have ...?" (see the module)."""
+    return bool(_ASKS_TIME.search(question))
+
+
+def has_time(answer: str) -> bool:
+    """True when the answer names or places a time (see the module)."""
+    text = answer.strip().strip("“”\"'‘’")
+    return bool(_TIME.search(text) or _PLACING.search(text) or _CAPITAL.search(text))
+
+
+def not_a_time(question: str, answer: str) -> bool:
+    """True when the question asks when something did/will happen and the answer has no time."""
+    return asks_time(question) and not has_time(answer)
