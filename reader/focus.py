@@ -12,12 +12,14 @@ or size such as "first", "new", "final"), stemmed as BM25 stems (``subject_terms
 *is about* a thing when its title names it or its text names it at least ``ABOUT`` (3) times (the
 vaccination announcement, titled "Winter vaccination campaign ...", names the campaign four
 times), and *mentions* it when it or its title names it once, or a word that begins like it
-("ctenophora" / "ctenophores"). Two uses:
+("ctenophora" / "ctenophores"). Three uses:
 
 * ``off_topic``: among the retrieved documents, those that mention none of the things while another
   of them is about one of them, unless both are parts of one work (``work``: the same title once numbers are
   dropped, as "Immune_system-00101" and "Immune_system-00102"). Answer assembly passes over a span
   from such a document to the reader's next span.
+* ``off_topic`` again before reading (``Pipeline._within_topic``): the passages of such documents
+  are replaced by the next passages of the retrieved documents that are on topic.
 * ``unnamed``: the things no retrieved document mentions. The pipeline then also reads the best
   passages of documents that are about them and are not parts of a work already retrieved, when
   they are at least as close in meaning to the question as the best retrieved passage

@@ -148,3 +148,28 @@ def test_no_passage_of_another_topic_is_added_for_a_word_the_question_shares_wit
     assert len(r.passages) == len(r.result.hits)
     ans = p.ask("What is the exchange of heat associated with?")
     assert ans.abstained or p.index.docs[ans.doc_id].title.endswith("physics.txt")
+
+
+@pytest.mark.slow
+def test_passages_of_off_topic_documents_give_way_to_the_topics_next_passages(press):
+    """"What does the campaign protect against?" read one passage of the campaign's document and two
+    of others, and abstained; those two never mention a campaign, so the campaign's next passages
+    are read instead (as many passages as retrieval gave), and one of them answers."""
+    from statementqa.reader.names import mentionable_text
+
+    q = "What does the campaign protect against?"
+    r = press.read(q)
+    assert len(r.passages) == len(r.result.hits)
+    retrieved = {h.passage.doc_id for h in r.result.hits}
+    assert len(retrieved) > 1 and {p.doc_id for p in r.passages} < retrieved
+    assert all(mentions(mentionable_text(press.index.docs[p.doc_id]), "campaign") for p in r.passages)
+    ans = press.ask(q)
+    assert not ans.abstained and ans.text == "influenza and RSV"
+    assert press.index.docs[ans.doc_id].title == "Winter vaccination campaign for older adults"
+
+
+@pytest.mark.slow
+def test_a_question_naming_nothing_reads_retrievals_passages(press):
+    """No thing named after an article: nothing is off topic, the passages are retrieval's own."""
+    r = press.read("Who signed it?")
+    assert [p.passage_id for p in r.passages] == [h.passage.passage_id for h in r.result.hits]
