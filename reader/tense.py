@@ -28,8 +28,10 @@ Hollow Bay": no answer to "Where did the meeting take place?"), past also "met",
 An answer with no relative time word (a date, "in 1998", "February 20") is past or future only
 against the day the document was written: given that day (``document_date``: the ``date`` of the
 document's ``.meta.json``), a date before it is past and one after it future, compared at the
-answer's own precision ("in 2018" against 2019-02-21: past; "February 20" takes the document's
-year: past; "in February" or "2019": neither); the very day it was written ("on October 7" in a
+answer's own precision ("in 2018" against 2019-02-21: past; "February 20" takes the year that puts
+it nearest the document's day, here 2019: past; "in January" in an announcement of October 2024
+is January 2025: future; "Sept. 5" in February, about as far back as ahead, "in February" or
+"2019": neither); the very day it was written ("on October 7" in a
 statement of 7 October, the day it announced something) answers no question about what "will"
 happen; without the document's day a date never clashes. The caller
 (``reader.assemble``) then tries the reader's other spans (``ReadOut.alternatives``) and answers
@@ -132,6 +134,23 @@ def _month(word: str) -> int | None:
     return None
 
 
+def _nearest_year(mon: int, day: int | None, written: dt.date) -> int | None:
+    """The year that puts a date given without one ("January", "February 20") nearest the day the
+    document was written: an announcement of 7 October 2024 that the minister "will report ... in
+    January" means January 2025; a statement of 21 February 2019 that says "February 20" means the
+    day before. None unless one year is nearer by more than two months ("Sept. 5" in February:
+    five and a half months back or six and a half ahead, either)."""
+    near = []
+    for y in (written.year - 1, written.year, written.year + 1):
+        try:
+            d = dt.date(y, mon, day or 15)
+        except ValueError:  # February 29 of a year without one, or a day a month lacks
+            d = dt.date(y, mon, 28)
+        near.append((abs((d - written).days), y))
+    near.sort()
+    return near[0][1] if near[1][0] - near[0][0] > 60 else None  # nearer by over two months, else either
+
+
 def _date_tense(answer: str, written: dt.date) -> str | None:
     """"past" / "future" for the dates in ``answer`` against ``written`` (each at its own precision),
     "today" for the very day ("on October 7" in a text of 7 October); None when a date is the same
@@ -147,7 +166,10 @@ def _date_tense(answer: str, written: dt.date) -> str | None:
         year = g["year"] or g["year2"] or g["year3"] or g["year4"]
         if mon == 5 and not (day or year):
             continue  # "May" alone is as likely the verb
-        when = [int(year) if year else written.year] + ([mon] if mon else []) + ([int(day)] if day else [])
+        y = int(year) if year else _nearest_year(mon, int(day) if day else None, written) if mon else None
+        if y is None:
+            continue  # a month as far before the document's day as after it: neither
+        when = [y] + ([mon] if mon else []) + ([int(day)] if day else [])
         ref = [written.year, written.month, written.day][: len(when)]
         if when != ref:
             seen.add("past" if when < ref else "future")

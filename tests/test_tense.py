@@ -4,6 +4,8 @@ them, and the shipped reader on the statement; place questions dated by their cl
 reader on eval/data/press-dev); no answer from inside a question of the document (an FAQ)."""
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -107,7 +109,7 @@ def test_clause_before_starts_at_the_sentence_or_its_last_semicolon():
 
 
 @pytest.mark.parametrize("answer, tense", [
-    ("February 20", "past"),  # the document's year
+    ("February 20", "past"),  # the year nearest the document's day: the day before it
     ("Feb. 20, 2019", "past"),
     ("on February 21", "today"),  # the day it was written
     ("Feb. 21, 2019", "today"),
@@ -117,7 +119,9 @@ def test_clause_before_starts_at_the_sentence_or_its_last_semicolon():
     ("2019", None),  # same year: no verdict at that precision
     ("in February", None),
     ("March 2019", "future"),
-    ("Sept. 5", "future"),
+    ("Sept. 5", None),  # five and a half months back or six and a half ahead: either year
+    ("December 20", "past"),  # two months back rather than ten ahead
+    ("in April", "future"),
     ("in 1998 and 1999", "past"),
     ("between 2017 and 2020", None),  # one of each
     ("May", None),  # alone, as likely the verb
@@ -130,6 +134,19 @@ def test_clause_before_starts_at_the_sentence_or_its_last_semicolon():
 ])
 def test_answer_tense_against_the_day_the_document_was_written(answer, tense):
     assert answer_tense(answer, WRITTEN) == tense
+
+
+@pytest.mark.parametrize("answer, written, tense", [
+    ("in January", dt.date(2024, 10, 7), "future"),  # "will report ... to parliament in January" (press-dev v18)
+    ("December 20", dt.date(2024, 10, 7), "future"),
+    ("October 14", dt.date(2024, 10, 7), "future"),
+    ("in October", dt.date(2024, 10, 7), None),
+    ("in July", dt.date(2024, 1, 10), None),  # six months either way
+    ("February 29", dt.date(2024, 3, 1), "past"),  # a leap day; other years have none
+    ("January 5", dt.date(2020, 12, 30), "future"),  # across the new year
+])
+def test_a_date_without_a_year_takes_the_year_nearest_the_document(answer, written, tense):
+    assert answer_tense(answer, written) == tense
 
 
 @pytest.mark.parametrize("meta, day", [
