@@ -21,7 +21,8 @@ an abstention decision and sentence citations.
   best other span that does not clash (its own confidence, which may abstain), or the question
   abstains (``reader.tense``);
 * an answer to "When did/will ...?" with no time in it ("no one was killed") gives way the same
-  way (``reader.timetype``);
+  way (``reader.timetype``); a time answer followed at once by "before", "later", "ago" ... and a
+  punctuation mark takes that word ("the evening before");
 * a span inside a question of the document ("Can I get a refund?", an FAQ's heading) gives way
   the same way, unless the user asks about questions ("What did the reporter ask?");
 * a "Where" question's answer that is a thing plus its place ("ministers in San Salvador") is cut
@@ -60,8 +61,8 @@ from .names import mentionable_text, unknown_names
 from .place import place_span
 from .questionform import question_form
 from .ranges import range_part
-from .tense import asks_place, clashes, clause_before, document_date
-from .timetype import asks_time, has_time
+from .tense import asks_for_time, asks_place, clashes, clause_before, document_date
+from .timetype import asks_time, has_time, trailing_adverb
 
 DEFAULT_CALIBRATION = {"a": 1.0, "b": 0.0, "threshold": 0.5}
 MAYBE_SHARE = 0.5  # "may answer" from this share of the abstention threshold up
@@ -268,6 +269,12 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
         loc = Located(loc.doc_id, a, b, sentences_for_span(index.all_sentences[loc.doc_id], a, b), loc.score_diff,
                       loc.answerability)
         text = doc.text[a:b]
+    if asks_for_time(read):  # "the evening" of "the evening before." takes "before" (reader.timetype)
+        b = trailing_adverb(doc.text, loc.end)
+        if b != loc.end:
+            loc = Located(loc.doc_id, loc.start, b, sentences_for_span(index.all_sentences[loc.doc_id], loc.start, b),
+                          loc.score_diff, loc.answerability)
+            text = doc.text[loc.start:b]
     missing = unknown_names(read, mentionable_text(doc)) if check_names else ()
     if missing:
         # With other documents in the corpus, say which document lacks the names: another may have them.

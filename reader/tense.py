@@ -64,6 +64,11 @@ _FUTURE_CLAUSE = re.compile(r"\b(?:will|shall|going\s+to|(?:is|are)\s+(?:(?:now|
 _PAST_CLAUSE = re.compile(r"\b(?:met|took\s+place|happened|occurred|gathered|convened|hosted|(?:was|were)\s+held)\b", re.I)
 
 
+def asks_for_time(question: str) -> bool:
+    """The question asks for a time: "When ...", "By/Since/Until when ...", "What year/date/day ..."."""
+    return bool(_TIME_QUESTION.search(question))
+
+
 def question_tense(question: str) -> str | None:
     """"future", "past" or None for a question asking for a time or an event's place (see the module);
     None otherwise."""

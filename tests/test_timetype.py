@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from statementqa.reader.timetype import asks_time, has_time, not_a_time
+from statementqa.reader.timetype import asks_time, has_time, not_a_time, trailing_adverb
 
 ASKS = [
     ("When did the derailment at Kestrel Junction happen?", True),
@@ -52,6 +52,20 @@ def test_not_times(answer):
     assert not not_a_time("Who was there?", answer)  # only a question that asks for a time
 
 
+@pytest.mark.parametrize("text, answer, expected", [
+    ("had approved the project the evening before.", "the evening", "the evening before"),
+    ("It fell two years later, in 1066.", "two years", "two years later"),
+    ("It opened ten days ago", "ten days", "ten days ago"),  # the line's end
+    ("It opened ten days ago and closed", "ten days", "ten days"),  # more follows: not an adverb of the answer
+    ("the day before the war.", "the day", "the day"),  # a preposition, not an adverb
+    ("the evening before\nThe next line", "the evening", "the evening before"),
+    ("in 1998, later than planned", "in 1998", "in 1998"),  # a comma first
+])
+def test_trailing_adverb(text, answer, expected):
+    a = text.index(answer)
+    assert text[a:trailing_adverb(text, a + len(answer))] == expected
+
+
 RAIL = Path(__file__).resolve().parent.parent / "eval" / "data" / "press-dev" / "corpus" / "rail-safety-review-2023-03-02.txt"
 
 
@@ -70,3 +84,22 @@ def test_pipeline_answers_with_the_time(tmp_path):
     assert doc[ans.start:ans.end] == "last year" and "after last year's derailment" in ans.citations[0].text
     other = pl.ask("How many passengers were injured at Kestrel Junction?")  # a question that is not "When"
     assert not other.abstained and other.text == "fourteen"
+
+
+TRAM = RAIL.with_name("tram-line-2025-11-20.txt")
+
+
+@pytest.mark.slow
+def test_pipeline_keeps_the_adverb_of_a_time(tmp_path):
+    """The reader's span is "the evening" of "... the evening before." (press-dev t17)."""
+    from statementqa.pipeline import Pipeline
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for p in (TRAM, TRAM.with_suffix(".meta.json")):
+        (corpus / p.name).write_text(p.read_text(encoding="utf-8"), encoding="utf-8")
+    pl = Pipeline(corpus=corpus, data_dir=tmp_path / "data")
+    ans = pl.ask("When did the city council approve the project?")
+    assert not ans.abstained and ans.text == "the evening before"
+    assert pl.index.docs[ans.doc_id].text[ans.start:ans.end] == ans.text
+    assert len(ans.citations) == 1 and ans.citations[0].start <= ans.start and ans.end <= ans.citations[0].end
