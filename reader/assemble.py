@@ -62,7 +62,7 @@ from .place import place_span
 from .questionform import question_form
 from .ranges import range_part
 from .tense import asks_for_time, asks_place, clashes, clause_before, document_date
-from .timetype import asks_time, has_time, trailing_adverb
+from .timetype import not_a_time, trailing_adverb
 
 DEFAULT_CALIBRATION = {"a": 1.0, "b": 0.0, "threshold": 0.5}
 MAYBE_SHARE = 0.5  # "may answer" from this share of the abstention threshold up
@@ -228,7 +228,6 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
                           {d: index.docs[d].title for d in ids}) if len(ids) > 1 else frozenset()
     place = asks_place(read)  # a place is dated by its clause, a time by its neighbouring words (reader.tense)
     asks_about_questions = bool(_ABOUT_QUESTIONS.search(read))
-    when = asks_time(read)  # "When did/will ...?": the answer must be a time (reader.timetype)
 
     def usable(doc: Document, a: int, b: int) -> bool:
         """The span agrees with the question's tense: the span with the words either side of it
@@ -244,7 +243,7 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
         told = clause_before(doc.text, over[0].start if over else a, a, b) if place else with_neighbours(doc.text, a, b)
         if clashes(read, told, document_date(doc.meta)) or splits_list_items(over, *trim_span(doc.text, a, b)):
             return False
-        if when and not has_time(doc.text[a:b]):  # "When did it happen?" - "no one was killed" (reader.timetype)
+        if not_a_time(read, doc.text[a:b]):  # "When did it happen?" - "no one was killed" (reader.timetype)
             return False
         return asks_about_questions or not all(_is_question(x.text) for x in over)
 
@@ -264,17 +263,13 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
         cut = loc.start + cut[0], loc.start + cut[1]
     elif len(loc.sentences) == 1:  # "everyone aged 65 or older" of "for A, for B and for C" (reader.conjuncts)
         cut = coordinated(read, doc.text, loc.start, loc.end, loc.sentences[0].start, loc.sentences[0].end)
-    if cut is not None:
-        a, b = cut
+    a, b = cut or (loc.start, loc.end)
+    if asks_for_time(read):  # "the evening" of "the evening before." takes "before" (reader.timetype)
+        b = trailing_adverb(doc.text, b)
+    if (a, b) != (loc.start, loc.end):
         loc = Located(loc.doc_id, a, b, sentences_for_span(index.all_sentences[loc.doc_id], a, b), loc.score_diff,
                       loc.answerability)
         text = doc.text[a:b]
-    if asks_for_time(read):  # "the evening" of "the evening before." takes "before" (reader.timetype)
-        b = trailing_adverb(doc.text, loc.end)
-        if b != loc.end:
-            loc = Located(loc.doc_id, loc.start, b, sentences_for_span(index.all_sentences[loc.doc_id], loc.start, b),
-                          loc.score_diff, loc.answerability)
-            text = doc.text[loc.start:b]
     missing = unknown_names(read, mentionable_text(doc)) if check_names else ()
     if missing:
         # With other documents in the corpus, say which document lacks the names: another may have them.

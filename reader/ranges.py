@@ -21,10 +21,10 @@ _START = re.compile(r"\b(?:start|starts|started|starting|begin|begins|began|begu
                     r"commenced|kick\s+off|kicks\s+off|kicked\s+off|since\s+when|first\s+day)\b", re.I)
 _END = re.compile(r"\b(?:end|ends|ended|ending|finish|finishes|finished|conclude|concludes|concluded|expire|"
                   r"expires|expired|until\s+when|till\s+when|last\s+day|deadline)\b", re.I)
-_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
            "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
-_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-_TIME = re.compile(rf"\d|\b(?:{_MONTHS}|{_DAYS})\b", re.I)
+DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_TIME = re.compile(rf"\d|\b(?:{MONTHS}|{DAYS})\b", re.I)
 _RANGES = (
     re.compile(r"^(?:from\s+)?(?P<a>.+?)\s+(?:to|until|till|through|thru)\s+(?P<b>.+?)$", re.I | re.S),
     re.compile(r"^between\s+(?P<a>.+?)\s+and\s+(?P<b>.+?)$", re.I | re.S),

@@ -32,11 +32,10 @@ from __future__ import annotations
 
 import re
 
+from .ranges import DAYS, MONTHS
+
 _ASKS_TIME = re.compile(r"^\s*(?:(?:by|since|until|till)\s+)?when\s+(?:did|was|were|will|had|has|have)\b"
                         r"(?![^?]*,\s*(?:(?:and|or|but)\s+)?(?:what|who|whom|which|how|where|why)\b)", re.I)
-_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
-           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
-_DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _WORDS = ("years?|century|centuries|decades?|eras?|ages?|periods?|times?|days?|weeks?|months?|seasons?|summer|"
           "winter|spring|autumn|fall|mornings?|afternoon|evenings?|nights?|noon|midnight|dawn|dusk|today|yesterday|"
           "tomorrow|tonight|now|then|ago|later|earlier|before|after|during|since|until|till|when|whenever|while|"
@@ -46,7 +45,7 @@ _WORDS = ("years?|century|centuries|decades?|eras?|ages?|periods?|times?|days?|w
           "retirement|hours?|minutes?|seconds?|moment|upon|future|past|present|modern|ancient|medieval|"
           "prehistoric|bc|bce|ad|ce|am|pm|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
           "thirty|forty|fifty|hundred|thousand|million|billion|several|few|many")
-_TIME = re.compile(rf"\d|\b(?:{_MONTHS}|{_DAYS}|{_WORDS})\b|\b(?:day|night|birth|edition|half|phase|stage|start|"
+_TIME = re.compile(rf"\d|\b(?:{MONTHS}|{DAYS}|{_WORDS})\b|\b(?:day|night|birth|edition|half|phase|stage|start|"
                    r"term|session|round)\w*", re.I)
 _PLACING = re.compile(r"^\s*(?:if|in|at|as|on|by|upon|after|before|during|while|whenever|once|following|when|"
                       r"within|around|about|from|between|throughout|through|over|under|near|towards?|"

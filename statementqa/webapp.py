@@ -281,7 +281,7 @@ def _export_root() -> Path:
 def write_export(root: Path, turns: list[dict], keep_s: float = EXPORT_KEEP_S) -> tuple[str, str]:
     """Write the conversation as Markdown and JSON under ``root`` and return the two paths.
 
-    Each conversation state gets its own subfolder named by a hash of its JSON, so the file names
+    Each conversation state gets its own subfolder named by a hash of both files' text, so the file names
     stay "statementqa-conversation.md/.json" for the user; subfolders older than ``keep_s`` are
     removed on each call (Gradio has copied them into its own cache by then), so a server that
     answers for weeks keeps a handful of files here, not one folder per answer."""
