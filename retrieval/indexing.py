@@ -17,11 +17,11 @@ from .corpus import corpus_hash
 from .dense import DenseIndex, DenseParams
 from .embed import Embedder
 from .errors import UserError
-from .lexical import BM25Index
+from .lexical import BM25Index, lexical_texts
 from .segment import segment
 from .types import Document, Passage, Sentence, content_hash
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: BM25 indexes a sentence that opens with a pronoun with the sentence before it
 EMBED_CHUNK = 4096  # sentences embedded per call while building (bounds the memory of one call)
 
 
@@ -134,7 +134,7 @@ def build(docs: list[Document], params: IndexParams, embedder: Embedder | None =
     # FAISS keeps its own copy: from here on the index's vectors are a view of it (one copy in
     # memory, not two; 150 MB at 100k sentences).
     vectors = dense.stored_vectors()
-    bm25 = BM25Index.build([s.text for s in sents])
+    bm25 = BM25Index.build(lexical_texts(sents, all_sents))
     t_idx = time.perf_counter()
     chash = corpus_hash(docs)
     manifest = {

@@ -7,16 +7,27 @@ When more than half of the query's terms occur in the corpus, the share is of th
 IDF (an unknown word is not held against every sentence); otherwise of all terms by count.
 Scores come from bm25s' inverted index (its CSC matrix), touching only sentences that hold a
 query term (``scan``, one full-corpus score vector per term, is kept as the bench baseline).
-Save/load use bm25s' own format. No dense vectors here."""
+Save/load use bm25s' own format. No dense vectors here.
+
+What BM25 indexes for a sentence (``lexical_text``) is its text, and for a sentence that opens with
+a pronoun ("It will cost 310 million euros, ...") the sentence before it too: the pronoun's
+referent is usually there ("The line will run 11 kilometres ..."), and without it "How much will
+the tram line cost?" matched only "cost" of three terms, so the minimum-should-match rule left out
+the one sentence that answers. Only BM25 sees the added words: the sentence, its offsets, its
+citation and its dense vector are the sentence's own. Measured (README, design): SQuAD held-out
+part end to end F1 67.6 -> 67.8, calibration part 65.8 -> 65.8; the tram question answered."""
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import numpy as np
 
 from .errors import QueryError
 from .modes import BM25Method, values
+from .types import Sentence
 
 
 def _quiet():
@@ -24,6 +35,22 @@ def _quiet():
     logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 MIN_MATCH = 0.5
+# A sentence that opens with one of these (after an opening quotation mark or bracket) refers back.
+ANAPHOR = re.compile(r"^[\"“‘'(\[]*\s*(?:it|its|they|their|them|this|these|that|those|he|his|she|her|such|there)\b",
+                     re.IGNORECASE)
+
+
+def lexical_text(text: str, previous: str | None) -> str:
+    """What BM25 indexes for a sentence ``text`` whose document's sentence before it is ``previous``
+    (None for a document's first sentence): the previous sentence's words as well when ``text``
+    opens with a pronoun, else ``text`` alone."""
+    return f"{previous} {text}" if previous and ANAPHOR.match(text) else text
+
+
+def lexical_texts(sents: Sequence[Sentence], all_sents: Mapping[str, Sequence[Sentence]]) -> list[str]:
+    """``lexical_text`` of each of ``sents``, the previous sentence looked up in ``all_sents`` (each
+    document's sentences by index, boilerplate included, as ``retrieval.segment`` cut them)."""
+    return [lexical_text(s.text, all_sents[s.doc_id][s.idx - 1].text if s.idx > 0 else None) for s in sents]
 
 
 @lru_cache(maxsize=1)

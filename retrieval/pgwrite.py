@@ -20,7 +20,7 @@ from .corpus import corpus_hash
 from .embed import Embedder
 from .errors import UserError
 from .indexing import EMBED_CHUNK, FORMAT_VERSION, IndexParams, segment_corpus
-from .lexical import terms
+from .lexical import lexical_texts, terms
 from .pgconn import SCHEMA, SCHEMA_VERSION, Store, StoreError, _raise_unavailable, live_generation, migrate, table
 from .types import Document, Sentence, content_hash
 
@@ -207,7 +207,7 @@ def _write_shard(conn, gen: int, pl: dict, params: IndexParams, embedder: Embedd
                 if p.doc_id in ids:
                     cp.write_row((o, p.passage_id, p.doc_id, i, list(p.sentence_idxs), p.start, p.end, p.text))
         # Boilerplate sentences (no vector), then the citable ones chunk by chunk as they are embedded.
-        _copy_sentences(cur, gen, i, [s for _, s in sents if s.boilerplate], None, pl["rows"], embedder.dim)
+        _copy_sentences(cur, gen, i, [s for _, s in sents if s.boilerplate], None, pl["rows"], embedder.dim, pl["all_sents"])
     vec_of = dict(reuse)
     pending = citable
     written = 0
@@ -217,8 +217,8 @@ def _write_shard(conn, gen: int, pl: dict, params: IndexParams, embedder: Embedd
         vec_of.update({h: v for (h, _), v in zip(part, new)})
         if bar is not None:
             bar.update(len(part))
-        written = _flush(conn, gen, i, pending, vec_of, written, pl["rows"], embedder.dim)
-    written = _flush(conn, gen, i, pending, vec_of, written, pl["rows"], embedder.dim, final=True)
+        written = _flush(conn, gen, i, pending, vec_of, written, pl["rows"], embedder.dim, pl["all_sents"])
+    written = _flush(conn, gen, i, pending, vec_of, written, pl["rows"], embedder.dim, pl["all_sents"], final=True)
     if bar is not None:
         bar.close()
     return {"embedded": len(todo), "reused": len(citable) - sum(1 for h in hashes if h not in reuse),
@@ -226,7 +226,7 @@ def _write_shard(conn, gen: int, pl: dict, params: IndexParams, embedder: Embedd
 
 
 def _flush(conn, gen: int, i: int, pending: list[Sentence], vec_of: dict, written: int, rows: dict, dim: int,
-           final: bool = False) -> int:
+           all_sents: dict, final: bool = False) -> int:
     """Write the pending sentences, in order, whose vectors are known (all of them when ``final``)."""
     j = written
     while j < len(pending) and content_hash(pending[j].text) in vec_of:
@@ -235,16 +235,19 @@ def _flush(conn, gen: int, i: int, pending: list[Sentence], vec_of: dict, writte
         return written
     batch = pending[written:j]
     with conn.cursor() as cur:
-        _copy_sentences(cur, gen, i, batch, [vec_of[content_hash(s.text)] for s in batch], rows, dim)
+        _copy_sentences(cur, gen, i, batch, [vec_of[content_hash(s.text)] for s in batch], rows, dim, all_sents)
     return j
 
 
-def _copy_sentences(cur, gen: int, shard: int, sents: list[Sentence], vectors: list | None, rows: dict, dim: int) -> None:
+def _copy_sentences(cur, gen: int, shard: int, sents: list[Sentence], vectors: list | None, rows: dict, dim: int,
+                    all_sents: dict) -> None:
+    """Write ``sents`` (``vectors``: theirs; None for boilerplate, which gets no vector and no BM25
+    terms); ``all_sents``: every sentence of their documents, for ``lexical.lexical_texts``."""
     from psycopg import sql
 
     if not sents:
         return
-    toks = terms([s.text for s in sents]) if vectors is not None else [[] for _ in sents]
+    toks = terms(lexical_texts(sents, all_sents)) if vectors is not None else [[] for _ in sents]
     with cur.copy(sql.SQL("COPY {t} (doc_id, idx, shard, row, start, \"end\", text, boilerplate, list_item, text_hash, embedding, lex, ntok) "
                           "FROM STDIN WITH (FORMAT BINARY)").format(t=table(gen, "sentences"))) as cp:
         cp.set_types(["text", "int4", "int4", "int4", "int4", "int4", "text", "bool", "bool", "text", "vector", "text", "int4"])

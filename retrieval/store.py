@@ -41,6 +41,10 @@ class IndexCorrupt(Exception):
     pass
 
 
+class IndexOutdated(IndexCorrupt):
+    """The index was written by another version of its format: rebuilt, but nothing is wrong with it."""
+
+
 def _files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and p.name != "manifest.json")
 
@@ -126,7 +130,7 @@ def load(path: Path, verify: bool = True, mmap: bool = False) -> Index:
     try:
         manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
         if manifest.get("format_version") != FORMAT_VERSION:
-            raise IndexCorrupt(f"format version {manifest.get('format_version')} != {FORMAT_VERSION}")
+            raise IndexOutdated(f"it was built in format {manifest.get('format_version')}; this version reads {FORMAT_VERSION}")
         files = manifest["files"]
         if verify:
             for rel, digest in files.items():
@@ -174,6 +178,10 @@ def open_index(docs: list[Document], params: IndexParams | None = None, data_dir
             if old.manifest.get("key") == key:
                 return old, {"rebuilt": False, "path": str(cur)}
             reason = "corpus or parameters changed"
+    except IndexOutdated as e:
+        reason = f"index format changed ({e})"
+        log.info("index under %s: %s; rebuilding", data_dir, e)
+        old = None
     except IndexCorrupt as e:
         reason = f"index is corrupt ({e})"
         log.warning("index under %s is unusable: %s; rebuilding", data_dir, e)

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statementqa.retrieval.lexical import BM25Index, stopwords
+from statementqa.retrieval.lexical import BM25Index, lexical_text, lexical_texts, stopwords
+from statementqa.retrieval.segment import segment
 
 WORDS = ["border", "security", "ministers", "meeting", "salvador", "children", "smugglers",
          "compact", "honduras", "guatemala", "regional", "trafficking", "gangs", "migration"]
@@ -112,3 +113,38 @@ def test_bm25_method_is_validated_everywhere():
         Settings(bm25_method="full")
     with pytest.raises(UserError, match="drop --bm25-method or --store"):
         Settings(bm25_method="scan", store="postgresql://localhost/db")
+
+
+@pytest.mark.parametrize("text, previous, expected", [
+    # a sentence that opens with a pronoun is indexed with the sentence before it
+    ("It will cost 310 million euros.", "The line will run 11 kilometres.",
+     "The line will run 11 kilometres. It will cost 310 million euros."),
+    ("“They must be stopped,” she said.", "Smugglers profit.", "Smugglers profit. “They must be stopped,” she said."),
+    ("These areas are new.", "Four areas.", "Four areas. These areas are new."),
+    ("(Its budget is small.)", "The office opened.", "The office opened. (Its budget is small.)"),
+    # otherwise, and for a document's first sentence, the sentence alone
+    ("The line will run 11 kilometres.", "Construction begins in March.", "The line will run 11 kilometres."),
+    ("Itinerary changes are posted online.", "Trains run hourly.", "Itinerary changes are posted online."),
+    ("Theirs is the first.", "A list.", "Theirs is the first."),
+    ("It will cost 310 million euros.", None, "It will cost 310 million euros."),
+])
+def test_lexical_text_table(text, previous, expected):
+    assert lexical_text(text, previous) == expected
+
+
+TRAM = ("The City of Marlow will build its first tram line.\n"
+        "The line will run 11 kilometres from Northgate Station to the campus.\n"
+        "It will cost 310 million euros, of which the government will pay 180 million euros.\n"
+        "Bus route 7 will be diverted during the works.")
+
+
+def test_a_sentence_that_opens_with_a_pronoun_is_found_by_its_referent():
+    """"How much will the tram line cost?": the answering sentence holds "cost" but not "tram" or
+    "line" (its "It" is the line of the sentence before), so by its own words it falls under the
+    minimum-should-match rule; indexed with the sentence before, it is a lexical hit."""
+    sents = segment(TRAM, "d")
+    q = "How much will the tram line cost?"
+    _, plain = BM25Index.build([s.text for s in sents]).search(q, 4)
+    assert 2 not in plain.tolist()
+    _, ctx = BM25Index.build(lexical_texts(sents, {"d": sents})).search(q, 4)
+    assert 2 in ctx.tolist()

@@ -48,3 +48,16 @@ def test_meeting_place_first(pipeline):
     res = pipeline.search("Where did the meeting take place?", 3)
     best = pipeline.index.sentence(res.hits[0].passage.doc_id, res.hits[0].matched[0][0])
     assert "San Salvador" in best.text
+
+
+def test_a_sentence_that_opens_with_a_pronoun_answers(tmp_path):
+    """The tram announcement of press-dev: "It will cost 310 million euros, ..." names neither the
+    tram nor the line; BM25 indexes it with the sentence before it (``retrieval.lexical``), so the
+    cost question reaches it and is answered (it abstained before: no passage read held the cost)."""
+    from statementqa.pipeline import Pipeline
+
+    tram = REPO / "eval" / "data" / "press-dev" / "corpus" / "tram-line-2025-11-20.txt"
+    p = Pipeline(corpus=tram, data_dir=tmp_path / "d")
+    ans = p.ask("How much will the tram line cost?")
+    assert not ans.abstained and ans.text == "310 million euros"
+    assert [c.text for c in ans.citations] == ["It will cost 310 million euros, of which the national government will pay 180 million euros."]

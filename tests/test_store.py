@@ -1,6 +1,7 @@
 """The persisted index: round trip, rebuild rules, corruption, atomic replace."""
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 
@@ -9,6 +10,7 @@ import pytest
 
 from statementqa.retrieval.corpus import load_corpus
 from statementqa.retrieval.errors import QueryError
+from statementqa.retrieval.indexing import FORMAT_VERSION
 from statementqa.retrieval.search import Retriever
 from statementqa.retrieval.store import IndexParams, current_path, load, open_index
 
@@ -43,7 +45,7 @@ def test_round_trip_identical(tmp_path, corpus, embedder):
     np.testing.assert_array_equal(np.asarray(loaded.vectors), built.vectors)
     assert _results(loaded, embedder) == _results(built, embedder)
     m = loaded.manifest
-    assert m["format_version"] == 1 and m["dim"] == 384 and m["embedder"] == "all-MiniLM-L6-v2"
+    assert m["format_version"] == FORMAT_VERSION and m["dim"] == 384 and m["embedder"] == "all-MiniLM-L6-v2"
     assert m["counts"] == {"documents": 1, "sentences": 19, "passages": len(built.passages)}
     assert m["chunk_size"] == 3 and m["chunk_overlap"] == 1 and m["dense"]["kind"] == "exact"
 
@@ -90,6 +92,24 @@ def test_corrupt_index_is_rebuilt(tmp_path, corpus, embedder, caplog, damage):
         idx2, info = open_index(load_corpus(corpus), data_dir=data, embedder=embedder)
     assert info["rebuilt"] and "corrupt" in info["reason"]
     assert any("rebuilding" in r.message for r in caplog.records)
+    assert _results(idx2, embedder) == before
+
+
+def test_older_format_is_rebuilt_without_a_warning(tmp_path, corpus, embedder, caplog):
+    """An index written by an older version (its manifest's format_version) is rebuilt and said so
+    at INFO level, not as corruption: upgrading is not an error."""
+    data = tmp_path / "data"
+    idx, _ = open_index(load_corpus(corpus), data_dir=data, embedder=embedder)
+    before = _results(idx, embedder)
+    m = current_path(data) / "manifest.json"
+    manifest = json.loads(m.read_text(encoding="utf-8"))
+    manifest["format_version"] = FORMAT_VERSION - 1
+    m.write_text(json.dumps(manifest), encoding="utf-8")
+    with caplog.at_level(logging.INFO):
+        idx2, info = open_index(load_corpus(corpus), data_dir=data, embedder=embedder)
+    assert info["rebuilt"] and info["reason"].startswith("index format changed") and "corrupt" not in info["reason"]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert idx2.manifest["format_version"] == FORMAT_VERSION
     assert _results(idx2, embedder) == before
 
 
