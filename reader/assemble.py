@@ -29,6 +29,7 @@ an abstention decision and sentence citations.
   to the place (``reader.place``); a "When does it start?" answer that is a range of times to the
   end asked for (``reader.ranges``); an answer that is one of three or more coordinated phrases
   with the same preposition ("for A, for B and for C") grows to all of them (``reader.conjuncts``);
+  an answer that cuts an e-mail or web address grows to the whole address (``reader.addresses``);
 * a span from a retrieved document that never mentions what the question names, while another
   retrieved document is about it, gives way like a clashing one (``reader.focus``);
 * a question naming something the answer's document never mentions ("Which agency of Guatemala
@@ -54,6 +55,7 @@ from statementqa.retrieval.formats import page_of
 from statementqa.retrieval.quotes import balance_quotes, cached_quotes
 from statementqa.retrieval.types import Answer, Citation, Document, DocumentIndex, Passage, Sentence
 
+from .addresses import whole_address
 from .conjuncts import coordinated
 from .focus import off_topic
 from .model import ReadOut, Span
@@ -266,6 +268,7 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     a, b = cut or (loc.start, loc.end)
     if asks_for_time(read):  # "the evening" of "the evening before." takes "before" (reader.timetype)
         b = trailing_adverb(doc.text, b)
+    a, b = whole_address(doc.text, a, b)  # "leadfree@brackwater" of "leadfree@brackwater.example" (reader.addresses)
     if (a, b) != (loc.start, loc.end):
         loc = Located(loc.doc_id, a, b, sentences_for_span(index.all_sentences[loc.doc_id], a, b), loc.score_diff,
                       loc.answerability)

@@ -1,0 +1,44 @@
+"""An answer never cuts an e-mail or web address: a span that ends or starts inside one is widened to all of it.
+
+"Where can questions about the programme be sent?" over "... can be sent to
+leadfree@brackwater.example or raised at ..." got the reader's span "leadfree@brackwater": the
+tokenizer splits the address at its dots and the reader ended the span at one of them, leaving an
+address that delivers nowhere. "Where can I find details?" over "... visit
+https://www.city.gov.uk/tram-line for details" got "www.city.gov.uk/tram-line" (no scheme).
+
+``whole_address`` widens a span [a, b) of ``text`` to every e-mail address (``name@host.tld``) and
+web address (``http(s)://...`` or ``www....``) it overlaps but does not hold whole. An address ends
+before whitespace, quotation marks and angle brackets, and its last character is not one of
+". , ; : ! ? )" (the sentence's punctuation after it). A span that holds no part of an address is
+returned unchanged. Works on the text and offsets; runs no model.
+
+Measured on SQuAD before it was wired in (README, design): no gold answer of v1.1 train or of
+dev-v2.0-a cuts an address, so SQuAD's answers are unchanged by it."""
+from __future__ import annotations
+
+import re
+
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_URL = r"(?:https?://|www\.)[^\s<>\"“”‘’']+"
+ADDRESS = re.compile(rf"{_URL}|{_EMAIL}", re.IGNORECASE)
+_TAIL = ".,;:!?)"
+
+
+def addresses(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every e-mail and web address in ``text``, the sentence's punctuation after it left out."""
+    out = []
+    for m in ADDRESS.finditer(text):
+        a, b = m.span()
+        while b > a and text[b - 1] in _TAIL:
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def whole_address(text: str, a: int, b: int) -> tuple[int, int]:
+    """[a, b) widened to each address it cuts (overlaps but does not hold whole)."""
+    for s, e in addresses(text):
+        if s < b and a < e and not (a <= s and e <= b):
+            a, b = min(a, s), max(b, e)
+    return a, b

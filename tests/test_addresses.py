@@ -1,0 +1,63 @@
+"""reader.addresses: an answer that cuts an e-mail or web address is widened to all of it: a
+table of texts, spans and expected answers, a property (the widened span holds the span and every
+address it overlaps whole), and the real pipeline on an announcement whose address the reader cut."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from statementqa.reader.addresses import addresses, whole_address
+
+TEXT = "Questions can be sent to leadfree@brackwater.example or raised at a drop-in session on June 23."
+URL = "For details visit https://www.city.gov.uk/tram-line, or call 01632 960 111."
+
+
+def _span(text: str, part: str) -> tuple[int, int]:
+    a = text.index(part)
+    return a, a + len(part)
+
+
+@pytest.mark.parametrize("text, part, expected", [
+    (TEXT, "leadfree@brackwater", "leadfree@brackwater.example"),  # the reader's cut at a dot
+    (TEXT, "brackwater.example", "leadfree@brackwater.example"),
+    (TEXT, "to leadfree@brackwater", "to leadfree@brackwater.example"),
+    (TEXT, "leadfree@brackwater.example", "leadfree@brackwater.example"),  # whole: unchanged
+    (TEXT, "a drop-in session", "a drop-in session"),  # no address: unchanged
+    (URL, "www.city.gov.uk/tram-line", "https://www.city.gov.uk/tram-line"),  # the comma after it is not taken
+    (URL, "https://www.city.gov.uk", "https://www.city.gov.uk/tram-line"),
+    (URL, "01632 960 111", "01632 960 111"),
+    ("Write to info@city.gov.uk.", "info@city", "info@city.gov.uk"),  # nor the full stop
+    ("See www.example.org/a?b=1).", "www.example", "www.example.org/a?b=1"),
+])
+def test_whole_address_table(text, part, expected):
+    a, b = whole_address(text, *_span(text, part))
+    assert text[a:b] == expected
+
+
+def test_addresses_found():
+    assert [TEXT[a:b] for a, b in addresses(TEXT)] == ["leadfree@brackwater.example"]
+    assert [URL[a:b] for a, b in addresses(URL)] == ["https://www.city.gov.uk/tram-line"]
+
+
+@given(st.text(alphabet="ab.@/: \n,wh", max_size=40), st.integers(0, 40), st.integers(0, 40))
+def test_widened_span_holds_the_span_and_whole_addresses(text, i, j):
+    a, b = sorted((min(i, len(text)), min(j, len(text))))
+    a2, b2 = whole_address(text, a, b)
+    assert a2 <= a and b <= b2
+    for s, e in addresses(text):
+        assert not (s < b2 and a2 < e) or (a2 <= s and e <= b2)
+
+
+@pytest.mark.slow
+def test_the_reader_cut_address_is_answered_whole(tmp_path):
+    from statementqa.pipeline import Pipeline
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "lead.txt").write_text(
+        "Free water filters can be collected at the authority's office on Quay Street.\n"
+        "Questions about the programme can be sent to leadfree@brackwater.example or raised at a drop-in session on June 23.\n",
+        encoding="utf-8")
+    ans = Pipeline(corpus=corpus, data_dir=tmp_path / "d").ask("Where can questions about the programme be sent?")
+    assert not ans.abstained and ans.text == "leadfree@brackwater.example"
