@@ -29,7 +29,8 @@ an abstention decision and sentence citations.
   to the place (``reader.place``); a "When does it start?" answer that is a range of times to the
   end asked for (``reader.ranges``); an answer that is one of three or more coordinated phrases
   with the same preposition ("for A, for B and for C") grows to all of them (``reader.conjuncts``);
-  an answer that cuts an e-mail or web address grows to the whole address (``reader.addresses``);
+  an answer that cuts an e-mail or web address grows to the whole address, and one that stops at
+  "p.m" takes its dot (``reader.wholeword``);
 * a span from a retrieved document that never mentions what the question names, while another
   retrieved document is about it, gives way like a clashing one (``reader.focus``);
 * a question naming something the answer's document never mentions ("Which agency of Guatemala
@@ -55,7 +56,6 @@ from statementqa.retrieval.formats import page_of
 from statementqa.retrieval.quotes import balance_quotes, cached_quotes
 from statementqa.retrieval.types import Answer, Citation, Document, DocumentIndex, Passage, Sentence
 
-from .addresses import whole_address
 from .conjuncts import coordinated
 from .focus import off_topic
 from .model import ReadOut, Span
@@ -65,6 +65,7 @@ from .questionform import question_form
 from .ranges import range_part
 from .tense import asks_for_time, asks_place, clashes, clause_before, document_date
 from .timetype import not_a_time, trailing_adverb
+from .wholeword import abbreviation_dot, whole_address
 
 DEFAULT_CALIBRATION = {"a": 1.0, "b": 0.0, "threshold": 0.5}
 MAYBE_SHARE = 0.5  # "may answer" from this share of the abstention threshold up
@@ -243,7 +244,8 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
             return False
         over = overlapping(index.all_sentences[doc.doc_id], a, b)
         told = clause_before(doc.text, over[0].start if over else a, a, b) if place else with_neighbours(doc.text, a, b)
-        if clashes(read, told, document_date(doc.meta)) or splits_list_items(over, *trim_span(doc.text, a, b)):
+        if clashes(read, told, document_date(doc.meta), " ".join(x.text for x in over)) \
+                or splits_list_items(over, *trim_span(doc.text, a, b)):
             return False
         if not_a_time(read, doc.text[a:b]):  # "When did it happen?" - "no one was killed" (reader.timetype)
             return False
@@ -268,7 +270,8 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     a, b = cut or (loc.start, loc.end)
     if asks_for_time(read):  # "the evening" of "the evening before." takes "before" (reader.timetype)
         b = trailing_adverb(doc.text, b)
-    a, b = whole_address(doc.text, a, b)  # "leadfree@brackwater" of "leadfree@brackwater.example" (reader.addresses)
+    a, b = whole_address(doc.text, a, b)  # "leadfree@brackwater" of "leadfree@brackwater.example" (reader.wholeword)
+    b = abbreviation_dot(doc.text, a, b)  # "9 p.m" -> "9 p.m."
     if (a, b) != (loc.start, loc.end):
         loc = Located(loc.doc_id, a, b, sentences_for_span(index.all_sentences[loc.doc_id], a, b), loc.score_diff,
                       loc.answerability)

@@ -31,7 +31,10 @@ document's ``.meta.json``), a date before it is past and one after it future, co
 answer's own precision ("in 2018" against 2019-02-21: past; "February 20" takes the year that puts
 it nearest the document's day, here 2019: past; "in January" in an announcement of October 2024
 is January 2025: future; "Sept. 5" in February, about as far back as ahead, "in February" or
-"2019": neither); the very day it was written ("on October 7" in a
+"2019": neither); but when the answer's sentence tells only of what is to come or only of what
+happened (its verbs, as for a place's clause: ``sentence_lean``), a date without a year lies on that
+side ("The board will review the new hours in October" in a text of 2 March 2026: October 2026,
+although October 2025 is nearer); the very day it was written ("on October 7" in a
 statement of 7 October, the day it announced something) answers no question about what "will"
 happen; without the document's day a date never clashes. The caller
 (``reader.assemble``) then tries the reader's other spans (``ReadOut.alternatives``) and answers
@@ -139,6 +142,29 @@ def _month(word: str) -> int | None:
     return None
 
 
+def sentence_lean(sentence: str) -> str | None:
+    """"future" or "past" when the answer's sentence tells only of what is to come ("The board will
+    review the new hours in October") or only of what happened ("On February 20, ... Nielsen met
+    ..."): the side of the document's day on which a date it gives without a year lies. None when
+    it has verbs of both or neither."""
+    future = bool(_FUTURE_CLAUSE.search(sentence))
+    past = bool(_PAST_CLAUSE.search(sentence))
+    return None if future == past else "future" if future else "past"
+
+
+def _year_for(mon: int, day: int | None, written: dt.date, lean: str | None) -> int | None:
+    """The year of a date given without one: with the sentence's ``lean`` ("future": the first such
+    date on or after the document's day, at the date's own precision; "past": the last one on or
+    before it), else ``_nearest_year``."""
+    if lean is None:
+        return _nearest_year(mon, day, written)
+    ref = (written.month, written.day) if day else (written.month,)
+    when = (mon, day) if day else (mon,)
+    if lean == "future":
+        return written.year if when >= ref else written.year + 1
+    return written.year if when <= ref else written.year - 1
+
+
 def _nearest_year(mon: int, day: int | None, written: dt.date) -> int | None:
     """The year that puts a date given without one ("January", "February 20") nearest the day the
     document was written: an announcement of 7 October 2024 that the minister "will report ... in
@@ -156,10 +182,11 @@ def _nearest_year(mon: int, day: int | None, written: dt.date) -> int | None:
     return near[0][1] if near[1][0] - near[0][0] > 60 else None  # nearer by over two months, else either
 
 
-def _date_tense(answer: str, written: dt.date) -> str | None:
+def _date_tense(answer: str, written: dt.date, lean: str | None = None) -> str | None:
     """"past" / "future" for the dates in ``answer`` against ``written`` (each at its own precision),
     "today" for the very day ("on October 7" in a text of 7 October); None when a date is the same
-    at a coarser precision ("2019"), when they disagree, or when there is none)."""
+    at a coarser precision ("2019"), when they disagree, or when there is none). A date without a
+    year takes it by the sentence's ``lean`` (``sentence_lean``), else the nearest (``_year_for``)."""
     seen = set()
     for m in _DATE.finditer(answer):
         g = m.groupdict()
@@ -171,7 +198,7 @@ def _date_tense(answer: str, written: dt.date) -> str | None:
         year = g["year"] or g["year2"] or g["year3"] or g["year4"]
         if mon == 5 and not (day or year):
             continue  # "May" alone is as likely the verb
-        y = int(year) if year else _nearest_year(mon, int(day) if day else None, written) if mon else None
+        y = int(year) if year else _year_for(mon, int(day) if day else None, written, lean) if mon else None
         if y is None:
             continue  # a month as far before the document's day as after it: neither
         when = [y] + ([mon] if mon else []) + ([int(day)] if day else [])
@@ -183,23 +210,25 @@ def _date_tense(answer: str, written: dt.date) -> str | None:
     return seen.pop() if len(seen) == 1 else None
 
 
-def answer_tense(answer: str, written: dt.date | None = None) -> str | None:
+def answer_tense(answer: str, written: dt.date | None = None, lean: str | None = None) -> str | None:
     """"past", "future" or None (no relative time word, or words of both); with ``written`` (the
-    document's day), an answer without such words is dated by the dates it holds."""
+    document's day), an answer without such words is dated by the dates it holds (a date without a
+    year by the answer sentence's ``lean``, ``sentence_lean``)."""
     past, future = bool(_PAST_A.search(answer)), bool(_FUTURE_A.search(answer))
     if past == future:
-        return _date_tense(answer, written) if written is not None and not past else None
+        return _date_tense(answer, written, lean) if written is not None and not past else None
     return "past" if past else "future"
 
 
-def clashes(question: str, answer: str, written: dt.date | None = None) -> bool:
+def clashes(question: str, answer: str, written: dt.date | None = None, sentence: str = "") -> bool:
     """Whether ``answer`` is a time on the other side of now from the one ``question`` asks about;
     ``written``: the day the answer's document was written (dates are then past or future too). For a
-    place question (``asks_place``) ``answer`` is the answer's clause (``clause_before``)."""
+    place question (``asks_place``) ``answer`` is the answer's clause (``clause_before``); ``sentence``:
+    the answer's sentence, whose verbs say on which side of ``written`` a date without a year lies."""
     q = question_tense(question)
     if q is None:
         return False
-    a = clause_tense(answer, written) if asks_place(question) else answer_tense(answer, written)
+    a = clause_tense(answer, written) if asks_place(question) else answer_tense(answer, written, sentence_lean(sentence))
     if a == "today":  # the day the document was written: done ("signed today") or being done, not to come
         return q == "future"
     return a is not None and a != q

@@ -13,7 +13,16 @@ from hypothesis import strategies as st
 
 from statementqa.reader.assemble import assemble
 from statementqa.reader.model import ReadOut, Span, _read_out
-from statementqa.reader.tense import answer_tense, asks_place, clashes, clause_before, clause_tense, document_date, question_tense
+from statementqa.reader.tense import (
+    answer_tense,
+    asks_place,
+    clashes,
+    clause_before,
+    clause_tense,
+    document_date,
+    question_tense,
+    sentence_lean,
+)
 
 CAL = {"a": 1.0, "b": 0.0, "threshold": 0.5}
 
@@ -169,6 +178,41 @@ def test_dates_clash_only_when_the_document_says_when_it_was_written():
     # the day the document was written: what was done that day, not what is still to come
     assert clashes(q, "on February 21", WRITTEN) and not clashes("When was it signed?", "on February 21", WRITTEN)
     assert not clashes("When was it announced?", "Feb. 21", WRITTEN)
+
+
+@pytest.mark.parametrize("sentence, lean", [
+    ("The board will review the new hours in October and publish the results by the end of the year.", "future"),
+    ("On February 20, Secretary Nielsen met Northern Triangle security ministers in San Salvador.", "past"),
+    ("The hearing was held in May and the next one will be held in June.", None),  # both
+    ("The scheme starts on April 1.", None),  # neither
+])
+def test_sentence_lean(sentence, lean):
+    assert sentence_lean(sentence) == lean
+
+
+MARCH_2 = dt.date(2026, 3, 2)
+REVIEW = "The board will review the new hours in October and publish the results by the end of the year."
+
+
+@pytest.mark.parametrize("question, answer, sentence, written, clash", [
+    # October 2025 is nearer to 2 March 2026 than October 2026, but the sentence says "will": October 2026
+    ("When will the board review the new hours?", "in October", REVIEW, MARCH_2, False),
+    ("When will the board review the new hours?", "in October", "", MARCH_2, True),  # no sentence: the nearest
+    ("When did the board review the hours?", "in October", REVIEW, MARCH_2, True),
+    # the sentence's lean does not outvote an answer's own year or relative word
+    ("When will the board review the new hours?", "October 2025", REVIEW, MARCH_2, True),
+    ("When will the board review the new hours?", "last October", REVIEW, MARCH_2, True),
+    # past lean: "met ... on February 20" in a text of 21 February is the day before, at any distance
+    ("When will they meet?", "February 20", "On February 20, the ministers met in San Salvador.", WRITTEN, True),
+    ("When will they meet?", "March 5", "On March 5, the ministers met in San Salvador.", WRITTEN, True),
+    ("When did they meet?", "March 5", "On March 5, the ministers met in San Salvador.", WRITTEN, False),
+    # future lean, the same month and day as the text: that very day, done, not to come
+    ("When will it be signed?", "February 21", "The compact will be signed on February 21.", WRITTEN, True),
+    # future lean in the same month, at month precision: neither side
+    ("When did the works start?", "in March", "The works will start in March.", MARCH_2, False),
+])
+def test_a_date_without_a_year_lies_where_its_sentence_puts_it(question, answer, sentence, written, clash):
+    assert clashes(question, answer, written, sentence) is clash
 
 
 class _Enc:

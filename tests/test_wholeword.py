@@ -1,13 +1,14 @@
-"""reader.addresses: an answer that cuts an e-mail or web address is widened to all of it: a
-table of texts, spans and expected answers, a property (the widened span holds the span and every
-address it overlaps whole), and the real pipeline on an announcement whose address the reader cut."""
+"""reader.wholeword: an answer that cuts an e-mail or web address is widened to all of it, and one
+that stops at "p.m" takes its dot: tables of texts, spans and expected answers, a property (the
+widened span holds the span and every address it overlaps whole), and the real pipeline on an
+announcement whose address the reader cut."""
 from __future__ import annotations
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from statementqa.reader.addresses import addresses, whole_address
+from statementqa.reader.wholeword import abbreviation_dot, addresses, whole_address
 
 TEXT = "Questions can be sent to leadfree@brackwater.example or raised at a drop-in session on June 23."
 URL = "For details visit https://www.city.gov.uk/tram-line, or call 01632 960 111."
@@ -33,6 +34,21 @@ def _span(text: str, part: str) -> tuple[int, int]:
 def test_whole_address_table(text, part, expected):
     a, b = whole_address(text, *_span(text, part))
     assert text[a:b] == expected
+
+
+@pytest.mark.parametrize("text, part, expected", [
+    ("The centre opens from 7:30 a.m. to 9 p.m. on weekdays.", "9 p.m", "9 p.m."),
+    ("It will open at 9 p.m.", "9 p.m", "9 p.m."),  # the dot that also ends the sentence
+    ("He moved to the U.S. in 1990.", "the U.S", "the U.S."),
+    ("Washington, D.C. is the capital.", "Washington, D.C", "Washington, D.C."),
+    ("The centre opens at 9 p.m. on weekdays.", "9 p.m.", "9 p.m."),  # has it: unchanged
+    ("It ends in 2030. Then it stops.", "2030", "2030"),  # no abbreviation: the full stop stays out
+    ("They met the CEO. Then they left.", "the CEO", "the CEO"),
+    ("See the file notes.md. It lists them.", "notes.md", "notes.md"),  # a file name: not letters and dots
+])
+def test_abbreviation_dot_table(text, part, expected):
+    a, b = _span(text, part)
+    assert text[a:abbreviation_dot(text, a, b)] == expected
 
 
 def test_addresses_found():
