@@ -103,12 +103,9 @@ def clause_before(text: str, sentence_start: int, a: int, b: int) -> str:
 def clause_tense(clause: str, written: dt.date | None = None) -> str | None:
     """"past", "future" or None for a clause (``clause_before``): its verbs ("will be held", "met"),
     then as ``answer_tense``."""
-    future = bool(_FUTURE_CLAUSE.search(clause))
-    past = bool(_PAST_CLAUSE.search(clause))
-    if future != past:
-        return "future" if future else "past"
-    if future:
-        return None
+    lean = sentence_lean(clause)
+    if lean is not None or _FUTURE_CLAUSE.search(clause):  # one side, or verbs of both: no date decides
+        return lean
     return answer_tense(clause, written)
 
 

@@ -32,10 +32,11 @@ _TAIL = ".,;:!?)"
 _DOTTED = re.compile(r"(?<![\w.])(?:[A-Za-z]\.)+[A-Za-z]$")  # "p.m", "U.S", "D.C" (not "e.g" inside a word)
 
 
-def addresses(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every e-mail and web address in ``text``, the sentence's punctuation after it left out."""
+def addresses(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of every e-mail and web address in ``text[lo:hi]``, the sentence's punctuation
+    after it left out."""
     out = []
-    for m in ADDRESS.finditer(text):
+    for m in ADDRESS.finditer(text, lo, len(text) if hi is None else hi):
         a, b = m.span()
         while b > a and text[b - 1] in _TAIL:
             b -= 1
@@ -45,8 +46,11 @@ def addresses(text: str) -> list[tuple[int, int]]:
 
 
 def whole_address(text: str, a: int, b: int) -> tuple[int, int]:
-    """[a, b) widened to each address it cuts (overlaps but does not hold whole)."""
-    for s, e in addresses(text):
+    """[a, b) widened to each address it cuts (overlaps but does not hold whole). An address holds no
+    whitespace, so only the words the span touches are searched, not the whole document."""
+    lo = max(text.rfind(" ", 0, a), text.rfind("\n", 0, a), text.rfind("\t", 0, a)) + 1
+    hi = min((i for i in (text.find(c, b) for c in " \n\t") if i >= 0), default=len(text))
+    for s, e in addresses(text, lo, hi):
         if s < b and a < e and not (a <= s and e <= b):
             a, b = min(a, s), max(b, e)
     return a, b

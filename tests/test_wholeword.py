@@ -77,3 +77,14 @@ def test_the_reader_cut_address_is_answered_whole(tmp_path):
         encoding="utf-8")
     ans = Pipeline(corpus=corpus, data_dir=tmp_path / "d").ask("Where can questions about the programme be sent?")
     assert not ans.abstained and ans.text == "leadfree@brackwater.example"
+
+
+@given(st.text(alphabet="ab.@/: \n\t,wh\r", max_size=60), st.integers(0, 60), st.integers(0, 60))
+def test_searching_the_touched_words_equals_searching_the_whole_text(text, i, j):
+    """``whole_address`` searches only the words the span touches; the same as a whole-text search."""
+    a, b = sorted((min(i, len(text)), min(j, len(text))))
+    ref_a, ref_b = a, b
+    for s, e in addresses(text):
+        if s < ref_b and ref_a < e and not (ref_a <= s and e <= ref_b):
+            ref_a, ref_b = min(ref_a, s), max(ref_b, e)
+    assert whole_address(text, a, b) == (ref_a, ref_b)
