@@ -62,7 +62,7 @@ from .model import ReadOut, Span
 from .names import mentionable_text, unknown_names
 from .place import place_span
 from .questionform import question_form
-from .ranges import range_part
+from .ranges import range_part, whole_range
 from .tense import asks_for_time, asks_place, clashes, clause_before, document_date
 from .timetype import not_a_time, trailing_adverb
 from .wholeword import abbreviation_dot, whole_address
@@ -261,13 +261,13 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     text = doc.text[loc.start : loc.end]
     # "Where ...?": "ministers in San Salvador" -> "San Salvador" (reader.place); "When does it start?":
     # "October 14 to December 20" -> "October 14" (reader.ranges); one of three coordinated groups -> all
-    # three (reader.conjuncts)
+    # three (reader.conjuncts); one end of a range -> the range, for "What are the opening hours?" (reader.ranges)
     cut = place_span(read, text) or range_part(read, text)
     if cut is not None:
         cut = loc.start + cut[0], loc.start + cut[1]
     elif len(loc.sentences) == 1:  # "everyone aged 65 or older" of "for A, for B and for C" (reader.conjuncts)
         cut = coordinated(read, doc.text, loc.start, loc.end, loc.sentences[0].start, loc.sentences[0].end)
-    a, b = cut or (loc.start, loc.end)
+    a, b = cut or whole_range(read, doc.text, loc.start, loc.end)  # "9 p.m." of "from 7:30 a.m. to 9 p.m." for "hours"
     if asks_for_time(read):  # "the evening" of "the evening before." takes "before" (reader.timetype)
         b = trailing_adverb(doc.text, b)
     a, b = whole_address(doc.text, a, b)  # "leadfree@brackwater" of "leadfree@brackwater.example" (reader.wholeword)

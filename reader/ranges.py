@@ -12,7 +12,15 @@ first day. ``range_part`` keeps the start or the end of the range when
 
 "Open" and "close" are not read as start and end: "When is the office open?" asks for the hours.
 Works on the answer's text and returns offsets inside it; runs no model. Not handled: ranges inside
-a longer answer ("runs from May to June and costs ..."), and durations ("for six weeks")."""
+a longer answer ("runs from May to June and costs ..."), and durations ("for six weeks").
+
+``whole_range`` does the opposite for a question that asks for a stretch of time ("What will the
+opening hours be on weekdays?", "During what years ...?", "What was the time span ...?") and asks for
+neither end: a span that is one end of a range in the text ("9 p.m." of "from 7:30 a.m. to 9 p.m.")
+grows to the whole range. The other end must be a time phrase by itself (a clock time, a date, a
+month, a year, a day of the week). In SQuAD v1.1 train, 1 of the 1,342 such questions has one end as
+its gold answer (and that one asks "beginning in 1870 and ending in what year?": a question that
+names a start or an end is left alone), 98 the whole range."""
 from __future__ import annotations
 
 import re
@@ -34,6 +42,47 @@ _RANGES = (
 )
 _JOINER = re.compile(r"\b(?:to|until|till|through|thru|and|between)\b|[–—]|\s-\s", re.I)
 _TRAILING = ".,;:!?)”\"’' \t\n"
+
+
+_STRETCH = re.compile(r"\b(?:hours|opening\s+times|times\s+of\s+(?:day|the\s+day)|period|dates|years|time\s*frame|"
+                      r"time\s*span|span|schedule)\b", re.I)
+_CLOCK = r"\d{1,2}(?:[:.]\d{2})?\s*(?:a\.m\.?|p\.m\.?|am|pm)|\d{1,2}:\d{2}|noon|midnight"
+_DATE = (rf"(?:(?:{DAYS}),?\s+)?(?:(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|"
+         rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\.?(?:,?\s+\d{{4}})?|(?:{MONTHS})(?:\s+\d{{4}})?|(?:{DAYS}))")
+_YEAR = r"\d{3,4}(?:\s*(?:BC|BCE|AD|CE))?"
+_PHRASE = rf"(?:{_CLOCK}|{_DATE}|{_YEAR})"
+_JOIN = r"(?:to|until|till|through|thru)"
+# the span is the range's end: "from A to |", "between A and |", "A – |"
+_BEFORE_END = re.compile(rf"(?:\b(?:from|between)\s+)?(?P<a>{_PHRASE})(?:\s+{_JOIN}\s+|\s+and\s+|\s*[–—]\s*)$", re.I)
+# the span is the range's start: "| to B", "| and B" (after "between"), "| – B"
+_AFTER_START = re.compile(rf"^(?:\s+{_JOIN}\s+|\s+and\s+|\s*[–—]\s*)(?P<b>{_PHRASE})\b\.?", re.I)
+
+
+def asks_stretch(question: str) -> bool:
+    """The question asks for a stretch of time ("opening hours", "what years", "time span") and names
+    neither its start nor its end."""
+    return bool(_STRETCH.search(question)) and not _START.search(question) and not _END.search(question)
+
+
+def whole_range(question: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` widened to the whole range when ``text[start:end]`` is one end of it and the
+    question asks for a stretch of time (see the module); otherwise unchanged."""
+    span = text[start:end]
+    if not asks_stretch(question) or not _TIME.search(span) or _JOINER.search(span):
+        return start, end
+    lead = max(0, start - 60)
+    before = _BEFORE_END.search(text[lead:start])
+    if before is not None:
+        joined_by_and = re.search(r"\sand\s+$", before.group(0))
+        if not joined_by_and or before.group(0).lower().startswith("between"):
+            return lead + before.start("a"), end
+    after = _AFTER_START.match(text[end : end + 60])
+    if after is not None:
+        joined_by_and = re.match(r"^\s+and\s", after.group(0))
+        if not joined_by_and or re.search(r"\bbetween\s+$", text[max(0, start - 12) : start], re.I):
+            b_end = end + after.end("b")
+            return start, b_end + (1 if text[b_end : b_end + 1] == "." and re.search(r"[ap]\.m$", text[end:b_end], re.I) else 0)
+    return start, end
 
 
 def asks_end(question: str) -> str | None:

@@ -1,6 +1,8 @@
 """reader.ranges: a time range cut to its start or end for "When does it start/end?": a table of
 questions x answers (the two SQuAD held-out cases it changes among them), an offsets property, and
-the real pipeline on an announcement whose campaign "will run from October 14 to December 20"."""
+the real pipeline on an announcement whose campaign "will run from October 14 to December 20".
+The other way (``whole_range``): one end grown to the whole range for "What are the opening hours?",
+a table over texts, offsets and the pipeline on the clinic announcement ("from 7:30 a.m. to 9 p.m.")."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from statementqa.reader.listpick import INTRODUCES_LIST
-from statementqa.reader.ranges import asks_end, range_part
+from statementqa.reader.ranges import asks_end, asks_stretch, range_part, whole_range
 from statementqa.render import headline, how_words
 
 CASES = [
@@ -111,3 +113,75 @@ def test_the_day_of_the_announcement_is_no_answer_about_what_will_happen(health)
     minister will report."""
     ans = health.ask("When will the minister report on the campaign?")
     assert "October 7" not in ans.text
+
+
+CLINIC_TEXT = ("The centre on Elm Road will open from 7:30 a.m. to 9 p.m. on weekdays, instead of 8 a.m. to 6 p.m., "
+               "and from 9 a.m. to 1 p.m. on Saturdays.")
+MENZIES = "Robert Menzies served as Prime Minister from 1939 to 1941 and again from 1949 to 1966."
+FAIR = "The fair runs between May 3 and May 9 each year, with 12 stands and 40 years of history."
+OFFICE = "The office is open on Monday and Tuesday, and 2019 and 2020 were record years."
+
+WHOLE = [
+    ("What will the opening hours be on weekdays?", CLINIC_TEXT, "9 p.m.", "7:30 a.m. to 9 p.m."),
+    ("What will the opening hours be on weekdays?", CLINIC_TEXT, "7:30 a.m.", "7:30 a.m. to 9 p.m."),
+    ("What are the opening hours on Saturdays?", CLINIC_TEXT, "1 p.m.", "9 a.m. to 1 p.m."),
+    ("What years did Robert Menzies serve as Prime Minister?", MENZIES, "1941", "1939 to 1941"),
+    ("During what years did Menzies serve again?", MENZIES, "1949", "1949 to 1966"),
+    ("What are the dates of the fair?", FAIR, "May 9", "May 3 and May 9"),
+    ("What are the dates of the fair?", FAIR, "May 3", "May 3 and May 9"),
+    ("What was the time span of his first term?", MENZIES, "1939", "1939 to 1941"),
+    # left alone: an end asked for, no stretch asked for, no range, a count of years, "and" without "between"
+    ("When will the centre close on weekdays?", CLINIC_TEXT, "9 p.m.", "9 p.m."),
+    ("The period began in 1939 and ended in what year?", MENZIES, "1941", "1941"),
+    ("Until when did Menzies serve?", MENZIES, "1966", "1966"),
+    ("For how many years has the fair run?", FAIR, "40 years", "40 years"),
+    ("What are the office hours?", OFFICE, "Tuesday", "Tuesday"),
+    ("What years were record years?", OFFICE, "2020", "2020"),
+    ("What years did Robert Menzies serve as Prime Minister?", MENZIES, "1939 to 1941", "1939 to 1941"),
+    ("Who served as Prime Minister in those years?", MENZIES, "Robert Menzies", "Robert Menzies"),
+]
+
+
+@pytest.mark.parametrize("question,text,span,expected", WHOLE)
+def test_whole_range_table(question, text, span, expected):
+    start = text.index(span)
+    a, b = whole_range(question, text, start, start + len(span))
+    assert text[a:b] == expected
+
+
+def test_asks_stretch():
+    assert asks_stretch("What will the opening hours be on weekdays?")
+    assert asks_stretch("During what years did Chopin study in Warsaw?")
+    assert not asks_stretch("When does the campaign start?")
+    assert not asks_stretch("What are the hours, and when do they end?")  # names an end
+    assert not asks_stretch("When will the centre close?")
+
+
+@given(st.text(alphabet="ab19 :apm.tofrMay-–\n", max_size=40), st.data())
+def test_whole_range_keeps_the_span_and_grows_only_outward(text, data):
+    if not text:
+        return
+    a = data.draw(st.integers(0, len(text) - 1))
+    b = data.draw(st.integers(a + 1, len(text)))
+    x, y = whole_range("What are the opening hours?", text, a, b)
+    assert 0 <= x <= a < b <= y <= len(text)
+
+
+CLINIC = HEALTH.parent / "clinic-hours-2026-03-02.txt"
+
+
+@pytest.mark.slow
+def test_pipeline_gives_the_whole_opening_hours(tmp_path):
+    """The reader's span for the weekday hours was "9 p.m.", the end of "from 7:30 a.m. to 9 p.m."."""
+    from statementqa.pipeline import Pipeline
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in (CLINIC, CLINIC.with_suffix(".meta.json")):
+        (corpus / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    pipe = Pipeline(corpus=corpus, data_dir=tmp_path / "data")
+    ans = pipe.ask("What will the opening hours be on weekdays?")
+    assert not ans.abstained and ans.text == "7:30 a.m. to 9 p.m."
+    assert pipe.index.docs[ans.doc_id].text[ans.start:ans.end] == ans.text
+    assert ans.citations[0].text.startswith("The centre on Elm Road will open from 7:30 a.m. to 9 p.m. on weekdays")
+    assert pipe.ask("When will the centre close on weekdays?").text != "7:30 a.m. to 9 p.m."
