@@ -96,6 +96,9 @@ class ListBlock:
     items: tuple[Sentence, ...]
 
 
+_JOINS_NEXT = re.compile(r"\s*[;,](?:\s*(?:and|or))?$", re.I)
+
+
 @dataclass(frozen=True)
 class Pick:
     block: ListBlock
@@ -115,8 +118,12 @@ class Pick:
 
     @property
     def end(self) -> int:
-        """End of the answer in the document: the item's, or the last item's for the whole list."""
-        return self.block.items[-1].end if self.how == "whole list" else self.item.end
+        """End of the answer in the document: the item's, or the last item's for the whole list; an
+        item's closing ";", "," or "; and" that joins it to the next one is not part of the answer."""
+        if self.how == "whole list":
+            return self.block.items[-1].end
+        m = _JOINS_NEXT.search(self.item.text)
+        return self.item.end - (len(m.group(0)) if m and m.start() > 0 else 0)
 
 
 @dataclass(frozen=True)
@@ -281,18 +288,34 @@ def _whole_list(question: str, passages: Sequence[Passage], index: DocumentIndex
     return Pick(b, b.items[0], "whole list", CONFIDENCE["whole list"])
 
 
+# Nouns that name any list's items (a procedure's "steps"), whatever its lead-in says.
+_GENERIC = frozenset({"step"})
+
+
+@lru_cache(maxsize=1)
+def _ordinal_stems() -> frozenset[str]:
+    return frozenset(t for w in ORDINALS for t in terms([w])[0])
+
+
 def _the_list(question: str, nouns: tuple[str, ...], passages: Sequence[Passage],
               index: DocumentIndex) -> tuple[ListBlock, str, set[str]] | None:
     """The one retrieved list whose lead-in names the first of ``nouns`` that any lead-in names,
     with that noun and the lead-in's terms; None when no list or two lists are of that kind, or
-    when the question names what the list's document never mentions."""
+    when the question names what the list's document never mentions. For "steps" (``_GENERIC``) a
+    list whose lead-in names none of the nouns will do when it holds the question's other words."""
     found = [(b, set(terms([b.lead.text])[0])) for b in lists_in(passages, index)]
     for noun in nouns:
         blocks = [(b, lead) for b, lead in found if noun in lead]
         if blocks:
             break
     else:
-        return None  # no list of that kind here
+        if nouns[0] not in _GENERIC:
+            return None  # no list of that kind here
+        # "the third step" of "To receive the refund, owners must:" + items: a list's lead-in seldom says
+        # "steps"; the list is the one whose lead-in holds the question's other words
+        rest = set(terms([question])[0]) - set(nouns) - _ordinal_stems() - _relation_stems()
+        blocks = [(b, lead) for b, lead in found if rest <= lead]
+        noun = nouns[0]
     if len(blocks) != 1:
         return None  # two: which one is meant is not clear
     b, lead_terms = blocks[0]

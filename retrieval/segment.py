@@ -74,7 +74,11 @@ def split_spans(text: str) -> list[tuple[int, int, bool]]:
                 spans.append((a2, b2, True))
             continue
         m = LIST_MARKER.match(line) if len(line) < 200 else None
-        if m and m.end() < len(line) and not line.rstrip().endswith((".", "?", "!")):
+        # A line that ends a sentence is an item only inside a list, after a lead-in ending in ":" or another item
+        # ("3. Upload a photo." had kept its "3." as a sentence of its own); elsewhere "A. Smith said so." is
+        # prose, and so is SQuAD's "O\n2. Diatomic oxygen ..." (a formula's subscript before a line break).
+        in_list = bool(spans) and (spans[-1][2] or text[spans[-1][0]:spans[-1][1]].endswith(":"))
+        if m and m.end() < len(line) and (in_list or not line.rstrip().endswith((".", "?", "!"))):
             a2, b2 = _trim(text, a + m.end(), b)
             if a2 < b2:
                 spans.append((a2, b2, True))

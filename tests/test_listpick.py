@@ -140,6 +140,33 @@ def test_pick_without_a_model(question, item, how):
             assert headline(ans) == "; ".join(s.text.lstrip("-12. ") for s in p.block.items)  # markers dropped
 
 
+STEPS = ("Owners should stop using the heater.\nTo receive the refund, owners must:\n1. Cut the power cord off the heater;\n"
+         "2. Write \"recalled\" on the base;\n3. Upload a photo of both.\nOwners keep the heater.\n")
+
+
+@pytest.mark.parametrize("question, item, how", [
+    # a procedure's lead-in seldom says "steps": the list whose lead-in holds the question's other words
+    ("What is the third step to receive the refund?", "Upload a photo of both.", "ordinal"),
+    ("What is the first step?", "Cut the power cord off the heater", "ordinal"),  # without the ";" joining it to the next
+    ("What is the last step to receive the refund?", "Upload a photo of both.", "ordinal"),
+    ("What are the steps to receive the refund?",
+     "Cut the power cord off the heater;\n2. Write \"recalled\" on the base;\n3. Upload a photo of both.", "whole list"),
+    ("What is the fourth step to receive the refund?", None, None),  # only three
+    ("What is the third step to get a permit?", None, None),  # "permit" is not the lead-in's
+    ("What is the third priority?", None, None),  # "priority" is no generic noun: no list of priorities here
+])
+def test_steps_of_a_numbered_procedure(question, item, how):
+    idx, passages = _segmented(STEPS, chunk_size=30)
+    p = pick(question, passages, idx, None, None)
+    if item is None:
+        assert p is None
+    else:
+        assert p is not None and p.how == how
+        ans = answer_at(question, idx, "d1", p.start, p.end, p.confidence, p.label)
+        assert ans.text == item and STEPS[ans.start:ans.end] == item
+        assert ans.citations[0].text == "To receive the refund, owners must:"
+
+
 def test_pick_is_ambiguous_between_two_lists_of_the_same_kind():
     text = DOC + "The budget names two priorities:\n- Hiring Drivers\n- Buying Buses\n"
     idx, passages = _segmented(text, chunk_size=30)

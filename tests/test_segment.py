@@ -60,6 +60,12 @@ def test_statement_offsets_and_flags(statement_text):
         ("Dr. Smith arrived. He left at 5 p.m. on Monday.", ["Dr. Smith arrived.", "He left at 5 p.m. on Monday."]),
         ("Lead-in:\n- item one\n- item two\nAfter.", ["Lead-in:", "item one", "item two", "After."]),
         ("Steps:\n1. Mix it\n2. Bake it", ["Steps:", "Mix it", "Bake it"]),
+        # numbered items that end with a full stop, inside a list: the number is not a sentence of its own
+        ("To get a refund, owners must:\n1. Cut the cord;\n2. Write \"recalled\" on it;\n3. Upload a photo.",
+         ["To get a refund, owners must:", "Cut the cord;", 'Write "recalled" on it;', "Upload a photo."]),
+        ("Steps:\na. Mix it.\nb. Bake it. Then serve.", ["Steps:", "Mix it.", "Bake it. Then serve."]),
+        # outside a list a line that ends a sentence stays prose (SQuAD's "O\n2. ..." after a formula)
+        ("A. Smith said so.\nB. Jones agreed.", ["A. Smith said so.", "B. Jones agreed."]),
         ("• bullet a\n• bullet b", ["bullet a", "bullet b"]),
         ("He said “stop.” Then left.", ["He said “stop.”", "Then left."]),
         ("Wait… what? Yes!", ["Wait… what?", "Yes!"]),
@@ -104,3 +110,11 @@ words = st.sampled_from(["U.S.", "Mr.", "said", "the", "“quote”", "Feb.", "2
 def test_offsets_property_prose(text):
     for s in segment(text):
         assert text[s.start : s.end] == s.text
+
+
+def test_numbered_items_that_end_a_sentence_are_list_items():
+    """The recall notice's steps: "3. Upload a photo." was cut into "3." and "Upload a photo.", neither an item."""
+    text = "Owners must:\n1. Cut the cord;\n2. Write on the base;\n3. Upload a photo.\nOwners keep the heater."
+    got = [(s.text, s.list_item) for s in segment(text)]
+    assert got == [("Owners must:", False), ("Cut the cord;", True), ("Write on the base;", True),
+                   ("Upload a photo.", True), ("Owners keep the heater.", False)]
