@@ -56,14 +56,14 @@ def _gold_answer(pl, item: Item):
     from statementqa.reader.questionform import question_form
     from statementqa.reader.spelling import Speller
     from statementqa.reader.squad import gold_index
-    from statementqa.retrieval.quotes import contexts
+    from statementqa.reader.tables import read as read_tables
 
     t0 = time.perf_counter()
     idx, passages = gold_index(item.context)
     form = question_form(item.question)
     if pl.settings.spelling:
         form = Speller.from_texts([item.context]).correct(form).text
-    out = pl.reader.read(form, passages, contexts(passages, idx.docs))
+    out = read_tables(pl.reader, form, passages, idx.docs)
     ans = assemble(item.question, passages, out, idx, pl.reader.calibration, None, pl.settings.threshold, read_as=form)
     ans.timings_ms = {"total": (time.perf_counter() - t0) * 1e3}
     return ans

@@ -63,6 +63,7 @@ from .names import mentionable_text, unknown_names
 from .place import place_span
 from .questionform import question_form
 from .ranges import range_part, whole_range
+from .tables import is_row
 from .tense import asks_for_time, asks_place, clashes, clause_before, document_date
 from .timetype import not_a_time, trailing_adverb
 from .wholeword import abbreviation_dot, whole_address
@@ -93,8 +94,15 @@ def overlapping(sentences: list[Sentence], start: int, end: int) -> list[Sentenc
 
 
 def sentences_for_span(sentences: list[Sentence], start: int, end: int) -> list[Sentence]:
-    """Citable sentences overlapping [start, end) in document coordinates, plus the lead-in of a list."""
+    """Citable sentences overlapping [start, end) in document coordinates, plus the lead-in of a list
+    or the header row of a table."""
     hit = overlapping(sentences, start, end)
+    if hit and is_row(hit[0].text):  # a table row: its table's header row too (reader.tables)
+        i = hit[0].idx
+        while i > 0 and is_row(sentences[i - 1].text):
+            i -= 1
+        if i < hit[0].idx and not sentences[i].boilerplate:
+            hit.insert(0, sentences[i])
     if hit and hit[0].list_item:
         i = hit[0].idx - 1
         while i >= 0 and sentences[i].list_item:

@@ -21,8 +21,9 @@ from .lexical import BM25Index, lexical_texts
 from .segment import segment
 from .types import Document, Passage, Sentence, content_hash
 
-FORMAT_VERSION = 3  # 2: BM25 indexes a sentence that opens with a pronoun with the sentence before it; 3: a numbered
-# line that ends a sentence inside a list is one item ("3. Upload a photo.", retrieval.segment)
+FORMAT_VERSION = 4  # 2: BM25 indexes a sentence that opens with a pronoun with the sentence before it; 3: a numbered
+# line that ends a sentence inside a list is one item ("3. Upload a photo.", retrieval.segment); 4: a Markdown
+# table's separator row ("|---|---|") is boilerplate
 EMBED_CHUNK = 4096  # sentences embedded per call while building (bounds the memory of one call)
 
 

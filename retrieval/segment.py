@@ -33,6 +33,7 @@ _BOILERPLATE = [
         r"^(?:click|read\s+more|see\s+more|learn\s+more)\b.{0,40}\bhere\.?$",
         r"^###$",
         r"^-\s*end\s*-$",
+        r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$",  # a Markdown table's separator row "|---|---|"
     )
 ]
 

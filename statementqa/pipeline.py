@@ -32,11 +32,11 @@ from statementqa.reader.nameparts import pick_name_part
 from statementqa.reader.names import mentionable_text
 from statementqa.reader.questionform import question_form
 from statementqa.reader.spelling import Speller
+from statementqa.reader.tables import read as read_tables
 from statementqa.retrieval.atomic import sha256_file
 from statementqa.retrieval.corpus import corpus_signature, load_corpus
 from statementqa.retrieval.embed import Embedder
 from statementqa.retrieval.offline import offline_environment
-from statementqa.retrieval.quotes import contexts
 from statementqa.retrieval.search import MAX_QUESTION_CHARS, Retriever, SearchResult, check_k, check_question
 from statementqa.retrieval.store import Index, open_index
 from statementqa.retrieval.types import Answer, Passage, Sentence
@@ -249,7 +249,7 @@ class Pipeline:
         if len(index.docs) > 1:  # passages of the document that names what the question names (reader.focus)
             passages += self._on_topic(rq.reader_question, query, k, res, index, docs)
             passages = self._within_topic(rq.reader_question, query, passages, index)
-        out = self.reader.read(rq.reader_question, passages, contexts(passages, index.docs))
+        out = read_tables(self.reader, rq.reader_question, passages, index.docs)  # table rows with their headers
         t3 = time.perf_counter()
         return Reading(question, rq.reader_question if rq.is_followup or spelled != form else None, index, res, passages,
                        out, {"load": (t1 - t0) * 1e3, "retrieval": (t2 - t1) * 1e3, "reading": (t3 - t2) * 1e3}, spelled)

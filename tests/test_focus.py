@@ -150,13 +150,29 @@ def test_no_passage_of_another_topic_is_added_for_a_word_the_question_shares_wit
     assert ans.abstained or p.index.docs[ans.doc_id].title.endswith("physics.txt")
 
 
+@pytest.fixture(scope="module")
+def press4(tmp_path_factory):
+    """press-dev's first four documents, the corpus the next test was written on (with more documents
+    retrieval no longer brings the campaign's document at all, and ``_on_topic`` adds its passages)."""
+    from statementqa.pipeline import Pipeline
+
+    corpus = tmp_path_factory.mktemp("press4")
+    src = REPO / "eval" / "data" / "press-dev" / "corpus"
+    for stem in ("coastal-flood-agreement-2021-05-14", "rail-safety-review-2023-03-02", "parking-permit-faq",
+                 "health-campaign-2024-10-07"):
+        for path in src.glob(stem + ".*"):
+            (corpus / path.name).write_bytes(path.read_bytes())
+    return Pipeline(corpus=corpus, data_dir=tmp_path_factory.mktemp("press4-data"))
+
+
 @pytest.mark.slow
-def test_passages_of_off_topic_documents_give_way_to_the_topics_next_passages(press):
+def test_passages_of_off_topic_documents_give_way_to_the_topics_next_passages(press4):
     """"What does the campaign protect against?" read one passage of the campaign's document and two
     of others, and abstained; those two never mention a campaign, so the campaign's next passages
     are read instead (as many passages as retrieval gave), and one of them answers."""
     from statementqa.reader.names import mentionable_text
 
+    press = press4
     q = "What does the campaign protect against?"
     r = press.read(q)
     assert len(r.passages) == len(r.result.hits)
@@ -173,3 +189,12 @@ def test_a_question_naming_nothing_reads_retrievals_passages(press):
     """No thing named after an article: nothing is off topic, the passages are retrieval's own."""
     r = press.read("Who signed it?")
     assert [p.passage_id for p in r.passages] == [h.passage.passage_id for h in r.result.hits]
+
+
+@pytest.mark.slow
+def test_the_campaign_question_among_all_press_dev_documents(press):
+    """With all of press-dev's documents the campaign's document is not retrieved for it at all; the
+    passages added for the campaign (``Pipeline._on_topic``) answer."""
+    ans = press.ask("What does the campaign protect against?")
+    assert not ans.abstained and ans.text == "influenza and RSV"
+    assert press.index.docs[ans.doc_id].title == "Winter vaccination campaign for older adults"

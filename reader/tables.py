@@ -1,0 +1,206 @@
+"""Table rows as the reader can read them: each cell after its column's header.
+
+A table reaches the corpus as lines of cells between "|" (a Markdown table, a Word table as
+``retrieval.formats`` writes it: "Day pass | $7.00 | $8.00"). Read as it stands, "| Day pass |
+$7.00 | $8.00 |" tells the reader nothing of which price is the new one: "How much will a day pass
+cost?" was answered "$7.00 | $8.00", "What is the new price of a single ticket?" with the current
+price. ``view`` gives the reader each data row of a passage as
+
+    Ticket: Day pass; Current price: $7.00; New price: $8.00.
+
+The cells are the document's own characters; the header labels and the joining marks are added
+(``View.doc_at`` is None there), and ``map_spans`` keeps only the reader's spans that lie within
+the document's characters, mapped back to offsets in the passage, so answers and citations stay
+the document's text. The header is the table's first row (the line before a Markdown separator
+row such as "|---|---|", or the first row of a Word table); the separator and header rows are left
+out of the view, a row without a header (a table of one row) is read as it stands.
+
+Only the reader's input changes: retrieval indexes the rows as written, and nothing is changed when
+a passage holds no table row. Not handled: cells that span columns, tables drawn with spaces
+(PDF), nested tables."""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from statementqa.retrieval.quotes import contexts
+from statementqa.retrieval.types import Document, Passage
+
+from .model import ReadOut, Span
+
+_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def is_separator(line: str) -> bool:
+    """A Markdown table's separator row ("|---|:---:|")."""
+    return bool(_SEPARATOR.match(line))
+
+
+def is_row(line: str) -> bool:
+    """The line (a sentence's text) is a table row or separator row."""
+    return "|" in line and (is_separator(line) or cells(line, 0, len(line)) is not None)
+
+
+def cells(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """The cells of the line ``text[start:end]`` as (start, end) offsets, stripped of spaces, when it is
+    a table row: at least two cells between "|" marks (the outer marks may be missing); else None."""
+    line = text[start:end]
+    if line.count("|") < 1 or is_separator(line):
+        return None
+    inner_a, inner_b = 0, len(line)
+    stripped = line.strip()
+    lead = len(line) - len(line.lstrip())
+    if stripped.startswith("|"):
+        inner_a = lead + 1
+    if stripped.endswith("|") and len(stripped) > 1:
+        inner_b = lead + len(stripped) - 1
+    if not stripped.startswith("|") and line.count("|") < 2:
+        return None  # "a | b" alone is no table row: Word rows have three cells or a table around them
+    out: list[tuple[int, int]] = []
+    pos = inner_a
+    for piece in line[inner_a:inner_b].split("|"):
+        a, b = pos, pos + len(piece)
+        while a < b and line[a].isspace():
+            a += 1
+        while b > a and line[b - 1].isspace():
+            b -= 1
+        out.append((start + a, start + b))
+        pos += len(piece) + 1
+    return out if len(out) >= 2 else None
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each line of ``text`` that overlaps [start, end), without its line break."""
+    a = text.rfind("\n", 0, start) + 1
+    out = []
+    while a < end:
+        b = text.find("\n", a)
+        b = len(text) if b < 0 else b
+        out.append((a, b))
+        a = b + 1
+    return out
+
+
+def _is_row(text: str, la: int, lb: int) -> bool:
+    return is_separator(text[la:lb]) or cells(text, la, lb) is not None
+
+
+def block_start(text: str, la: int) -> int:
+    """Offset of the first line of the block of table lines (rows and separators) that holds the line at ``la``."""
+    while la > 0:
+        pb = la - 1
+        pa = text.rfind("\n", 0, pb) + 1
+        if not _is_row(text, pa, pb):
+            break
+        la = pa
+    return la
+
+
+def header_of(text: str, la: int) -> list[str] | None:
+    """The header labels for the row at ``la``: the cells of its table's first row (the line before a
+    Markdown separator, or a Word table's first row); None for the first row itself."""
+    a = block_start(text, la)
+    if a == la:
+        return None
+    b = text.find("\n", a)
+    head = cells(text, a, len(text) if b < 0 else b)
+    return [text[x:y] for x, y in head] if head else None
+
+
+@dataclass(frozen=True)
+class View:
+    """What the reader reads for one passage, and where each of its characters is in the passage."""
+    text: str
+    doc_at: tuple[int | None, ...]  # passage offset of each character of ``text``; None: added here
+
+
+def view(doc_text: str, passage: Passage) -> View | None:
+    """The passage with its table rows written as "Header: cell; ..." (see the module), or None when
+    it holds no table row with a header."""
+    parts: list[tuple[str, int | None]] = []  # (text, passage offset of its first char or None)
+    changed = False
+    for la, lb in _lines(doc_text, passage.start, passage.end):
+        a, b = max(la, passage.start), min(lb, passage.end)
+        row = cells(doc_text, la, lb) if (a, b) == (la, lb) else None
+        head = header_of(doc_text, la) if row is not None else None
+        if is_separator(doc_text[la:lb]) and (a, b) == (la, lb):
+            changed = True
+            continue
+        if row is not None and head is None and _is_header(doc_text, la, lb):
+            changed = True
+            continue
+        if row is None or head is None or len(head) != len(row):
+            parts.append((doc_text[a:b], a - passage.start))
+        else:
+            changed = True
+            parts.extend(_row(doc_text, row, head, passage.start))
+        parts.append(("\n", None))
+    if not changed:
+        return None
+    text: list[str] = []
+    at: list[int | None] = []
+    for piece, off in parts:
+        text.append(piece)
+        at.extend([None] * len(piece) if off is None else range(off, off + len(piece)))
+    return View("".join(text).rstrip("\n"), tuple(at[: len("".join(text).rstrip("\n"))]))
+
+
+def _row(text: str, row: list[tuple[int, int]], head: list[str], base: int) -> list[tuple[str, int | None]]:
+    """One data row as sentences that each name the row by its first cell: "Day pass, Current price:
+    $7.00. Day pass, New price: $8.00." (the cells copied, with their passage offsets)."""
+    (ka, kb), out = row[0], []
+    for (x, y), label in zip(row[1:], head[1:]):
+        if x == y:
+            continue
+        if ka < kb and label:
+            out += [(f"The {label.lower()} of ", None), (text[ka:kb], ka - base), (" is ", None)]
+        elif ka < kb:
+            out += [(text[ka:kb], ka - base), (": ", None)]
+        elif label:
+            out += [(f"The {label.lower()} is ", None)]
+        out += [(text[x:y], x - base), (". ", None)]
+    return out
+
+
+def _is_header(text: str, la: int, lb: int) -> bool:
+    """The row at [la, lb) is its table's first row and a row or a separator follows it."""
+    if block_start(text, la) != la or lb >= len(text):
+        return False
+    nb = text.find("\n", lb + 1)
+    return _is_row(text, lb + 1, len(text) if nb < 0 else nb)
+
+
+def map_spans(out: ReadOut, views: Sequence[View | None]) -> ReadOut:
+    """The reader's spans over the views, in passage offsets; a span that touches an added character
+    (a header label, a joining mark) is dropped."""
+    def back(s: Span) -> Span | None:
+        v = views[s.passage]
+        if v is None:
+            return s
+        if s.start >= s.end or s.end > len(v.doc_at):
+            return None
+        at = v.doc_at[s.start : s.end]
+        if any(x is None for x in at):
+            return None
+        first, last = at[0], at[-1]
+        assert first is not None and last is not None
+        if last - first != len(at) - 1:
+            return None  # across a left-out row
+        return Span(s.passage, first, last + 1, s.score, s.null_score, s.answerability)
+
+    def keep(spans: list[Span]) -> list[Span]:
+        return [m for m in (back(s) for s in spans) if m is not None]
+
+    return ReadOut(keep(out.spans), keep(out.alternatives))
+
+
+def read(reader, question: str, passages: Sequence[Passage], docs: Mapping[str, Document]) -> ReadOut:
+    """``reader.read`` over the passages, each with its speaker context (``retrieval.quotes``) and with
+    its table rows as ``view`` writes them; spans in passage offsets (``map_spans``)."""
+    ctx = contexts(passages, docs)
+    views = [view(docs[p.doc_id].text, p) if "|" in p.text and p.doc_id in docs else None for p in passages]
+    if not any(views):
+        return reader.read(question, list(passages), ctx)
+    texts = [v.text if v is not None else p.text for p, v in zip(passages, views)]
+    return map_spans(reader.read(question, texts, ctx), views)

@@ -1,0 +1,153 @@
+"""reader.tables: table rows read with their column headers. Tables of rows x cells, the view's
+characters against the document's (hypothesis), spans mapped back or dropped, the header row
+cited, and the real pipeline on a fares notice in Markdown and the same table in an HTML page."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from statementqa.reader.model import ReadOut, Span
+from statementqa.reader.tables import cells, is_row, is_separator, map_spans, view
+from statementqa.retrieval.segment import segment
+from statementqa.retrieval.types import Passage
+
+FARES = Path(__file__).resolve().parent.parent / "eval" / "data" / "press-dev" / "corpus" / "bus-fares-2026-02-10.md"
+
+TABLE = ("Fares change:\n| Ticket | Current price | New price |\n|---|---|---|\n| Single ticket | $2.50 | $2.75 |\n"
+         "| Day pass | $7.00 | $8.00 |\nChildren travel free.")
+
+
+def _passage(text: str, a: int = 0, b: int | None = None) -> Passage:
+    b = len(text) if b is None else b
+    return Passage("p", "d", (0,), a, b, text[a:b])
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("| Day pass | $7.00 | $8.00 |", ["Day pass", "$7.00", "$8.00"]),
+    ("| Day pass | $7.00 | $8.00 | ", ["Day pass", "$7.00", "$8.00"]),  # trafilatura's rows end with a space
+    ("Day pass | $7.00 | $8.00", ["Day pass", "$7.00", "$8.00"]),  # a Word table's row (retrieval.formats)
+    ("| a |  | c |", ["a", "", "c"]),
+    ("News | City of Brackwater", None),  # one bar without the outer marks: a title, not a row
+    ("|---|:---:|---|", None),
+    ("No bars here.", None),
+])
+def test_cells(line, expected):
+    got = cells(line, 0, len(line))
+    assert (None if got is None else [line[a:b] for a, b in got]) == expected
+
+
+def test_is_row_and_separator():
+    assert is_separator("|---|---|") and is_separator("| :--- | ---: |") and not is_separator("| a | b |")
+    assert is_row("| a | b |") and is_row("|---|---|") and not is_row("A sentence | with a bar.")
+
+
+def test_view_writes_each_row_with_its_headers():
+    v = view(TABLE, _passage(TABLE))
+    assert v is not None
+    assert v.text.splitlines() == [
+        "Fares change:",
+        "The current price of Single ticket is $2.50. The new price of Single ticket is $2.75. ",
+        "The current price of Day pass is $7.00. The new price of Day pass is $8.00. ",
+        "Children travel free.",
+    ]
+    for i, ch in enumerate(v.text):  # every character taken from the passage is that character
+        if v.doc_at[i] is not None:
+            assert TABLE[v.doc_at[i]] == ch
+
+
+def test_view_of_a_passage_that_starts_below_the_header():
+    a = TABLE.index("| Day pass")
+    v = view(TABLE, _passage(TABLE, a))
+    assert v is not None and v.text.startswith("The current price of Day pass is $7.00.")
+
+
+def test_no_view_without_a_table():
+    assert view("Plain text.\nMore text.", _passage("Plain text.\nMore text.")) is None
+    one_row = "Intro.\n| only | row |\nAfter."
+    assert view(one_row, _passage(one_row)) is None  # a row with no header is read as written
+
+
+def test_map_spans_keeps_cells_and_drops_added_words():
+    v = view(TABLE, _passage(TABLE))
+    assert v is not None
+    new = v.text.index("$8.00")
+    label = v.text.index("new price of Day")
+    out = ReadOut([Span(0, new, new + 5, 3.0, 1.0), Span(0, label, label + 9, 2.0, 1.0)],
+                  [Span(0, new - 15, new + 5, 1.0, 1.0)])
+    got = map_spans(out, [v])
+    assert [(s.start, s.end) for s in got.spans] == [(TABLE.index("$8.00"), TABLE.index("$8.00") + 5)]
+    assert got.alternatives == []  # ran over "Day pass is": the added "is" is not the document's
+    untouched = ReadOut([Span(0, 1, 4, 1.0, 0.0)])
+    assert map_spans(untouched, [None]).spans == untouched.spans
+
+
+_CELL = st.text(alphabet="abc $1.2", min_size=1, max_size=6).filter(lambda s: s.strip() == s and s)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 4).flatmap(lambda n: st.tuples(st.lists(_CELL, min_size=n, max_size=n),
+                                                      st.lists(st.lists(_CELL, min_size=n, max_size=n), min_size=1, max_size=3))),
+       st.data())
+def test_any_span_maps_back_to_the_same_characters(table, data):
+    head, rows = table
+    text = "Intro.\n" + "\n".join("| " + " | ".join(r) + " |" for r in [head, ["---"] * len(head), *rows]) + "\nEnd."
+    v = view(text, _passage(text))
+    assert v is not None
+    a = data.draw(st.integers(0, len(v.text) - 1))
+    b = data.draw(st.integers(a + 1, len(v.text)))
+    got = map_spans(ReadOut([Span(0, a, b, 1.0, 0.0)]), [v]).spans
+    if got:
+        assert text[got[0].start:got[0].end] == v.text[a:b]
+
+
+def test_separator_row_is_never_a_citable_sentence():
+    sents = segment(TABLE)
+    sep = next(s for s in sents if s.text == "|---|---|---|")
+    assert sep.boilerplate and not next(s for s in sents if s.text.startswith("| Day")).boilerplate
+
+
+@pytest.fixture(scope="module")
+def fares(tmp_path_factory):
+    from statementqa.pipeline import Pipeline
+
+    corpus = tmp_path_factory.mktemp("fares")
+    for path in (FARES, FARES.with_suffix(".meta.json")):
+        (corpus / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    return Pipeline(corpus=corpus, data_dir=tmp_path_factory.mktemp("fares-data"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, expect", [
+    ("How much will a day pass cost?", "$8.00"),            # was "$7.00 | $8.00"
+    ("What is the new price of a single ticket?", "$2.75"),  # was "$2.50", the current price
+    ("How much does a day pass cost now?", "$7.00"),
+])
+def test_pipeline_reads_the_column_asked_for(fares, question, expect):
+    ans = fares.ask(question)
+    assert not ans.abstained and ans.text == expect
+    assert fares.index.docs[ans.doc_id].text[ans.start:ans.end] == expect
+    assert [c.text for c in ans.citations][0] == "| Ticket | Current price | New price |"  # the header row, then the row
+    assert expect in ans.citations[-1].text
+
+
+@pytest.mark.slow
+def test_pipeline_reads_a_table_of_an_html_page(tmp_path):
+    """The same table in a web page: trafilatura writes it as a Markdown table."""
+    from statementqa.pipeline import Pipeline
+
+    rows = "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for a, b, c in
+                   [("Single ticket", "$2.50", "$2.75"), ("Day pass", "$7.00", "$8.00"), ("Monthly pass", "$80", "$86")])
+    page = (f"<html><head><title>New bus fares</title></head><body><main><article><h1>New bus fares</h1>"
+            f"<p>The regional transport authority will raise bus fares on April 1, 2026, for the first time since 2019, "
+            f"its board decided on February 10.</p><table><tr><th>Ticket</th><th>Current price</th><th>New price</th></tr>"
+            f"{rows}</table><p>Children under six will continue to travel free, the board said in its decision.</p>"
+            f"</article></main></body></html>")
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "fares.html").write_text(page, encoding="utf-8")
+    pipe = Pipeline(corpus=corpus, data_dir=tmp_path / "d")
+    ans = pipe.ask("What is the new price of a single ticket?")
+    assert not ans.abstained and ans.text == "$2.75"
