@@ -1,22 +1,26 @@
 """Table rows as the reader can read them: each cell after its column's header.
 
-A table reaches the corpus as lines of cells between "|" (a Markdown table, a Word table as
-``retrieval.formats`` writes it: "Day pass | $7.00 | $8.00"). Read as it stands, "| Day pass |
-$7.00 | $8.00 |" tells the reader nothing of which price is the new one: "How much will a day pass
-cost?" was answered "$7.00 | $8.00", "What is the new price of a single ticket?" with the current
-price. ``view`` gives the reader each data row of a passage as
+A table reaches the corpus as lines of cells between "|": a Markdown table, an HTML page's table
+(trafilatura writes it the same way), a Word table (``retrieval.formats``: "| a | b | c |"). Read
+as it stands, "| Day pass | $7.00 | $8.00 |" tells the reader nothing of which price is the new
+one: "How much will a day pass cost?" was answered "$7.00 | $8.00", "What is the new price of a
+single ticket?" with the current price. ``view`` gives the reader each data row of a passage as
 
-    Ticket: Day pass; Current price: $7.00; New price: $8.00.
+    The current price of Day pass is $7.00. The new price of Day pass is $8.00.
 
-The cells are the document's own characters; the header labels and the joining marks are added
-(``View.doc_at`` is None there), and ``map_spans`` keeps only the reader's spans that lie within
-the document's characters, mapped back to offsets in the passage, so answers and citations stay
-the document's text. The header is the table's first row (the line before a Markdown separator
-row such as "|---|---|", or the first row of a Word table); the separator and header rows are left
-out of the view, a row without a header (a table of one row) is read as it stands.
+(the first cell names the row, the header row names the columns). When the question names one
+column's header better than the others ("What is the new price ...?"), only that column is written
+(``asked_columns``): the reader told "current price" from "new price" no better than by chance
+when both sentences stood side by side. The cells are the document's own characters; the header
+labels and joining words are added (``View.doc_at`` is None there), and ``map_spans`` keeps only
+the reader's spans that lie within the document's characters, mapped back to offsets in the
+passage, so answers and citations stay the document's text. The header is the table's first row
+(the line before a Markdown separator row such as "|---|---|", or a Word table's first row); the
+separator and header rows are left out of the view, and a row without a header (a table of one
+row) or with another number of cells than its header is read as it stands.
 
 Only the reader's input changes: retrieval indexes the rows as written, and nothing is changed when
-a passage holds no table row. Not handled: cells that span columns, tables drawn with spaces
+a passage holds no table row. Not handled: cells that span columns, tables laid out with spaces
 (PDF), nested tables."""
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from statementqa.retrieval.lexical import terms
 from statementqa.retrieval.quotes import contexts
 from statementqa.retrieval.types import Document, Passage
 
@@ -115,9 +120,24 @@ class View:
     doc_at: tuple[int | None, ...]  # passage offset of each character of ``text``; None: added here
 
 
-def view(doc_text: str, passage: Passage) -> View | None:
-    """The passage with its table rows written as "Header: cell; ..." (see the module), or None when
-    it holds no table row with a header."""
+def asked_columns(question: str, head: Sequence[str]) -> frozenset[int] | None:
+    """The value columns (1, 2, ...) whose header names the question's words best ("new price" of
+    "Current price" / "New price": the one with both words), when that is fewer than all of them;
+    None when the question names no header, or all alike."""
+    if not question:
+        return None
+    q = set(terms([question])[0])
+    score = {j: len(set(terms([h])[0]) & q) for j, h in enumerate(head) if j > 0}
+    best = max(score.values(), default=0)
+    chosen = frozenset(j for j, n in score.items() if n == best)
+    return chosen if best > 0 and len(chosen) < len(score) else None
+
+
+def view(doc_text: str, passage: Passage, question: str = "") -> View | None:
+    """The passage with its table rows written as sentences (see the module), or None when it holds
+    no table row with a header. With ``question``, a row gives only the columns whose header the
+    question names best (``asked_columns``): the reader told "current price" from "new price" no
+    better than by chance when both sentences stood side by side."""
     parts: list[tuple[str, int | None]] = []  # (text, passage offset of its first char or None)
     changed = False
     for la, lb in _lines(doc_text, passage.start, passage.end):
@@ -134,7 +154,7 @@ def view(doc_text: str, passage: Passage) -> View | None:
             parts.append((doc_text[a:b], a - passage.start))
         else:
             changed = True
-            parts.extend(_row(doc_text, row, head, passage.start))
+            parts.extend(_row(doc_text, row, head, passage.start, asked_columns(question, head)))
         parts.append(("\n", None))
     if not changed:
         return None
@@ -146,12 +166,14 @@ def view(doc_text: str, passage: Passage) -> View | None:
     return View("".join(text).rstrip("\n"), tuple(at[: len("".join(text).rstrip("\n"))]))
 
 
-def _row(text: str, row: list[tuple[int, int]], head: list[str], base: int) -> list[tuple[str, int | None]]:
-    """One data row as sentences that each name the row by its first cell: "Day pass, Current price:
-    $7.00. Day pass, New price: $8.00." (the cells copied, with their passage offsets)."""
+def _row(text: str, row: list[tuple[int, int]], head: list[str], base: int,
+         columns: frozenset[int] | None = None) -> list[tuple[str, int | None]]:
+    """One data row as sentences that each name the row by its first cell: "The current price of Day
+    pass is $7.00. The new price of Day pass is $8.00." (the cells copied, with their passage
+    offsets); only ``columns`` when given."""
     (ka, kb), out = row[0], []
-    for (x, y), label in zip(row[1:], head[1:]):
-        if x == y:
+    for j, ((x, y), label) in enumerate(zip(row[1:], head[1:]), start=1):
+        if x == y or (columns is not None and j not in columns):
             continue
         if ka < kb and label:
             out += [(f"The {label.lower()} of ", None), (text[ka:kb], ka - base), (" is ", None)]
@@ -199,7 +221,7 @@ def read(reader, question: str, passages: Sequence[Passage], docs: Mapping[str, 
     """``reader.read`` over the passages, each with its speaker context (``retrieval.quotes``) and with
     its table rows as ``view`` writes them; spans in passage offsets (``map_spans``)."""
     ctx = contexts(passages, docs)
-    views = [view(docs[p.doc_id].text, p) if "|" in p.text and p.doc_id in docs else None for p in passages]
+    views = [view(docs[p.doc_id].text, p, question) if "|" in p.text and p.doc_id in docs else None for p in passages]
     if not any(views):
         return reader.read(question, list(passages), ctx)
     texts = [v.text if v is not None else p.text for p, v in zip(passages, views)]

@@ -11,8 +11,9 @@ for PDF, a map from text offsets back to pages.
   than written, all *without changing the length*, so a character of the text is the
   character of the same index on its page (``meta["pages"]``: ``[start, end)`` per page) and PDFium
   can give its box (``render_pdf_page``); a PDF without any text (a scan) is refused with a clear message;
-* DOCX (python-docx): paragraphs in order, list paragraphs (a "List" style or numbering) as
-  "- " items, table cells as lines.
+* DOCX (python-docx): paragraphs and tables in the document's order, list paragraphs (a "List"
+  style or numbering) as "- " items, each table row as "| a | b | c |" (empty cells kept, so rows
+  line up with the header row that ``reader.tables`` reads them with).
 
 Every reader raises ``CorpusError`` with one line naming the file and the fix. This module does
 not segment, index or know about the app.
@@ -203,6 +204,24 @@ def render_pdf_page(raw: bytes, page_no: int, ranges: list[tuple[int, int]], sca
         pdf.close()
 
 
+def _docx_table_rows(table) -> list[str]:
+    """A Word table as Markdown-style rows, "| a | b | c |", one per row, in place: empty cells kept
+    so that every row lines up with the first (the header, ``reader.tables``); a cell merged across
+    columns, which python-docx returns once per column it covers, is written once; "|" inside a
+    cell becomes "/"."""
+    rows = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for c in row.cells:
+            if id(c._tc) in seen:
+                continue
+            seen.add(id(c._tc))
+            cells.append(" ".join(c.text.split()).replace("|", "/"))
+        if any(cells):
+            rows.append("| " + " | ".join(cells) + " |")
+    return rows
+
+
 def read_docx(raw: bytes, name: str) -> tuple[str, dict]:
     import docx
     from docx.opc.exceptions import PackageNotFoundError
@@ -211,19 +230,19 @@ def read_docx(raw: bytes, name: str) -> tuple[str, dict]:
         d = docx.Document(io.BytesIO(raw))
     except (PackageNotFoundError, KeyError, ValueError, Exception) as e:  # noqa: BLE001 - zip/xml errors of a broken file
         raise CorpusError(f"{name}: not a readable Word (.docx) file ({e.__class__.__name__}); save it again as .docx") from None
+    from docx.table import Table
+
     lines = []
-    for p in d.paragraphs:
-        t = " ".join(p.text.split())
+    for block in d.iter_inner_content():  # paragraphs and tables in the order of the document
+        if isinstance(block, Table):
+            lines += _docx_table_rows(block)
+            continue
+        t = " ".join(block.text.split())
         if not t:
             continue
-        style = (p.style.name if p.style is not None else "") or ""
-        numbered = p._p.pPr is not None and p._p.pPr.numPr is not None
+        style = (block.style.name if block.style is not None else "") or ""
+        numbered = block._p.pPr is not None and block._p.pPr.numPr is not None
         lines.append(f"- {t}" if style.lower().startswith("list") or numbered else t)
-    for table in d.tables:
-        for row in table.rows:
-            cells = [" ".join(c.text.split()) for c in row.cells]
-            if any(cells):
-                lines.append(" | ".join(c for c in cells if c))
     if not lines:
         raise CorpusError(f"{name}: this Word file has no text")
     meta: dict = {"format": "docx"}

@@ -1,6 +1,7 @@
 """reader.tables: table rows read with their column headers. Tables of rows x cells, the view's
 characters against the document's (hypothesis), spans mapped back or dropped, the header row
-cited, and the real pipeline on a fares notice in Markdown and the same table in an HTML page."""
+cited, a Word table written in place, and the real pipeline on a fares notice in Markdown and the same
+table in an HTML page and a Word file."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from statementqa.reader.model import ReadOut, Span
-from statementqa.reader.tables import cells, is_row, is_separator, map_spans, view
+from statementqa.reader.tables import asked_columns, cells, is_row, is_separator, map_spans, view
 from statementqa.retrieval.segment import segment
 from statementqa.retrieval.types import Passage
 
@@ -56,6 +57,25 @@ def test_view_writes_each_row_with_its_headers():
     for i, ch in enumerate(v.text):  # every character taken from the passage is that character
         if v.doc_at[i] is not None:
             assert TABLE[v.doc_at[i]] == ch
+
+
+HEAD = ["Ticket", "Current price", "New price"]
+
+
+@pytest.mark.parametrize("question, columns", [
+    ("What is the new price of a day pass?", {2}),
+    ("What is the current price of a day pass?", {1}),
+    ("How much will a day pass cost?", None),          # no header named: every column
+    ("What is the price of a day pass?", None),        # "price" names both alike
+    ("Which ticket is the cheapest?", None),           # only the first column's header: no value column
+])
+def test_asked_columns(question, columns):
+    assert asked_columns(question, HEAD) == (None if columns is None else frozenset(columns))
+
+
+def test_view_for_a_question_writes_the_asked_column_only():
+    v = view(TABLE, _passage(TABLE), "What is the new price of a day pass?")
+    assert v is not None and "The new price of Day pass is $8.00." in v.text and "current price" not in v.text
 
 
 def test_view_of_a_passage_that_starts_below_the_header():
@@ -151,3 +171,50 @@ def test_pipeline_reads_a_table_of_an_html_page(tmp_path):
     pipe = Pipeline(corpus=corpus, data_dir=tmp_path / "d")
     ans = pipe.ask("What is the new price of a single ticket?")
     assert not ans.abstained and ans.text == "$2.75"
+
+
+def _fares_docx(path: Path) -> Path:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("The regional transport authority will raise bus fares on April 1, 2026, its board decided on "
+                    "February 10.")
+    t = d.add_table(rows=4, cols=3)
+    for r, row in enumerate([("Ticket", "Current price", "New price"), ("Single ticket", "$2.50", "$2.75"),
+                             ("Day pass", "$7.00", "$8.00"), ("Night pass", "", "$5.00")]):
+        for c, text in enumerate(row):
+            t.cell(r, c).text = text
+    d.add_paragraph("Children under six will continue to travel free, the board said.")
+    d.save(path)
+    return path
+
+
+def test_a_word_table_is_written_in_place_as_rows_that_line_up(tmp_path):
+    """Paragraphs and tables in the document's order (tables had come after every paragraph), every
+    row as "| a | b | c |" with its empty cells, so each lines up with the header row."""
+    from statementqa.retrieval.formats import read_docx
+
+    text, meta = read_docx(_fares_docx(tmp_path / "f.docx").read_bytes(), "f.docx")
+    assert text.splitlines() == [
+        "The regional transport authority will raise bus fares on April 1, 2026, its board decided on February 10.",
+        "| Ticket | Current price | New price |",
+        "| Single ticket | $2.50 | $2.75 |",
+        "| Day pass | $7.00 | $8.00 |",
+        "| Night pass |  | $5.00 |",
+        "Children under six will continue to travel free, the board said.",
+    ]
+    v = view(text, _passage(text))
+    assert v is not None and "The new price of Night pass is $5.00." in v.text and "current price of Night" not in v.text
+
+
+@pytest.mark.slow
+def test_pipeline_reads_a_word_table(tmp_path):
+    from statementqa.pipeline import Pipeline
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    _fares_docx(corpus / "fares.docx")
+    pipe = Pipeline(corpus=corpus, data_dir=tmp_path / "d")
+    ans = pipe.ask("What is the new price of a day pass?")
+    assert not ans.abstained and ans.text == "$8.00"
+    assert [c.text for c in ans.citations] == ["| Ticket | Current price | New price |", "| Day pass | $7.00 | $8.00 |"]
