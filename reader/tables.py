@@ -142,9 +142,11 @@ def view(doc_text: str, passage: Passage, question: str = "") -> View | None:
     changed = False
     for la, lb in _lines(doc_text, passage.start, passage.end):
         a, b = max(la, passage.start), min(lb, passage.end)
-        row = cells(doc_text, la, lb) if (a, b) == (la, lb) else None
+        line = doc_text[la:lb]
+        whole = a <= la + len(line) - len(line.lstrip()) and b >= la + len(line.rstrip())  # the passage holds all of it
+        row = cells(doc_text, la, lb) if whole else None
         head = header_of(doc_text, la) if row is not None else None
-        if is_separator(doc_text[la:lb]) and (a, b) == (la, lb):
+        if whole and is_separator(line):
             changed = True
             continue
         if row is not None and head is None and _is_header(doc_text, la, lb):

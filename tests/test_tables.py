@@ -84,6 +84,14 @@ def test_view_of_a_passage_that_starts_below_the_header():
     assert v is not None and v.text.startswith("The current price of Day pass is $7.00.")
 
 
+def test_a_passage_that_ends_before_a_rows_trailing_space_still_reads_it():
+    """trafilatura's rows end with a space, which the sentence (and so the passage) leaves out."""
+    text = "Fares:\n| Ticket | New price | \n|---|---| \n| Day pass | $8.00 | \nAfter."
+    end = text.index("$8.00 |") + len("$8.00 |")
+    v = view(text, _passage(text, 0, end))
+    assert v is not None and v.text.endswith("The new price of Day pass is $8.00. ")
+
+
 def test_no_view_without_a_table():
     assert view("Plain text.\nMore text.", _passage("Plain text.\nMore text.")) is None
     one_row = "Intro.\n| only | row |\nAfter."
