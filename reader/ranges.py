@@ -55,7 +55,7 @@ _JOIN = r"(?:to|until|till|through|thru)"
 # the span is the range's end: "from A to |", "between A and |", "A – |"
 _BEFORE_END = re.compile(rf"(?:\b(?:from|between)\s+)?(?P<a>{_PHRASE})(?:\s+{_JOIN}\s+|\s+and\s+|\s*[–—]\s*)$", re.I)
 # the span is the range's start: "| to B", "| and B" (after "between"), "| – B"
-_AFTER_START = re.compile(rf"^(?:\s+{_JOIN}\s+|\s+and\s+|\s*[–—]\s*)(?P<b>{_PHRASE})\b\.?", re.I)
+_AFTER_START = re.compile(rf"^(?:\s+{_JOIN}\s+|\s+and\s+|\s*[–—]\s*)(?P<b>{_PHRASE})(?!\w)", re.I)
 
 
 def asks_stretch(question: str) -> bool:
@@ -80,8 +80,7 @@ def whole_range(question: str, text: str, start: int, end: int) -> tuple[int, in
     if after is not None:
         joined_by_and = re.match(r"^\s+and\s", after.group(0))
         if not joined_by_and or re.search(r"\bbetween\s+$", text[max(0, start - 12) : start], re.I):
-            b_end = end + after.end("b")
-            return start, b_end + (1 if text[b_end : b_end + 1] == "." and re.search(r"[ap]\.m$", text[end:b_end], re.I) else 0)
+            return start, end + after.end("b")
     return start, end
 
 

@@ -87,16 +87,12 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def _is_row(text: str, la: int, lb: int) -> bool:
-    return is_separator(text[la:lb]) or cells(text, la, lb) is not None
-
-
 def block_start(text: str, la: int) -> int:
     """Offset of the first line of the block of table lines (rows and separators) that holds the line at ``la``."""
     while la > 0:
         pb = la - 1
         pa = text.rfind("\n", 0, pb) + 1
-        if not _is_row(text, pa, pb):
+        if not is_row(text[pa:pb]):
             break
         la = pa
     return la
@@ -160,12 +156,11 @@ def view(doc_text: str, passage: Passage, question: str = "") -> View | None:
         parts.append(("\n", None))
     if not changed:
         return None
-    text: list[str] = []
     at: list[int | None] = []
     for piece, off in parts:
-        text.append(piece)
         at.extend([None] * len(piece) if off is None else range(off, off + len(piece)))
-    return View("".join(text).rstrip("\n"), tuple(at[: len("".join(text).rstrip("\n"))]))
+    text = "".join(piece for piece, _ in parts).rstrip("\n")
+    return View(text, tuple(at[: len(text)]))
 
 
 def _row(text: str, row: list[tuple[int, int]], head: list[str], base: int,
@@ -192,7 +187,7 @@ def _is_header(text: str, la: int, lb: int) -> bool:
     if block_start(text, la) != la or lb >= len(text):
         return False
     nb = text.find("\n", lb + 1)
-    return _is_row(text, lb + 1, len(text) if nb < 0 else nb)
+    return is_row(text[lb + 1 : len(text) if nb < 0 else nb])
 
 
 def map_spans(out: ReadOut, views: Sequence[View | None]) -> ReadOut:
