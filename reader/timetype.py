@@ -16,7 +16,11 @@ best other span that is a time answers, or the question abstains.
   "reign", "war", "birthday", "edition", a number word from "two" on, ...), a capitalised word
   (an event or era: "Christmas", "the Renaissance"; not a first word such as "No" or "The"), or
   starts with a preposition or conjunction that places it ("in", "at", "upon", "after", "if",
-  "once", "the end of" ...).
+  "once", "the end of" ...); but not a name with a number that is no time ("Route 9", "Item 4",
+  "Room 204": ``is_designator``; "When will the council take up the speed limit again?" over
+  minutes that postponed "Speed limit on Route 9" got "Route 9"; 2 of SQuAD v1.1 train's 4,931
+  such gold answers are of that form, "Top 7" and "Top 8", stages of a contest; 0 of 238 in
+  dev-v2.0-a).
 
 ``trailing_adverb``: a time answer the text follows at once with "before", "later", "earlier", "ago",
 "afterwards" or "beforehand" and then a punctuation mark or the line's end takes that word too:
@@ -54,6 +58,10 @@ _CAPITAL = re.compile(r"(?<=\s)[A-Z]|^(?!(?:No|The|A|An|It|He|She|They|We|I|You|
                       r"Many|All|Most|None|Nobody|Everyone|Its|His|Her|Their|Our)\b)[A-Z]")
 
 
+_TIME_WORD = re.compile(rf"\b(?:{MONTHS}|{DAYS}|{_WORDS})\b|\b(?:day|night|birth|edition|half|phase|stage|start|"
+                        r"term|session|round)\w*", re.I)
+# "Route 9", "the Highway 101", "Item No. 4": capitalised words and a number of up to three digits
+_DESIGNATOR = re.compile(r"^(?:the\s+)?((?:[A-Z][A-Za-z-]+\s+){1,3})(?:No\.\s*|#\s*)?\d{1,3}[A-Za-z]?$")
 _TRAILING = re.compile(r"[ \t]+(?:before|later|earlier|ago|afterwards|beforehand)(?=[ \t]*(?:[.,;:!?)”\"]|$))",
                        re.I | re.M)
 
@@ -70,9 +78,18 @@ def asks_time(question: str) -> bool:
     return bool(_ASKS_TIME.search(question))
 
 
+def is_designator(answer: str) -> bool:
+    """A name with a number of up to three digits that is no time: "Route 9", "Item 4", "Room 204"
+    (not "June 8", "Phase 2", "Spring 2020": a month, a word of time, a year)."""
+    m = _DESIGNATOR.match(answer.strip())
+    return bool(m) and not _TIME_WORD.search(m.group(1))
+
+
 def has_time(answer: str) -> bool:
     """True when the answer names or places a time (see the module)."""
     text = answer.strip().strip("“”\"'‘’")
+    if is_designator(text):
+        return False
     return bool(_TIME.search(text) or _PLACING.search(text) or _CAPITAL.search(text))
 
 

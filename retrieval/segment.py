@@ -86,7 +86,7 @@ def split_spans(text: str) -> list[tuple[int, int, bool]]:
                 continue
         _, offsets = blingfire.text_to_sentences_and_offsets(line)
         got = False
-        for sa, sb in offsets or []:
+        for sa, sb in _split_missed(line, offsets or []):
             # BlingFire counts offsets in characters of the line it was given; re-trim to be safe.
             s2, e2 = _trim(text, a + sa, a + sb)
             if s2 < e2:
@@ -95,6 +95,23 @@ def split_spans(text: str) -> list[tuple[int, int, bool]]:
         if not got:
             spans.append((a, b, list_item))
     return _repair(text, spans)
+
+
+# A sentence end BlingFire misses: "no." read as the abbreviation of "number" ("... with Councilmember
+# Whitlock voting no. Whitlock said ..."); lower-case "no." before a capitalised word never stands
+# inside a sentence of SQuAD's 19,654 paragraphs.
+_MISSED_END = re.compile(r"\bno\.(?=\s+[A-Z][a-z])")
+
+
+def _split_missed(line: str, offsets) -> list[tuple[int, int]]:
+    """BlingFire's sentence offsets, each also cut after a sentence end it missed (``_MISSED_END``)."""
+    out = []
+    for sa, sb in offsets:
+        for m in _MISSED_END.finditer(line, sa, sb):
+            out.append((sa, m.end()))
+            sa = m.end()
+        out.append((sa, sb))
+    return out
 
 
 def _repair(text: str, spans: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:

@@ -66,6 +66,10 @@ def test_statement_offsets_and_flags(statement_text):
         ("Steps:\na. Mix it.\nb. Bake it. Then serve.", ["Steps:", "Mix it.", "Bake it. Then serve."]),
         # outside a list a line that ends a sentence stays prose (SQuAD's "O\n2. ..." after a formula)
         ("A. Smith said so.\nB. Jones agreed.", ["A. Smith said so.", "B. Jones agreed."]),
+        # a sentence end BlingFire misses: "no." read as "number"
+        ("The motion passed 5-1, with Whitlock voting no. Whitlock said the fund is low.",
+         ["The motion passed 5-1, with Whitlock voting no.", "Whitlock said the fund is low."]),
+        ("See No. 5 Main Street. Room no. 12 is open.", ["See No. 5 Main Street.", "Room no. 12 is open."]),
         ("• bullet a\n• bullet b", ["bullet a", "bullet b"]),
         ("He said “stop.” Then left.", ["He said “stop.”", "Then left."]),
         ("Wait… what? Yes!", ["Wait… what?", "Yes!"]),

@@ -28,10 +28,12 @@ TIMES = [  # SQuAD gold answers to "When did/was ...?" and the statements' own
     "the sixth edition", "daylight", "during the Second World War", "after the war", "the Renaissance", "Christmas",
     "in the production of gametes", "upon his return", "shortly before his death", "two weeks", "the Middle Ages",
     "once the treaty was signed", "the end of the reign", "“next month”",
+    "June 8", "Phase 2", "Spring 2020", "World War II", "the July 15 meeting",  # a number with a word of time: still times
 ]
 NOT_TIMES = ["no one was killed", "No one was killed.", "the ministers", "a shared plan against flooding",
              "presence of just about any water",  # SQuAD's gold for "When will ... formation fail?": a known miss
-             "The mayors"]
+             "The mayors",
+             "Route 9", "Item 4", "the Highway 101", "Room No. 204"]  # a name with a number: no time (is_designator)
 
 
 @pytest.mark.parametrize("question,expected", ASKS)
