@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from statementqa.retrieval.lexical import terms
 from statementqa.retrieval.quotes import contexts
@@ -120,8 +121,11 @@ def asked_columns(question: str, head: Sequence[str]) -> frozenset[int] | None:
     """The value columns (1, 2, ...) whose header names the question's words best ("new price" of
     "Current price" / "New price": the one with both words), when that is fewer than all of them;
     None when the question names no header, or all alike."""
-    if not question:
-        return None
+    return _asked_columns(question, tuple(head)) if question else None
+
+
+@lru_cache(maxsize=256)
+def _asked_columns(question: str, head: tuple[str, ...]) -> frozenset[int] | None:
     q = set(terms([question])[0])
     score = {j: len(set(terms([h])[0]) & q) for j, h in enumerate(head) if j > 0}
     best = max(score.values(), default=0)
