@@ -154,15 +154,11 @@ def test_no_passage_of_another_topic_is_added_for_a_word_the_question_shares_wit
 def press4(tmp_path_factory):
     """press-dev's first four documents, the corpus the next test was written on (with more documents
     retrieval no longer brings the campaign's document at all, and ``_on_topic`` adds its passages)."""
-    from statementqa.pipeline import Pipeline
+    from tests.press_fixtures import press_pipeline
 
-    corpus = tmp_path_factory.mktemp("press4")
-    src = REPO / "eval" / "data" / "press-dev" / "corpus"
-    for stem in ("coastal-flood-agreement-2021-05-14", "rail-safety-review-2023-03-02", "parking-permit-faq",
-                 "health-campaign-2024-10-07"):
-        for path in src.glob(stem + ".*"):
-            (corpus / path.name).write_bytes(path.read_bytes())
-    return Pipeline(corpus=corpus, data_dir=tmp_path_factory.mktemp("press4-data"))
+    return press_pipeline(tmp_path_factory.mktemp("press4"), tmp_path_factory.mktemp("press4-data"),
+                          "coastal-flood-agreement-2021-05-14", "rail-safety-review-2023-03-02", "parking-permit-faq",
+                          "health-campaign-2024-10-07")
 
 
 @pytest.mark.slow

@@ -101,6 +101,20 @@ def test_lists_in_finds_lead_in_and_every_item_from_any_overlap():
     assert lists_in(p2, idx2) == []
 
 
+def _picked(question, text, chunk_size, item, how):
+    """The rule's pick for ``question`` over ``text`` (None when ``item`` is None) and its answer, checked
+    against the expected item text and kind."""
+    idx, passages = _segmented(text, chunk_size=chunk_size)
+    p = pick(question, passages, idx, None, None)
+    if item is None:
+        assert p is None
+        return None, None
+    assert p is not None and p.how == how
+    ans = answer_at(question, idx, "d1", p.start, p.end, p.confidence, p.label)
+    assert ans.text == item and text[ans.start:ans.end] == item
+    return p, ans
+
+
 @pytest.mark.parametrize("question, item, how", [
     ("Which priority concerns students?", "Lowering Fares for Students", "words"),
     ("Which priority deals with rail stations?", "Repairing Rail Stations", "words"),
@@ -123,14 +137,8 @@ def test_lists_in_finds_lead_in_and_every_item_from_any_overlap():
      "whole list"),
 ])
 def test_pick_without_a_model(question, item, how):
-    idx, passages = _segmented()
-    p = pick(question, passages, idx, None, None)
-    if item is None:
-        assert p is None
-    else:
-        assert p is not None and p.how == how
-        ans = answer_at(question, idx, "d1", p.start, p.end, p.confidence, p.label)
-        assert ans.text == item and DOC[ans.start:ans.end] == item
+    p, ans = _picked(question, DOC, 3, item, how)
+    if item is not None:
         assert ans.citations[0].text.endswith(":")
         if how == "whole list":
             assert [c.text for c in ans.citations][1:] == [s.text for s in p.block.items]
@@ -156,14 +164,8 @@ STEPS = ("Owners should stop using the heater.\nTo receive the refund, owners mu
     ("What is the third priority?", None, None),  # "priority" is no generic noun: no list of priorities here
 ])
 def test_steps_of_a_numbered_procedure(question, item, how):
-    idx, passages = _segmented(STEPS, chunk_size=30)
-    p = pick(question, passages, idx, None, None)
-    if item is None:
-        assert p is None
-    else:
-        assert p is not None and p.how == how
-        ans = answer_at(question, idx, "d1", p.start, p.end, p.confidence, p.label)
-        assert ans.text == item and STEPS[ans.start:ans.end] == item
+    _, ans = _picked(question, STEPS, 30, item, how)
+    if item is not None:
         assert ans.citations[0].text == "To receive the refund, owners must:"
 
 

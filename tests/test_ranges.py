@@ -167,19 +167,12 @@ def test_whole_range_keeps_the_span_and_grows_only_outward(text, data):
     assert 0 <= x <= a < b <= y <= len(text)
 
 
-CLINIC = HEALTH.parent / "clinic-hours-2026-03-02.txt"
-
-
 @pytest.mark.slow
 def test_pipeline_gives_the_whole_opening_hours(tmp_path):
     """The reader's span for the weekday hours was "9 p.m.", the end of "from 7:30 a.m. to 9 p.m."."""
-    from statementqa.pipeline import Pipeline
+    from tests.press_fixtures import press_pipeline
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for path in (CLINIC, CLINIC.with_suffix(".meta.json")):
-        (corpus / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
-    pipe = Pipeline(corpus=corpus, data_dir=tmp_path / "data")
+    pipe = press_pipeline(tmp_path / "corpus", tmp_path / "data", "clinic-hours-2026-03-02")
     ans = pipe.ask("What will the opening hours be on weekdays?")
     assert not ans.abstained and ans.text == "7:30 a.m. to 9 p.m."
     assert pipe.index.docs[ans.doc_id].text[ans.start:ans.end] == ans.text

@@ -15,8 +15,6 @@ from statementqa.reader.tables import asked_columns, cells, is_row, is_separator
 from statementqa.retrieval.segment import segment
 from statementqa.retrieval.types import Passage
 
-FARES = Path(__file__).resolve().parent.parent / "eval" / "data" / "press-dev" / "corpus" / "bus-fares-2026-02-10.md"
-
 TABLE = ("Fares change:\n| Ticket | Current price | New price |\n|---|---|---|\n| Single ticket | $2.50 | $2.75 |\n"
          "| Day pass | $7.00 | $8.00 |\nChildren travel free.")
 
@@ -139,12 +137,9 @@ def test_separator_row_is_never_a_citable_sentence():
 
 @pytest.fixture(scope="module")
 def fares(tmp_path_factory):
-    from statementqa.pipeline import Pipeline
+    from tests.press_fixtures import press_pipeline
 
-    corpus = tmp_path_factory.mktemp("fares")
-    for path in (FARES, FARES.with_suffix(".meta.json")):
-        (corpus / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
-    return Pipeline(corpus=corpus, data_dir=tmp_path_factory.mktemp("fares-data"))
+    return press_pipeline(tmp_path_factory.mktemp("fares"), tmp_path_factory.mktemp("fares-data"), "bus-fares-2026-02-10")
 
 
 @pytest.mark.slow

@@ -355,20 +355,13 @@ def test_assembly_dates_an_answer_by_the_document_and_falls_back(idx):
 
 @pytest.fixture(scope="module")
 def press(tmp_path_factory):
-    """A pipeline over eval/data/press-dev: two announcements of a past meeting that also tell of
-    meetings to come."""
-    from pathlib import Path
+    """A pipeline over press-dev's first two documents, which these tests were written on: two
+    announcements of a past meeting that also tell of meetings to come (with the council minutes in
+    the corpus "the meeting" has a third document to come from)."""
+    from tests.press_fixtures import press_pipeline
 
-    from statementqa.pipeline import Pipeline
-
-    repo = Path(__file__).resolve().parent.parent
-    # press-dev's first two documents, which these tests were written on: with the council minutes
-    # in the corpus "the meeting" has a third document to come from
-    corpus = tmp_path_factory.mktemp("press-two")
-    for stem in ("coastal-flood-agreement-2021-05-14", "rail-safety-review-2023-03-02"):
-        for path in (repo / "eval" / "data" / "press-dev" / "corpus").glob(stem + ".*"):
-            (corpus / path.name).write_bytes(path.read_bytes())
-    return Pipeline(corpus=corpus, data_dir=tmp_path_factory.mktemp("press"))
+    return press_pipeline(tmp_path_factory.mktemp("press-two"), tmp_path_factory.mktemp("press"),
+                          "coastal-flood-agreement-2021-05-14", "rail-safety-review-2023-03-02")
 
 
 @pytest.mark.slow
