@@ -24,23 +24,21 @@ a passage holds no table row. Not handled: cells that span columns, tables laid 
 (PDF), nested tables."""
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from statementqa.retrieval.lexical import terms
 from statementqa.retrieval.quotes import contexts
+from statementqa.retrieval.segment import TABLE_SEPARATOR
 from statementqa.retrieval.types import Document, Passage
 
 from .model import ReadOut, Span
 
-_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
-
 
 def is_separator(line: str) -> bool:
     """A Markdown table's separator row ("|---|:---:|")."""
-    return bool(_SEPARATOR.match(line))
+    return bool(TABLE_SEPARATOR.match(line))
 
 
 def is_row(line: str) -> bool:

@@ -49,8 +49,10 @@ _WORDS = ("years?|century|centuries|decades?|eras?|ages?|periods?|times?|days?|w
           "retirement|hours?|minutes?|seconds?|moment|upon|future|past|present|modern|ancient|medieval|"
           "prehistoric|bc|bce|ad|ce|am|pm|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
           "thirty|forty|fifty|hundred|thousand|million|billion|several|few|many")
-_TIME = re.compile(rf"\d|\b(?:{MONTHS}|{DAYS}|{_WORDS})\b|\b(?:day|night|birth|edition|half|phase|stage|start|"
-                   r"term|session|round)\w*", re.I)
+# a word of time (all ``is_designator`` looks for); with a digit, what makes an answer a time
+_TIME_WORD = re.compile(rf"\b(?:{MONTHS}|{DAYS}|{_WORDS})\b|\b(?:day|night|birth|edition|half|phase|stage|start|"
+                        r"term|session|round)\w*", re.I)
+_TIME = re.compile(rf"\d|{_TIME_WORD.pattern}", re.I)
 _PLACING = re.compile(r"^\s*(?:if|in|at|as|on|by|upon|after|before|during|while|whenever|once|following|when|"
                       r"within|around|about|from|between|throughout|through|over|under|near|towards?|"
                       r"the\s+\w+\s+of)\b", re.I)
@@ -58,8 +60,6 @@ _CAPITAL = re.compile(r"(?<=\s)[A-Z]|^(?!(?:No|The|A|An|It|He|She|They|We|I|You|
                       r"Many|All|Most|None|Nobody|Everyone|Its|His|Her|Their|Our)\b)[A-Z]")
 
 
-_TIME_WORD = re.compile(rf"\b(?:{MONTHS}|{DAYS}|{_WORDS})\b|\b(?:day|night|birth|edition|half|phase|stage|start|"
-                        r"term|session|round)\w*", re.I)
 # "Route 9", "the Highway 101", "Item No. 4": capitalised words and a number of up to three digits
 _DESIGNATOR = re.compile(r"^(?:the\s+)?((?:[A-Z][A-Za-z-]+\s+){1,3})(?:No\.\s*|#\s*)?\d{1,3}[A-Za-z]?$")
 _TRAILING = re.compile(r"[ \t]+(?:before|later|earlier|ago|afterwards|beforehand)(?=[ \t]*(?:[.,;:!?)”\"]|$))",
@@ -82,7 +82,7 @@ def is_designator(answer: str) -> bool:
     """A name with a number of up to three digits that is no time: "Route 9", "Item 4", "Room 204"
     (not "June 8", "Phase 2", "Spring 2020": a month, a word of time, a year)."""
     m = _DESIGNATOR.match(answer.strip())
-    return bool(m) and not _TIME_WORD.search(m.group(1))
+    return m is not None and not _TIME_WORD.search(m.group(1))
 
 
 def has_time(answer: str) -> bool:

@@ -26,14 +26,15 @@ from .types import Sentence
 LIST_MARKER = re.compile(rf"^\s*(?:{BULLET_OR_NUMBER}|\(?[a-zA-Z][.)])\s+")
 # "-" or "•" straight before a letter also opens an item: PDF reading writes "-" where a bullet was drawn.
 _BULLET_ONLY = re.compile(r"^\s*(?:[-*•‣◦–—]\s+|[-•](?=[^\W\d_]))")
-_BOILERPLATE = [
+# A Markdown table's separator row ("|---|:---:|"): boilerplate here, and how ``reader.tables`` finds a header.
+TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_BOILERPLATE = [TABLE_SEPARATOR] + [
     re.compile(p, re.IGNORECASE)
     for p in (
         r"^(?:the\s+)?original\s+(?:source|article|statement|release)\s+(?:can\s+be\s+found|is\s+available)\s+here\.?$",
         r"^(?:click|read\s+more|see\s+more|learn\s+more)\b.{0,40}\bhere\.?$",
         r"^###$",
         r"^-\s*end\s*-$",
-        r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$",  # a Markdown table's separator row "|---|---|"
     )
 ]
 
