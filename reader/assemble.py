@@ -21,8 +21,13 @@ an abstention decision and sentence citations.
   best other span that does not clash (its own confidence, which may abstain), or the question
   abstains (``reader.tense``);
 * an answer to "When did/will ...?" with no time in it ("no one was killed") gives way the same
-  way (``reader.timetype``); a time answer followed at once by "before", "later", "ago" ... and a
-  punctuation mark takes that word ("the evening before");
+  way (``reader.timetype``), so does a "Where" answer that is nothing but a time (``reader.place``),
+  an answer to "How many ...?" that is a sum of money or has no number (``reader.counts``), an
+  e-mail address or telephone number asked for that is none (``reader.contacts``), and one whose
+  sentences speak of another owner's same thing than the question's ("Fiji's Minister of
+  Fisheries" for "Samoa's fisheries minister", ``reader.owner``);
+  a time answer followed at once by "before", "later", "ago" ... and a punctuation mark takes that
+  word ("the evening before");
 * a span inside a question of the document ("Can I get a refund?", an FAQ's heading) gives way
   the same way, unless the user asks about questions ("What did the reporter ask?");
 * a "Where" question's answer that is a thing plus its place ("ministers in San Salvador") is cut
@@ -57,10 +62,13 @@ from statementqa.retrieval.quotes import balance_quotes, cached_quotes
 from statementqa.retrieval.types import Answer, Citation, Document, DocumentIndex, Passage, Sentence
 
 from .conjuncts import coordinated
+from .contacts import not_a_contact
+from .counts import not_a_count
 from .focus import off_topic
 from .model import ReadOut, Span
 from .names import mentionable_text, unknown_names
-from .place import place_span
+from .owner import other_owner
+from .place import not_a_place, place_span
 from .questionform import question_form
 from .ranges import range_part, whole_range
 from .tables import is_row
@@ -256,6 +264,14 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
                 or splits_list_items(over, *trim_span(doc.text, a, b)):
             return False
         if not_a_time(read, doc.text[a:b]):  # "When did it happen?" - "no one was killed" (reader.timetype)
+            return False
+        if not_a_place(read, doc.text[a:b]):  # "Where will the march start?" - "April 1" (reader.place)
+            return False
+        if not_a_contact(read, doc.text[a:b]):  # "What is the email address?" - "Caldera City" (reader.contacts)
+            return False
+        if not_a_count(read, doc.text[a:b]):  # "How many patrol boats?" - "$18 million" (reader.counts)
+            return False
+        if other_owner(read, " ".join(x.text for x in over)):  # "Samoa's minister?" - "Fiji's Minister" (reader.owner)
             return False
         return asks_about_questions or not all(_is_question(x.text) for x in over)
 

@@ -232,19 +232,24 @@ def unknown_names(question: str, document: str) -> tuple[str, ...]:
     numbers = unknown_numbers(question, document)
     if not found:
         return numbers
-    missing = []
-    for w in found:
-        x = _base(w)
-        if x in d.toks or re.search(rf"(?<!\w){re.escape(x)}", d.folded):
-            continue  # the word, or a longer word it begins ("West" / "Western")
-        st = terms([x])[0]
-        if st and all(s in d.stems for s in st):
-            continue
-        if len(x) >= 5 and any(_one_edit(x, t) for n in (len(x) - 1, len(x), len(x) + 1) for t in d.by_len.get(n, ())):
-            continue
-        if len(x) >= 5 and any(_shared_prefix(x, t) >= 0.7 * min(len(x), len(t)) for t in d.by_prefix.get(x[:5], ())):
-            continue  # another form of the same name ("Mexican" / "Mexico", "Guatemalan" / "Guatemala")
-        if w.isupper() and x in d.acronyms:
-            continue
-        missing.append(w)
-    return tuple(missing) + numbers
+    return tuple(w for w in found if not _mentions(d, w)) + numbers
+
+
+def mentions(document: str, name: str) -> bool:
+    """True when ``document`` mentions ``name`` as ``unknown_names`` counts it (the word or a longer
+    word it begins, its stem, a word one edit away, another form of it, its initials)."""
+    return _mentions(_document(document), name)
+
+
+def _mentions(d: _Doc, w: str) -> bool:
+    x = _base(w)
+    if x in d.toks or re.search(rf"(?<!\w){re.escape(x)}", d.folded):
+        return True  # the word, or a longer word it begins ("West" / "Western")
+    st = terms([x])[0]
+    if st and all(s in d.stems for s in st):
+        return True
+    if len(x) >= 5 and any(_one_edit(x, t) for n in (len(x) - 1, len(x), len(x) + 1) for t in d.by_len.get(n, ())):
+        return True
+    if len(x) >= 5 and any(_shared_prefix(x, t) >= 0.7 * min(len(x), len(t)) for t in d.by_prefix.get(x[:5], ())):
+        return True  # another form of the same name ("Mexican" / "Mexico", "Guatemalan" / "Guatemala")
+    return w.isupper() and x in d.acronyms

@@ -20,15 +20,33 @@ Regional Council debating chamber in Glasgow" -> "Glasgow", where the gold answe
 a place named by a common noun is the one case it gets wrong); the statement: the meeting
 question, F1 0.62 -> 1.0. Neutral on SQuAD, kept for the question a new user asks first.
 
+``not_a_place`` tells a "Where" answer that is nothing but a time ("April 1", "10:00 a.m.") apart:
+"Where will the march start?" among thirteen documents got "April 1" from a parking FAQ ("The
+scheme starts on April 1"). The caller (``reader.assemble``) treats it like a "When" answer with no
+time (``reader.timetype``): the reader's best other span answers, or the question abstains. Of
+SQuAD v1.1 train's 3,293 "Where" questions 3 have such a gold answer ("Where did Turkey start the
+fiscal year?" - "1 March"); of the reader v2's answers to the 143 + 91 of dev-v2.0-a's held-out and
+calibration parts and the 36 of the team's, larger and press-dev sets, none (2026-12-04).
+
 Works on the answer's text and returns offsets inside it; runs no model."""
 from __future__ import annotations
 
 import re
 
+from .ranges import TIME_PHRASE
+
 _WHERE = re.compile(r"^\s*where\b", re.I)
 _ORIGIN = re.compile(r"\bfrom\s*\??\s*$", re.I)
+# "April 1", "on Friday, March 7, and Saturday, March 8", "10:00 a.m.": times and nothing else
+_ONLY_TIME = re.compile(rf"^(?:(?:on|in|at|by|from)\s+)?{TIME_PHRASE}(?:,?\s+(?:and|or|to)?\s*{TIME_PHRASE})*[.,]?$", re.I)
 # "<... lower-case word> in|at <(the) Capitalised ...>"; greedy .* takes the last preposition.
 _THING_AT_PLACE = re.compile(r"^(?P<thing>.*\b[a-z][\w'’-]*)\s+(?:in|at)\s+(?P<place>(?:the\s+)?[A-Z].*)$", re.S)
+
+
+def not_a_place(question: str, answer: str) -> bool:
+    """True when a "Where" question's answer is nothing but a time ("April 1", "on Friday, March 7",
+    "10:00 a.m.", "1998"): see the module."""
+    return bool(_WHERE.match(question)) and bool(_ONLY_TIME.match(answer.strip()))
 
 
 def place_span(question: str, answer: str) -> tuple[int, int] | None:

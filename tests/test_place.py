@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from statementqa.reader.place import place_span
+from statementqa.reader.place import not_a_place, place_span
 
 CASES = [
     # the statement: people met, then where
@@ -25,6 +25,18 @@ CASES = [
     ("Who met in San Salvador?", "Northern Triangle security ministers in San Salvador", None),
     ("Where did the ministers come from?", "security ministers in San Salvador", None),
 ]
+
+
+@pytest.mark.parametrize("answer,expected", [
+    # nothing but a time: no place (SQuAD v1.1 train: 3 of 3,293 "Where" golds are, such as "1 March")
+    ("April 1", True), ("on Friday, March 7, and Saturday, March 8", True), ("10:00 a.m.", True), ("1998", True),
+    ("Friday", True), ("in March 2026", True),
+    ("Independence Square", False), ("the University of Veranda", False), ("Bend, Oregon", False),
+    ("in Suva, Fiji, in March 2026", False), ("the July 15 meeting", False), ("Room 204", False),
+])
+def test_not_a_place(answer, expected):
+    assert not_a_place("Where will the march start?", answer) is expected
+    assert not not_a_place("When will the march start?", answer)  # only a "Where" question
 
 
 @pytest.mark.parametrize("question,answer,expected", CASES)

@@ -31,6 +31,14 @@ CASES = [
     ("When does the scheme start?", "April 1", None),
     ("When did the war end?", "2024-10-07", None),  # an ISO date, not a range of years
     ("When does the trip start?", "from London to Paris", None),  # places, not times
+    # a "Where" question: a range of named places (the security alert's march)
+    ("Where will the march start?", "University of Veranda to Independence Square", "University of Veranda"),
+    ("Where will the march end?", "from the University of Veranda to Independence Square", "Independence Square"),
+    ("Where does the trip start?", "from London to Paris", "London"),
+    ("Where will the march start?", "the university to the square", None),  # no named places
+    ("Where will the march start?", "March 7 to March 8", None),  # times, not places
+    ("Where will the march start?", "9 a.m. to noon", None),
+    ("Where is the march?", "University of Veranda to Independence Square", None),  # no end asked for
     ("When does it start?", "May 1 to May 5 and June 1 to June 5", None),  # two ranges
 ]
 
