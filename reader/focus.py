@@ -24,6 +24,11 @@ times), and *mentions* it when it or its title names it once, or a word that beg
   passages of documents that are about them and are not parts of a work already retrieved, when
   they are at least as close in meaning to the question as the best retrieved passage
   (``Pipeline._on_topic``: "When will the campaign end?" had retrieved only the flood agreement).
+  ``in_passing``: the things retrieved documents name only in passing (none is about them); the
+  pipeline does the same for documents whose title names one of them (``in_title``: "When was the
+  notice issued?" among fourteen documents had retrieved a security alert's "... closed without
+  notice" and a flood agreement's "issued the following statement on May 14", and answered "May
+  14"; the notice to mariners was not among them).
 
 Why so strict: with SQuAD's articles cut into one document per paragraph, questions name things in
 their own words ("the ratio of British settler to French", "the term for ...", "the effect of
@@ -111,6 +116,19 @@ def mentions(text: str, stem: str, title: str = "") -> bool:
     "ctenophores")."""
     c = _counts(text)
     return c.stems[stem] > 0 or (len(stem) >= 5 and stem[:5] in c.prefixes) or stem in _title_terms(title)
+
+
+def in_title(title: str, stem: str) -> bool:
+    """The document's ``title`` names the thing ("Notice to Mariners ..." names "the notice")."""
+    return stem in _title_terms(title)
+
+
+def in_passing(question: str, texts: Mapping[str, str], titles: Mapping[str, str]) -> frozenset[str]:
+    """The question's ``subject_terms`` that some of ``texts`` (by document id; ``titles`` by id)
+    mention but none is about: named once or twice in passing ("without notice")."""
+    return frozenset(t for t in subject_terms(question)
+                     if any(mentions(x, t) for x in texts.values())
+                     and not any(is_about(x, t, titles.get(d, "")) for d, x in texts.items()))
 
 
 def unnamed(question: str, texts: Iterable[str]) -> frozenset[str]:

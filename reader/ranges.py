@@ -8,7 +8,9 @@ first day. ``range_part`` keeps the start or the end of the range when
   or when it ends ("end", "finish", "conclude", "expire", "until when", "last day"), not both;
 * the answer is exactly one range: "A to|until|till|through B", "from A to B", "between A and B",
   "A – B" (a dash), and A and B are times: each has a digit, a month or a day of the week
-  ("2018-2022" is a range of years; an ISO date such as "2024-10-07" is not cut);
+  ("2018-2022" is a range of years; an ISO date such as "2024-10-07" is not cut), A not a bare
+  number of one or two digits that borrows B's unit ("When do symptoms start?" - "7 to 21 days after
+  exposure" is one stretch in which they start, not a range from "7" to "21 days");
 * or, for a "Where" question, A and B are named places (a capital letter, after "the" or not; no
   digit, month or day of the week):
   "Where will the march start?" over "... to march from the University of Veranda to Independence
@@ -48,6 +50,7 @@ _RANGES = (
     re.compile(r"^(?P<a>\d{4})-(?P<b>\d{4})$"),
 )
 _WHERE = re.compile(r"^\s*where\b", re.I)
+_BARE_NUMBER = re.compile(r"^\d{1,2}(?:[.,]\d+)?$")  # "7" of "7 to 21 days": the unit comes after the end
 _PLACE = re.compile(r"^(?:the\s+)?[A-Z]")  # a named place: "the University of Veranda", "Independence Square"
 _JOINER = re.compile(r"\b(?:to|until|till|through|thru|and|between)\b|[–—]|\s-\s", re.I)
 _TRAILING = ".,;:!?)”\"’' \t\n"
@@ -116,6 +119,8 @@ def range_part(question: str, answer: str) -> tuple[int, int] | None:
                      else _TIME.search(m.group(g)) for g in ("a", "b")):
             if any(_JOINER.search(m.group(g)) for g in ("a", "b")):
                 return None  # more than one range, or a range inside one end: not a simple range
+            if _BARE_NUMBER.match(m.group("a")):
+                return None  # "7 to 21 days after exposure": one span of time whose unit the end gives
             group = "a" if which == "start" else "b"
             part = m.group(group)
             start = lead + m.start(group) + len(part) - len(part.lstrip())

@@ -98,8 +98,8 @@ def _break(line: _Line, nxt: _Line, margin: float, list_left: float | None) -> s
         return " \n"
     indent = 0.5 * max(nxt.em, 1.0)
     fits = margin - line.right > nxt.first_word + 0.9 * max(nxt.em, 1.0)  # the next word would have fitted here
-    if list_left is not None and abs(nxt.left - list_left) < indent and (fits or line.text.rstrip().endswith(":")):
-        return "\n-"  # another item of an indented list
+    if list_left is not None and abs(nxt.left - list_left) < indent and (fits or line.text.rstrip().endswith((":", ";"))):
+        return "\n-"  # another item of an indented list (an item ending in ";" ends there, however long its line)
     if line.text.rstrip().endswith(":") and nxt.left > line.left + indent:
         return "\n-"  # an indented list after its lead-in
     if abs(line.left - nxt.left) > indent or line.text.rstrip().endswith(":") or fits:

@@ -26,6 +26,7 @@ from functools import lru_cache
 import numpy as np
 
 from .errors import QueryError
+from .irregular import base
 from .modes import BM25Method, values
 from .types import Sentence
 
@@ -60,11 +61,22 @@ def stopwords() -> list[str]:
     return sorted(ENGLISH_STOP_WORDS | {"did", "does", "doing", "according", "s"})
 
 
+class _Stemmer:
+    """PyStemmer's Snowball English after ``retrieval.irregular``: "began" and "begin" share a stem."""
+
+    def __init__(self, snowball):
+        self._snowball = snowball
+
+    def stemWords(self, words: list[str]) -> list[str]:  # noqa: N802 - the name bm25s looks for
+        return self._snowball.stemWords([base(w) for w in words])
+
+
+@lru_cache(maxsize=1)
 def _stemmer():
     try:
         import Stemmer
 
-        return Stemmer.Stemmer("english")
+        return _Stemmer(Stemmer.Stemmer("english"))
     except ImportError:  # stemming improves recall but is optional
         return None
 

@@ -23,7 +23,7 @@ from statementqa.followup import Turn, resolve
 from statementqa.language import foreign_language
 from statementqa.language import warm_up as warm_language
 from statementqa.reader.assemble import answer_at, assemble
-from statementqa.reader.focus import is_about, off_topic, subject_words, unnamed, work
+from statementqa.reader.focus import in_passing, in_title, is_about, off_topic, subject_words, unnamed, work
 from statementqa.reader.listpick import INTRODUCES_LIST, list_after
 from statementqa.reader.listpick import pick as pick_list_item
 from statementqa.reader.model import Reader, ReadOut
@@ -258,7 +258,8 @@ class Pipeline:
                   docs: list[str] | None) -> list[Passage]:
         """Up to ``k`` more passages when the retrieved documents (``res``) never mention a thing
         ``question`` names ("the campaign": ``reader.focus``) and other documents, not parts of a
-        retrieved work, are about it: the best passages for ``query`` within those documents (found
+        retrieved work, are about it, or when they name it only in passing ("without notice") and
+        other documents' titles name it ("Notice to Mariners ..."): the best passages for ``query`` within those documents (found
         by a BM25 search for the things' words) that are at least as close in meaning to ``query``
         (dense cosine) as the best retrieved passage. None otherwise. On SQuAD's paragraphs the
         passages such a search finds are far from the question (cosine 0.2-0.3 against 0.5-0.8 for
@@ -268,19 +269,28 @@ class Pipeline:
         words = subject_words(question)
         if not words:
             return []
-        missing = unnamed(question, [mentionable_text(index.docs[d]) for d in {p.doc_id for p in passages}])
-        if not missing:
+        texts = {d: mentionable_text(index.docs[d]) for d in {p.doc_id for p in passages}}
+        missing = unnamed(question, texts.values())
+        passing = frozenset() if missing else in_passing(question, texts, {d: index.docs[d].title for d in texts})
+        if not missing and not passing:
             return []
-        found = self.retriever.search(" ".join(words), k, "bm25", docs=frozenset(docs) if docs else None)
         works = {work(index.docs[p.doc_id].title) for p in passages}  # parts of a retrieved work: retrieval's job
-        better = frozenset(d for d in {h.passage.doc_id for h in found.hits} if work(index.docs[d].title) not in works
-                           and any(is_about(mentionable_text(index.docs[d]), t, index.docs[d].title) for t in missing))
+        if missing:
+            found = self.retriever.search(" ".join(words), k, "bm25", docs=frozenset(docs) if docs else None)
+            candidates = {h.passage.doc_id for h in found.hits}
+            better = frozenset(d for d in candidates if work(index.docs[d].title) not in works
+                               and any(is_about(mentionable_text(index.docs[d]), t, index.docs[d].title) for t in missing))
+        else:  # named in passing: the documents whose title names it (a BM25 search ranks a long first passage low)
+            better = frozenset(d for d, doc in index.docs.items() if (not docs or d in docs)
+                               and work(doc.title) not in works and any(in_title(doc.title, t) for t in passing))
         if not better:
             return []
         seen = {p.passage_id for p in passages}
         more = self.retriever.search(query, k, "hybrid", qvec=self._qvec(query), max_chars=FOLLOWUP_QUERY_CHARS,
                                      docs=better)
-        near = max((h.dense_score or 0.0 for h in res.hits), default=0.0)
+        # as close as the best retrieved passage; for a titled document as close as any retrieved one
+        scores = [h.dense_score or 0.0 for h in res.hits]
+        near = (max if missing else min)(scores, default=0.0)
         return [h.passage for h in more.hits if h.passage.passage_id not in seen and (h.dense_score or 0.0) >= near]
 
     def _within_topic(self, question: str, query: str, passages: list[Passage], index: Index) -> list[Passage]:

@@ -7,7 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from statementqa.reader.focus import is_about, mentions, off_topic, subject_terms, subject_words, unnamed, work
+from statementqa.reader.focus import (
+    in_passing,
+    in_title,
+    is_about,
+    mentions,
+    off_topic,
+    subject_terms,
+    subject_words,
+    unnamed,
+    work,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -76,6 +86,21 @@ def test_about_and_mentions():
     assert mentions(TEXTS["paragraph"], "ctenophora") and not is_about(TEXTS["paragraph"], "term")
     assert unnamed("When does the campaign start?", [TEXTS["faq"]]) == {"campaign"}
     assert unnamed("When does the campaign start?", [TEXTS["faq"], TEXTS["flood"]]) == set()
+
+
+def test_named_in_passing_and_in_a_title():
+    """"When was the notice issued?": a security alert says "closed without notice" once (in passing),
+    a flood agreement never; the notice to mariners' title names it."""
+    texts = {"alert": "The road may be closed without notice.", "flood": "The ministry issued a statement on May 14."}
+    titles = {"alert": "Security Alert: Demonstrations", "flood": "Coastal towns agree"}
+    q = "When was the notice issued?"
+    assert in_passing(q, texts, titles) == subject_terms(q) == {"notic"}
+    assert in_title("Notice to Mariners No. 14/2026: Dredging of the North Channel", "notic")
+    assert not in_title(titles["alert"], "notic")
+    about = {**texts, "alert": "Notice: a notice. Another notice."}  # three times: the alert is about notices
+    assert in_passing(q, about, titles) == set()
+    assert in_passing(q, {"flood": texts["flood"]}, titles) == set()  # never named: ``unnamed``'s case
+    assert in_passing(q, texts, {**titles, "alert": "Notice of closure"}) == set()  # its title names it
 
 
 def test_subject_terms_are_bm25_stems():
@@ -194,3 +219,13 @@ def test_the_campaign_question_among_all_press_dev_documents(press):
     ans = press.ask("What does the campaign protect against?")
     assert not ans.abstained and ans.text == "influenza and RSV"
     assert press.index.docs[ans.doc_id].title == "Winter vaccination campaign for older adults"
+
+
+@pytest.mark.slow
+def test_a_thing_named_in_passing_reads_the_document_whose_title_names_it(press):
+    """Among press-dev's documents "When was the notice issued?" retrieved only the security alert
+    ("... closed without notice") and the flood agreement ("issued the following statement on May
+    14") and answered "May 14"; the notice to mariners, whose title names the notice, is now read."""
+    ans = press.ask("When was the notice issued?")
+    assert not ans.abstained and ans.text == "2 April 2026"
+    assert press.index.docs[ans.doc_id].title.startswith("Notice to Mariners")

@@ -272,3 +272,21 @@ def test_ask_within_selected_documents(tmp_path, corpora):
         assert bad.status_code == 400 and "unknown document id" in bad.json()["error"]
     finally:
         server.should_exit = True
+
+
+@pytest.mark.parametrize("name", ["measles-update-2025-09-11.pdf"])
+def test_pdf_list_items_that_end_in_a_semicolon_stay_apart(name):
+    """press-dev's measles update (an HTML page Chromium printed to A5): its first drawn-bullet item
+    fills its last line and ends in ";", so the line's length could not tell that the next line starts
+    another item; the two were one item ("... until 10 October;  send nurses ...")."""
+    from statementqa.retrieval.formats import read_pdf
+    from statementqa.retrieval.segment import segment
+
+    text, _ = read_pdf((REPO / "eval" / "data" / "press-dev" / "corpus" / name).read_bytes(), name)
+    items = [" ".join(s.text.split()) for s in segment(text) if s.list_item]
+    assert items == [
+        "open free walk-in vaccination clinics at the Castlegate sports hall on weekdays from 3 p.m. to 7 p.m. until "
+        "10 October;",
+        "send nurses to vaccinate pupils at all 14 primary schools in the district;",
+        "exclude unvaccinated pupils who have been in contact with a case from school for 21 days.",
+    ]

@@ -84,7 +84,7 @@ def test_min_should_match_table(query, expected):
 def test_min_match_zero_ranks_every_partial_match():
     index = BM25Index.build(CORPUS)
     _, ids = index.search("Where did the meeting take place?", 5, min_match=0.0)
-    assert ids.tolist() == [0]
+    assert ids.tolist() == [0, 1]  # "meetings", and "met" (retrieval.irregular: both stem to "meet")
 
 
 @settings(max_examples=40, deadline=None)

@@ -29,6 +29,8 @@ CASES = [
     ("When does it start and end?", "October 14 to December 20", None),
     ("When is the office open?", "9 a.m. to 5 p.m.", None),  # "open" asks for the hours
     ("When does the scheme start?", "April 1", None),
+    ("When do symptoms start?", "7 to 21 days after", None),  # the measles update: one stretch, "7" has no unit
+    ("When does it start?", "5 to 7 p.m.", None),
     ("When did the war end?", "2024-10-07", None),  # an ISO date, not a range of years
     ("When does the trip start?", "from London to Paris", None),  # places, not times
     # a "Where" question: a range of named places (the security alert's march)
