@@ -104,6 +104,11 @@ def _title_terms(title: str) -> frozenset[str]:
     return frozenset(terms([title])[0])
 
 
+def title_terms(title: str) -> frozenset[str]:
+    """The stems of a document's title, as ``in_title`` compares them."""
+    return _title_terms(title)
+
+
 def is_about(text: str, stem: str, title: str = "") -> bool:
     """``text`` is about the thing: its ``title`` names it, or the text names it ``ABOUT`` times or
     more (a vaccination announcement titled "Winter vaccination campaign ..." names "the campaign"

@@ -23,7 +23,7 @@ from statementqa.followup import Turn, resolve
 from statementqa.language import foreign_language
 from statementqa.language import warm_up as warm_language
 from statementqa.reader.assemble import answer_at, assemble
-from statementqa.reader.focus import in_passing, in_title, is_about, off_topic, subject_words, unnamed, work
+from statementqa.reader.focus import in_passing, is_about, off_topic, subject_words, title_terms, unnamed, work
 from statementqa.reader.listpick import INTRODUCES_LIST, list_after
 from statementqa.reader.listpick import pick as pick_list_item
 from statementqa.reader.model import Reader, ReadOut
@@ -87,6 +87,7 @@ class Pipeline:
                              int8=self.settings.quantized("reader"), backend=self.settings.reader_backend,
                              cache_dir=self.settings.data_dir)
         self._index: Index | None = None
+        self._titles: tuple[dict, dict[str, frozenset[str]]] | None = None  # (index.docs, stem -> titled doc ids)
         self._store = None
         self._retriever: Retriever | None = None
         self._lock = threading.RLock()
@@ -258,10 +259,11 @@ class Pipeline:
                   docs: list[str] | None) -> list[Passage]:
         """Up to ``k`` more passages when the retrieved documents (``res``) never mention a thing
         ``question`` names ("the campaign": ``reader.focus``) and other documents, not parts of a
-        retrieved work, are about it, or when they name it only in passing ("without notice") and
-        other documents' titles name it ("Notice to Mariners ..."): the best passages for ``query`` within those documents (found
-        by a BM25 search for the things' words) that are at least as close in meaning to ``query``
-        (dense cosine) as the best retrieved passage. None otherwise. On SQuAD's paragraphs the
+        retrieved work, are about it (found by a BM25 search for the things' words), or when they
+        name it only in passing ("without notice") and other documents' titles name it ("Notice to
+        Mariners ..."): the best passages for ``query`` within those documents that are at least as
+        close in meaning to ``query`` (dense cosine) as the best retrieved passage (for a titled
+        document, as the least close one). None otherwise. On SQuAD's paragraphs the
         passages such a search finds are far from the question (cosine 0.2-0.3 against 0.5-0.8 for
         the retrieved ones: "the exchange of heat" found a paragraph on the stock exchange); the
         vaccination campaign's passage was closer than any retrieved (0.55 against 0.47)."""
@@ -281,8 +283,9 @@ class Pipeline:
             better = frozenset(d for d in candidates if work(index.docs[d].title) not in works
                                and any(is_about(mentionable_text(index.docs[d]), t, index.docs[d].title) for t in missing))
         else:  # named in passing: the documents whose title names it (a BM25 search ranks a long first passage low)
-            better = frozenset(d for d, doc in index.docs.items() if (not docs or d in docs)
-                               and work(doc.title) not in works and any(in_title(doc.title, t) for t in passing))
+            titled = self._titled(index)
+            better = frozenset(d for t in passing for d in titled.get(t, ()) if (not docs or d in docs)
+                               and work(index.docs[d].title) not in works)
         if not better:
             return []
         seen = {p.passage_id for p in passages}
@@ -292,6 +295,17 @@ class Pipeline:
         scores = [h.dense_score or 0.0 for h in res.hits]
         near = (max if missing else min)(scores, default=0.0)
         return [h.passage for h in more.hits if h.passage.passage_id not in seen and (h.dense_score or 0.0) >= near]
+
+    def _titled(self, index: Index) -> dict[str, frozenset[str]]:
+        """The documents whose title names each stem (``reader.focus.in_title``), worked out once per
+        index: asking every title per question tokenized them all each time."""
+        if self._titles is None or self._titles[0] is not index.docs:
+            by_stem: dict[str, set[str]] = {}
+            for d, doc in index.docs.items():
+                for t in title_terms(doc.title):
+                    by_stem.setdefault(t, set()).add(d)
+            self._titles = (index.docs, {t: frozenset(ds) for t, ds in by_stem.items()})
+        return self._titles[1]
 
     def _within_topic(self, question: str, query: str, passages: list[Passage], index: Index) -> list[Passage]:
         """``passages`` with those of off-topic documents (``reader.focus.off_topic``: they mention
