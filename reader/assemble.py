@@ -263,13 +263,14 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
         if clashes(read, told, document_date(doc.meta), " ".join(x.text for x in over)) \
                 or splits_list_items(over, *trim_span(doc.text, a, b)):
             return False
-        if not_a_time(read, doc.text[a:b]):  # "When did it happen?" - "no one was killed" (reader.timetype)
+        span = doc.text[a:b]
+        if not_a_time(read, span):  # "When did it happen?" - "no one was killed" (reader.timetype)
             return False
-        if not_a_place(read, doc.text[a:b]):  # "Where will the march start?" - "April 1" (reader.place)
+        if not_a_place(read, span):  # "Where will the march start?" - "April 1" (reader.place)
             return False
-        if not_a_contact(read, doc.text[a:b]):  # "What is the email address?" - "Caldera City" (reader.contacts)
+        if not_a_contact(read, span):  # "What is the email address?" - "Caldera City" (reader.contacts)
             return False
-        if not_a_count(read, doc.text[a:b]):  # "How many patrol boats?" - "$18 million" (reader.counts)
+        if not_a_count(read, span):  # "How many patrol boats?" - "$18 million" (reader.counts)
             return False
         if other_owner(read, " ".join(x.text for x in over)):  # "Samoa's minister?" - "Fiji's Minister" (reader.owner)
             return False

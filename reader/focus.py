@@ -100,32 +100,28 @@ def _counts(text: str) -> _Counts:
 
 
 @lru_cache(maxsize=256)
-def _title_terms(title: str) -> frozenset[str]:
-    return frozenset(terms([title])[0])
-
-
 def title_terms(title: str) -> frozenset[str]:
-    """The stems of a document's title, as ``in_title`` compares them."""
-    return _title_terms(title)
+    """The stems of a document's title, as ``is_about``, ``mentions`` and ``in_title`` compare them."""
+    return frozenset(terms([title])[0])
 
 
 def is_about(text: str, stem: str, title: str = "") -> bool:
     """``text`` is about the thing: its ``title`` names it, or the text names it ``ABOUT`` times or
     more (a vaccination announcement titled "Winter vaccination campaign ..." names "the campaign"
     four times; a paragraph that says "term" twice is not about terms)."""
-    return stem in _title_terms(title) or _counts(text).stems[stem] >= ABOUT
+    return stem in title_terms(title) or _counts(text).stems[stem] >= ABOUT
 
 
 def mentions(text: str, stem: str, title: str = "") -> bool:
     """``text`` or its ``title`` names the thing at all, or a word that begins like it ("ctenophora" /
     "ctenophores")."""
     c = _counts(text)
-    return c.stems[stem] > 0 or (len(stem) >= 5 and stem[:5] in c.prefixes) or stem in _title_terms(title)
+    return c.stems[stem] > 0 or (len(stem) >= 5 and stem[:5] in c.prefixes) or stem in title_terms(title)
 
 
 def in_title(title: str, stem: str) -> bool:
     """The document's ``title`` names the thing ("Notice to Mariners ..." names "the notice")."""
-    return stem in _title_terms(title)
+    return stem in title_terms(title)
 
 
 def in_passing(question: str, texts: Mapping[str, str], titles: Mapping[str, str]) -> frozenset[str]:

@@ -33,9 +33,8 @@ from __future__ import annotations
 
 import re
 
-from .ranges import TIME_PHRASE
+from .ranges import TIME_PHRASE, WHERE
 
-_WHERE = re.compile(r"^\s*where\b", re.I)
 _ORIGIN = re.compile(r"\bfrom\s*\??\s*$", re.I)
 # "April 1", "on Friday, March 7, and Saturday, March 8", "10:00 a.m.": times and nothing else
 _ONLY_TIME = re.compile(rf"^(?:(?:on|in|at|by|from)\s+)?{TIME_PHRASE}(?:,?\s+(?:and|or|to)?\s*{TIME_PHRASE})*[.,]?$", re.I)
@@ -46,12 +45,12 @@ _THING_AT_PLACE = re.compile(r"^(?P<thing>.*\b[a-z][\w'’-]*)\s+(?:in|at)\s+(?P
 def not_a_place(question: str, answer: str) -> bool:
     """True when a "Where" question's answer is nothing but a time ("April 1", "on Friday, March 7",
     "10:00 a.m.", "1998"): see the module."""
-    return bool(_WHERE.match(question)) and bool(_ONLY_TIME.match(answer.strip()))
+    return bool(WHERE.match(question)) and bool(_ONLY_TIME.match(answer.strip()))
 
 
 def place_span(question: str, answer: str) -> tuple[int, int] | None:
     """(start, end) of the place inside ``answer`` when the rule applies (see the module), else None."""
-    if not _WHERE.match(question) or _ORIGIN.search(question):
+    if not WHERE.match(question) or _ORIGIN.search(question):
         return None
     m = _THING_AT_PLACE.match(answer)
     if m is None:

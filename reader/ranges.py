@@ -49,7 +49,7 @@ _RANGES = (
     re.compile(r"^(?:from\s+)?(?P<a>.+?)\s+-\s+(?P<b>.+?)$", re.S),
     re.compile(r"^(?P<a>\d{4})-(?P<b>\d{4})$"),
 )
-_WHERE = re.compile(r"^\s*where\b", re.I)
+WHERE = re.compile(r"^\s*where\b", re.I)  # a "Where" question (also reader.place's)
 _BARE_NUMBER = re.compile(r"^\d{1,2}(?:[.,]\d+)?$")  # "7" of "7 to 21 days": the unit comes after the end
 _PLACE = re.compile(r"^(?:the\s+)?[A-Z]")  # a named place: "the University of Veranda", "Independence Square"
 _JOINER = re.compile(r"\b(?:to|until|till|through|thru|and|between)\b|[–—]|\s-\s", re.I)
@@ -112,7 +112,7 @@ def range_part(question: str, answer: str) -> tuple[int, int] | None:
         return None
     lead = len(answer) - len(answer.lstrip())
     text = answer[lead:].rstrip(_TRAILING)
-    where = bool(_WHERE.match(question))  # "Where will the march start?": a range of places
+    where = bool(WHERE.match(question))  # "Where will the march start?": a range of places
     for pattern in _RANGES:
         m = pattern.match(text)
         if m and all((_PLACE.match(m.group(g)) and not _TIME.search(m.group(g))) if where

@@ -71,7 +71,6 @@ class _Stemmer:
         return self._snowball.stemWords([base(w) for w in words])
 
 
-@lru_cache(maxsize=1)
 def _stemmer():
     try:
         import Stemmer

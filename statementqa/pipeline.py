@@ -283,8 +283,8 @@ class Pipeline:
             better = frozenset(d for d in candidates if work(index.docs[d].title) not in works
                                and any(is_about(mentionable_text(index.docs[d]), t, index.docs[d].title) for t in missing))
         else:  # named in passing: the documents whose title names it (a BM25 search ranks a long first passage low)
-            titled = self._titled(index)
-            better = frozenset(d for t in passing for d in titled.get(t, ()) if (not docs or d in docs)
+            titled, within = self._titled(index), frozenset(docs or ())
+            better = frozenset(d for t in passing for d in titled.get(t, ()) if (not within or d in within)
                                and work(index.docs[d].title) not in works)
         if not better:
             return []
