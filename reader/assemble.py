@@ -30,6 +30,9 @@ an abstention decision and sentence citations.
   word ("the evening before");
 * a span inside a question of the document ("Can I get a refund?", an FAQ's heading) gives way
   the same way, unless the user asks about questions ("What did the reporter ask?");
+* when a retrieved document asks the user's question in nearly the same words (an FAQ's heading, a
+  reporter's question in a briefing's transcript), the reader's best usable span in what follows
+  that question wins over spans elsewhere, with its own confidence (``reader.echo``);
 * a "Where" question's answer that is a thing plus its place ("ministers in San Salvador") is cut
   to the place (``reader.place``); a "When does it start?" answer that is a range of times to the
   end asked for (``reader.ranges``); an answer that is one of three or more coordinated phrases
@@ -64,6 +67,7 @@ from statementqa.retrieval.types import Answer, Citation, Document, DocumentInde
 from .conjuncts import coordinated
 from .contacts import not_a_contact
 from .counts import not_a_count
+from .echo import echo_regions, inside, is_question
 from .focus import off_topic
 from .model import ReadOut, Span
 from .names import mentionable_text, unknown_names
@@ -210,11 +214,6 @@ def splits_list_items(over: Sequence[Sentence], a: int, b: int) -> bool:
     return not (whole and all(s.list_item for s in over[first:]))
 
 
-def _is_question(sentence: str) -> bool:
-    """A sentence that asks ("Can I get a refund?"), closing quotation marks and brackets aside."""
-    return sentence.rstrip().rstrip("\"”'’)]").endswith("?")
-
-
 def with_neighbours(text: str, a: int, b: int) -> str:
     """``text[a:b]`` with the two words before it and the word after it, on the same line ("summer"
     as "called for ... last summer", "week" as "the last week": an ordinal, not a past time)."""
@@ -274,8 +273,16 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
             return False
         if other_owner(read, " ".join(x.text for x in over)):  # "Samoa's minister?" - "Fiji's Minister" (reader.owner)
             return False
-        return asks_about_questions or not all(_is_question(x.text) for x in over)
+        return asks_about_questions or not all(is_question(x.text) for x in over)
 
+    # the document asks the question itself (an FAQ, a briefing's reporter): the answer follows it (reader.echo)
+    regions = [] if asks_about_questions else echo_regions(read, {d: index.all_sentences[d] for d in ids},
+                                                           {d: index.docs[d].text for d in ids})
+    if regions and not inside(regions, loc.doc_id, loc.start, loc.end):
+        every = ReadOut(sorted([*out.spans, *out.alternatives], key=lambda s: -s.score))
+        found = locate(passages, every, index, ranked, weight,
+                       accept=lambda doc, a, b: inside(regions, doc.doc_id, a, b) and usable(doc, a, b))
+        loc = found or loc
     if not usable(index.docs[loc.doc_id], loc.start, loc.end):  # "last summer" for "When will ...?", an FAQ's question
         every = ReadOut(sorted([*out.spans, *out.alternatives], key=lambda s: -s.score))
         loc = locate(passages, every, index, ranked, weight, accept=usable)
