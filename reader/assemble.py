@@ -76,7 +76,7 @@ from .place import not_a_place, place_span
 from .questionform import question_form
 from .ranges import range_part, whole_range
 from .tables import is_row
-from .tense import asks_for_time, asks_place, clashes, clause_before, document_date
+from .tense import asks_for_time, asks_place, asks_yes_no, clashes, clause_before, document_date
 from .timetype import not_a_time, trailing_adverb
 from .wholeword import abbreviation_dot, whole_address
 
@@ -245,6 +245,7 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     elsewhere = off_topic(read, {d: mentionable_text(index.docs[d]) for d in ids}, [p.doc_id for p in passages],
                           {d: index.docs[d].title for d in ids}) if len(ids) > 1 else frozenset()
     place = asks_place(read)  # a place is dated by its clause, a time by its neighbouring words (reader.tense)
+    yes_no = asks_yes_no(read)
     asks_about_questions = bool(_ABOUT_QUESTIONS.search(read))
 
     def usable(doc: Document, a: int, b: int) -> bool:
@@ -258,7 +259,10 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
         if doc.doc_id in elsewhere:
             return False
         over = overlapping(index.all_sentences[doc.doc_id], a, b)
-        told = clause_before(doc.text, over[0].start if over else a, a, b) if place else with_neighbours(doc.text, a, b)
+        if place:
+            told = clause_before(doc.text, over[0].start if over else a, a, b)
+        else:  # a yes/no question's answer is its sentence ("Was it signed the following month?")
+            told = " ".join(x.text for x in over) if yes_no and over else with_neighbours(doc.text, a, b)
         if clashes(read, told, document_date(doc.meta), " ".join(x.text for x in over)) \
                 or splits_list_items(over, *trim_span(doc.text, a, b)):
             return False

@@ -25,6 +25,13 @@ planned|scheduled|expected|set|due for|to" ("The first meeting ... is planned fo
 Hollow Bay": no answer to "Where did the meeting take place?"), past also "met", "took place",
 "was held" and the like; a clause with both is neither.
 
+A yes/no question ("Was the final agreement signed the following month?", "Will the ministers meet
+again in Suva?": ``asks_yes_no``) has a tense the same way ("was", "were", "did", "had": past;
+"will", "shall" and the future markers above: future) and its answer is the sentence that decides
+it, so the whole sentence is dated as a place's clause is: "Ministers agreed to complete the final
+agreement next month" tells of a plan, which does not say whether it was done (the statement's
+team set, written before this rule: unanswerable; answered "next month" before).
+
 An answer with no relative time word (a date, "in 1998", "February 20") is past or future only
 against the day the document was written: given that day (``document_date``: the ``date`` of the
 document's ``.meta.json``), a date before it is past and one after it future, compared at the
@@ -61,6 +68,8 @@ _FUTURE_A = re.compile(rf"\b(?:tomorrow|upcoming|soon|in\s+the\s+future)\b|\blat
 _PLACE_QUESTION = re.compile(r"^\s*(?:where|(?:in|at)\s+(?:what|which)\s+(?:city|town|country|place|venue|"
                              r"location|state|region)\b)", re.I)
 _PAST_PLACE_Q = re.compile(r"^\s*(?:where|(?:in|at)\s+(?:what|which)\s+\w+)\s+(?:did|was|were|had)\b", re.I)
+_YES_NO = re.compile(r"^\s*(?:was|were|did|had|will|shall)\b", re.I)
+_PAST_YES_NO = re.compile(r"^\s*(?:was|were|did|had)\b", re.I)
 # A clause about what is still to come, and one that tells what happened.
 _FUTURE_CLAUSE = re.compile(r"\b(?:will|shall|going\s+to|(?:is|are)\s+(?:(?:now|still|also)\s+)?(?:planned|scheduled|expected|set|due)"
                             r"\s+(?:for|to|in|on)|(?:is|are)\s+to\s+be)\b|[’']ll\b", re.I)
@@ -79,6 +88,10 @@ def question_tense(question: str) -> str | None:
         if _FUTURE_Q.search(question):
             return "future"
         return "past" if _PAST_PLACE_Q.search(question) else None
+    if _YES_NO.search(question):  # "Was the final agreement signed the following month?"
+        if _FUTURE_Q.search(question):
+            return "future"
+        return "past" if _PAST_YES_NO.search(question) else None
     if not _TIME_QUESTION.search(question):
         return None
     if _FUTURE_Q.search(question):
@@ -86,6 +99,11 @@ def question_tense(question: str) -> str | None:
     if _PAST_Q.search(question):
         return "past"
     return None
+
+
+def asks_yes_no(question: str) -> bool:
+    """"Was/Were/Did/Had/Will/Shall ...?": the answer is dated by its whole sentence (``clashes``)."""
+    return bool(_YES_NO.search(question))
 
 
 def asks_place(question: str) -> bool:
@@ -221,11 +239,16 @@ def clashes(question: str, answer: str, written: dt.date | None = None, sentence
     """Whether ``answer`` is a time on the other side of now from the one ``question`` asks about;
     ``written``: the day the answer's document was written (dates are then past or future too). For a
     place question (``asks_place``) ``answer`` is the answer's clause (``clause_before``); ``sentence``:
-    the answer's sentence, whose verbs say on which side of ``written`` a date without a year lies."""
+    the answer's sentence, whose verbs say on which side of ``written`` a date without a year lies.
+    For a yes/no question (``asks_yes_no``) ``answer`` is the answer's whole sentence, dated as a
+    place's clause is."""
     q = question_tense(question)
     if q is None:
         return False
-    a = clause_tense(answer, written) if asks_place(question) else answer_tense(answer, written, sentence_lean(sentence))
+    if asks_place(question) or asks_yes_no(question):
+        a = clause_tense(answer, written)
+    else:
+        a = answer_tense(answer, written, sentence_lean(sentence))
     if a == "today":  # the day the document was written: done ("signed today") or being done, not to come
         return q == "future"
     return a is not None and a != q

@@ -47,6 +47,12 @@ CAL = {"a": 1.0, "b": 0.0, "threshold": 0.5}
     ("Where is the meeting?", None),
     ("Where are the ministers from?", None),
     ("What did they discuss where the meeting was held?", None),  # not a place question
+    ("Was the final agreement signed the following month?", "past"),  # yes/no: dated by the answer's sentence
+    ("Did the mayors sign the Letter of Intent in Hollow Bay?", "past"),
+    ("Will the ministers meet again in Suva?", "future"),
+    ("Was it going to be signed in March?", "future"),
+    ("Is the scheme free?", None),
+    ("Can I get a refund?", None),
 ])
 def test_question_tense(question, tense):
     assert question_tense(question) == tense
@@ -81,6 +87,23 @@ def test_answer_tense(answer, tense):
 ])
 def test_clashes(question, answer, clash):
     assert clashes(question, answer) is clash
+
+
+AGREED = ("Ministers agreed to complete the final agreement next month and to engage in regular meetings—at the "
+          "senior and working levels—to help ensure these efforts commence quickly and are effectively executed and sustained.")
+MET = "On February 20, Secretary of Homeland Security Kirstjen M. Nielsen met Northern Triangle security ministers in San Salvador."
+
+
+@pytest.mark.parametrize("question, sentence, clash", [
+    ("Was the final agreement signed the following month?", AGREED, True),  # team u04: the sentence tells of what is to come
+    ("Will the final agreement be completed next month?", AGREED, False),
+    ("Did Nielsen meet the ministers in San Salvador?", MET, False),
+    ("Will Nielsen meet the ministers in San Salvador?", MET, True),
+    ("Did the ministers agree to meet?", "They met in Quito and will meet again in Lima.", False),  # both: no verdict
+    ("Is the agreement final?", AGREED, False),  # present: either side
+])
+def test_a_yes_no_question_is_dated_by_its_answer_sentence(question, sentence, clash):
+    assert clashes(question, sentence, WRITTEN) is clash
 
 
 WRITTEN = document_date({"date": "2019-02-21"})
@@ -303,6 +326,17 @@ def test_assembly_keeps_the_best_span_when_the_question_has_no_tense(idx):
 def test_shipped_reader_answers_in_tense(pipeline, question, expect):
     ans = pipeline.ask(question)
     assert not ans.abstained and ans.text == expect, (ans.text, ans.confidence)
+
+
+@pytest.mark.slow
+def test_shipped_reader_does_not_answer_a_past_yes_no_question_with_a_plan(pipeline):
+    """Team u04 (unanswerable): "Was the final agreement signed the following month?" was answered
+    "next month", then, with only the span dated, "complete the final agreement": the sentence tells
+    of a plan, which says nothing of whether it was done. The same question about the future answers."""
+    past = pipeline.ask("Was the final agreement signed the following month?")
+    assert past.abstained and past.text == "", past.text
+    future = pipeline.ask("Will the final agreement be completed next month?")
+    assert not future.abstained and future.text == "next month", (future.text, future.confidence)
 
 
 @pytest.mark.slow
