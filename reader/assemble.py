@@ -21,7 +21,9 @@ an abstention decision and sentence citations.
   best other span that does not clash (its own confidence, which may abstain), or the question
   abstains (``reader.tense``);
 * an answer to "When did/will ...?" with no time in it ("no one was killed") gives way the same
-  way (``reader.timetype``), so does a "Where" answer that is nothing but a time (``reader.place``),
+  way (``reader.timetype``), so does one taken from the document's dateline while the question does
+  not ask when the document came out (``reader.dateline``), a "Where" answer that is nothing but a
+  time (``reader.place``),
   an answer to "How many ...?" that is a sum of money or has no number (``reader.counts``), an
   e-mail address or telephone number asked for that is none (``reader.contacts``), and one whose
   sentences speak of another owner's same thing than the question's ("Fiji's Minister of
@@ -37,8 +39,9 @@ an abstention decision and sentence citations.
   to the place (``reader.place``); a "When does it start?" answer that is a range of times to the
   end asked for (``reader.ranges``); an answer that is one of three or more coordinated phrases
   with the same preposition ("for A, for B and for C") grows to all of them (``reader.conjuncts``);
-  an answer that cuts an e-mail or web address grows to the whole address, and one that stops at
-  "p.m" takes its dot (``reader.wholeword``);
+  the number that opens a vote's tally grows to the whole tally for a question about a vote
+  ("four votes to three", ``reader.tally``); an answer that cuts an e-mail or web address grows
+  to the whole address, and one that stops at "p.m" takes its dot (``reader.wholeword``);
 * a span from a retrieved document that never mentions what the question names, while another
   retrieved document is about it, gives way like a clashing one (``reader.focus``);
 * a question naming something the answer's document never mentions ("Which agency of Guatemala
@@ -67,6 +70,7 @@ from statementqa.retrieval.types import Answer, Citation, Document, DocumentInde
 from .conjuncts import coordinated
 from .contacts import not_a_contact
 from .counts import not_a_count
+from .dateline import not_from_dateline
 from .echo import echo_regions, inside, is_question
 from .focus import off_topic
 from .model import ReadOut, Span
@@ -76,6 +80,7 @@ from .place import not_a_place, place_span
 from .questionform import question_form
 from .ranges import range_part, whole_range
 from .tables import is_row
+from .tally import whole_tally
 from .tense import asks_for_time, asks_place, asks_yes_no, clashes, clause_before, document_date
 from .timetype import not_a_time, trailing_adverb
 from .wholeword import abbreviation_dot, whole_address
@@ -259,15 +264,18 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
         if doc.doc_id in elsewhere:
             return False
         over = overlapping(index.all_sentences[doc.doc_id], a, b)
+        sentences = " ".join(x.text for x in over)
+        written = document_date(doc.meta)
         if place:
             told = clause_before(doc.text, over[0].start if over else a, a, b)
         else:  # a yes/no question's answer is its sentence ("Was it signed the following month?")
-            told = " ".join(x.text for x in over) if yes_no and over else with_neighbours(doc.text, a, b)
-        if clashes(read, told, document_date(doc.meta), " ".join(x.text for x in over)) \
-                or splits_list_items(over, *trim_span(doc.text, a, b)):
+            told = sentences if yes_no and over else with_neighbours(doc.text, a, b)
+        if clashes(read, told, written, sentences) or splits_list_items(over, *trim_span(doc.text, a, b)):
             return False
         span = doc.text[a:b]
         if not_a_time(read, span):  # "When did it happen?" - "no one was killed" (reader.timetype)
+            return False
+        if not_from_dateline(read, [x.text for x in over], written):  # "9 December 2026" (reader.dateline)
             return False
         if not_a_place(read, span):  # "Where will the march start?" - "April 1" (reader.place)
             return False
@@ -275,20 +283,19 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
             return False
         if not_a_count(read, span):  # "How many patrol boats?" - "$18 million" (reader.counts)
             return False
-        if other_owner(read, " ".join(x.text for x in over)):  # "Samoa's minister?" - "Fiji's Minister" (reader.owner)
+        if other_owner(read, sentences):  # "Samoa's minister?" - "Fiji's Minister" (reader.owner)
             return False
         return asks_about_questions or not all(is_question(x.text) for x in over)
 
     # the document asks the question itself (an FAQ, a briefing's reporter): the answer follows it (reader.echo)
     regions = [] if asks_about_questions else echo_regions(read, {d: index.all_sentences[d] for d in ids},
                                                            {d: index.docs[d].text for d in ids})
+    every = ReadOut(sorted([*out.spans, *out.alternatives], key=lambda s: -s.score))  # each passage's next spans too
     if regions and not inside(regions, loc.doc_id, loc.start, loc.end):
-        every = ReadOut(sorted([*out.spans, *out.alternatives], key=lambda s: -s.score))
         found = locate(passages, every, index, ranked, weight,
                        accept=lambda doc, a, b: inside(regions, doc.doc_id, a, b) and usable(doc, a, b))
         loc = found or loc
     if not usable(index.docs[loc.doc_id], loc.start, loc.end):  # "last summer" for "When will ...?", an FAQ's question
-        every = ReadOut(sorted([*out.spans, *out.alternatives], key=lambda s: -s.score))
         loc = locate(passages, every, index, ranked, weight, accept=usable)
         if loc is None:
             return Answer(question, "", 0.0, True, [], related_c, candidate=text)
@@ -304,6 +311,7 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     elif len(loc.sentences) == 1:  # "everyone aged 65 or older" of "for A, for B and for C" (reader.conjuncts)
         cut = coordinated(read, doc.text, loc.start, loc.end, loc.sentences[0].start, loc.sentences[0].end)
     a, b = cut or whole_range(read, doc.text, loc.start, loc.end)  # "9 p.m." of "from 7:30 a.m. to 9 p.m." for "hours"
+    a, b = whole_tally(read, doc.text, a, b)  # "four" of "by four votes to three" for "By how many votes ...?" (reader.tally)
     if asks_for_time(read):  # "the evening" of "the evening before." takes "before" (reader.timetype)
         b = trailing_adverb(doc.text, b)
     a, b = whole_address(doc.text, a, b)  # "leadfree@brackwater" of "leadfree@brackwater.example" (reader.wholeword)

@@ -104,10 +104,23 @@ def split_spans(text: str) -> list[tuple[int, int, bool]]:
 _MISSED_END = re.compile(r"\bno\.(?=\s+[A-Z][a-z])")
 
 
+# A sentence end BlingFire finds where there is none: "v." or "vs." of a case's name ("Ministry of
+# Transport v. Harbour Residents' Association", "Grutter v. Bollinger"): 68 of the 91 such names in
+# SQuAD v1.1 train's paragraphs were cut there; none of the 91 ends a sentence.
+_FALSE_END = re.compile(r"(?<![\w.])vs?\.$")
+
+
 def _split_missed(line: str, offsets) -> list[tuple[int, int]]:
-    """BlingFire's sentence offsets, each also cut after a sentence end it missed (``_MISSED_END``)."""
-    out = []
+    """BlingFire's sentence offsets, each also cut after a sentence end it missed (``_MISSED_END``),
+    and joined to the next where it ended one at a case name's "v." (``_FALSE_END``)."""
+    joined: list[tuple[int, int]] = []
     for sa, sb in offsets:
+        if joined and _FALSE_END.search(line, joined[-1][0], joined[-1][1]) and line[sa : sa + 1].isupper():
+            joined[-1] = (joined[-1][0], sb)
+        else:
+            joined.append((sa, sb))
+    out = []
+    for sa, sb in joined:
         for m in _MISSED_END.finditer(line, sa, sb):
             out.append((sa, m.end()))
             sa = m.end()

@@ -70,6 +70,14 @@ def test_statement_offsets_and_flags(statement_text):
         ("The motion passed 5-1, with Whitlock voting no. Whitlock said the fund is low.",
          ["The motion passed 5-1, with Whitlock voting no.", "Whitlock said the fund is low."]),
         ("See No. 5 Main Street. Room no. 12 is open.", ["See No. 5 Main Street.", "Room no. 12 is open."]),
+        # a sentence end BlingFire finds where there is none: a case's name (SQuAD's real paragraphs, press-dev's ruling)
+        ("Ministry of Transport v. Harbour Residents' Association [2026] ASC 14",
+         ["Ministry of Transport v. Harbour Residents' Association [2026] ASC 14"]),
+        ("It was declared unconstitutional by the majority opinion of Gratz v. Bollinger. Affirmative action was upheld.",
+         ["It was declared unconstitutional by the majority opinion of Gratz v. Bollinger.", "Affirmative action was upheld."]),
+        ("The decision in Brown vs. Board of Education came in 1954. It was unanimous.",
+         ["The decision in Brown vs. Board of Education came in 1954.", "It was unanimous."]),
+        ("He wrote Henry V. Then he rested.", ["He wrote Henry V.", "Then he rested."]),  # a numeral, not "v."
         ("• bullet a\n• bullet b", ["bullet a", "bullet b"]),
         ("He said “stop.” Then left.", ["He said “stop.”", "Then left."]),
         ("Wait… what? Yes!", ["Wait… what?", "Yes!"]),
