@@ -151,14 +151,20 @@ def cmd_search(args) -> int:
     return 0
 
 
-def format_answer(ans) -> str:
+def format_answer(ans, titles: dict[str, str] | None = None) -> str:
+    """The answer for a terminal; ``titles`` (document id → title, given when the corpus holds
+    several documents): each cited sentence also names its document."""
     from statementqa.render import headline
+
+    def where(c) -> str:
+        return f"{titles[c.doc_id]}, " if titles and c.doc_id in titles else ""
 
     lines = [f"Read as: {ans.interpreted_as}"] if ans.interpreted_as else []
     if ans.abstained and (ans.language or ans.maybe is not None):
         lines.append(headline(ans))
         if ans.maybe is not None:
-            lines.append(f"  {ans.maybe.text}  (sentence {ans.maybe.sentence_index}, chars {ans.maybe.start}-{ans.maybe.end})")
+            lines.append(f"  {ans.maybe.text}  ({where(ans.maybe)}sentence {ans.maybe.sentence_index}, "
+                         f"chars {ans.maybe.start}-{ans.maybe.end})")
             lines.append(f"  (the reader is not confident: {ans.confidence:.2f})")
     elif ans.abstained:
         from statementqa.render import headline
@@ -181,14 +187,15 @@ def format_answer(ans) -> str:
         if how_words(ans):
             lines.append(f"Found as: {how_words(ans)}")
         lines.append("Cited sentences:")
-        lines += [f"  [{i}] {c.text}  (sentence {c.sentence_index}, chars {c.start}-{c.end})" for i, c in enumerate(ans.citations, 1)]
+        lines += [f"  [{i}] {c.text}  ({where(c)}sentence {c.sentence_index}, chars {c.start}-{c.end})"
+                  for i, c in enumerate(ans.citations, 1)]
     return "\n".join(lines)
 
 
 def cmd_ask(args) -> int:
     pl = pipeline_from(args)
     ans = pl.ask(args.question, args.k)
-    print(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2) if args.json else format_answer(ans))
+    print(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2) if args.json else format_answer(ans, pl.titles()))
     return 0
 
 

@@ -417,6 +417,12 @@ class Pipeline:
             self._reader_version = f"{p.name}@{digest}"
         return self._reader_version
 
+    def titles(self) -> dict[str, str] | None:
+        """Document id → title when the corpus holds several documents (answers then say which
+        document each cited sentence is from); None for one document."""
+        docs = self.index.docs
+        return {d.doc_id: d.title for d in docs.values()} if len(docs) > 1 else None
+
     def documents(self) -> list[dict]:
         idx = self.index
         return [{"doc_id": d.doc_id, "path": d.path, "title": d.title, "chars": len(d.text),

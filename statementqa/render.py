@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from statementqa.reader.listpick import INTRODUCES_LIST
 from statementqa.reader.questionform import question_form
@@ -179,8 +179,10 @@ def how_words(ans) -> str:
     return _HOW.get(ans.how, ans.how)
 
 
-def format_answer_md(ans) -> str:
-    """The chat message: answer (or the middle ground, or abstention) with linked citations."""
+def format_answer_md(ans, titles: Mapping[str, str] | None = None) -> str:
+    """The chat message: answer (or the middle ground, or abstention) with linked citations;
+    ``titles`` (document id → title, given when the corpus holds several documents): each cited
+    sentence also names its document."""
     if ans.abstained:
         if ans.language:
             return f"**{esc(headline(ans))}**"
@@ -206,8 +208,9 @@ def format_answer_md(ans) -> str:
              f"Confidence: **{confidence_words(ans.confidence)}** ({ans.confidence:.2f})"
              + (f" · read as “{esc(ans.interpreted_as)}”" if ans.interpreted_as else "")
              + (f" · {esc(how_words(ans))}" if how_words(ans) else ""), ""]
-    lines += [f"{cite_link(i, c)} {esc(c.text)} _(sentence {c.sentence_index + 1}"
-              + (f", page {c.page}" if c.page else "") + f")_{_links(c)}" for i, c in enumerate(ans.citations, 1)]
+    lines += [f"{cite_link(i, c)} {esc(c.text)} _({esc(titles[c.doc_id]) + ', ' if titles and c.doc_id in titles else ''}"
+              f"sentence {c.sentence_index + 1}" + (f", page {c.page}" if c.page else "") + f")_{_links(c)}"
+              for i, c in enumerate(ans.citations, 1)]
     return "\n".join(lines)
 
 

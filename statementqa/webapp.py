@@ -125,7 +125,7 @@ def _handlers(pl, feedback_log: Path, metrics=None):
             return message, gr.update(), turns, gr.update(), gr.update(), None
         if metrics is not None:
             metrics.observe(ans, "ui")
-        history += [{"role": "user", "content": shown}, {"role": "assistant", "content": format_answer_md(ans)}]
+        history += [{"role": "user", "content": shown}, {"role": "assistant", "content": format_answer_md(ans, pl.titles())}]
         turn = {"id": _message_id(), "msg": len(history) - 1, "question": message, "answer": ans.text,
                 "abstained": ans.abstained, "confidence": ans.confidence,
                 "citations": [c.to_dict() for c in ans.citations],

@@ -309,3 +309,17 @@ def test_loadtest_through_both_apis(app_server):
         r = run_load(app_server["url"], clients=3, seconds=20, max_requests=6, via=via)
         assert r["via"] == via and r["ok"] == 6 and r["errors"] == 0, r
         assert r["p50_ms"] > 0 and r["throughput_rps"] > 0
+
+
+def test_chat_message_names_each_cited_document_when_given_titles():
+    """With several documents (``Pipeline.titles``) each cited sentence names its document, escaped
+    for the chat's Markdown; with one (None) it does not."""
+    from statementqa.retrieval.types import Answer, Citation
+
+    cites = [Citation("a1", 2, 10, 40, "The council adopted the budget on Tuesday."),
+             Citation("b2", 0, 0, 11, "28 May 2026")]
+    ans = Answer("When?", "Tuesday", 0.8, False, cites)
+    md = format_answer_md(ans, {"a1": "Riverton *budget* 2027", "b2": "Court summary"})
+    assert "_(Riverton \\*budget\\* 2027, sentence 3)_" in md and "_(Court summary, sentence 1)_" in md
+    plain = format_answer_md(ans)
+    assert "_(sentence 3)_" in plain and "Riverton" not in plain

@@ -83,3 +83,20 @@ def test_k_larger_than_corpus_cli(tmp_path, corpus_dir):
     r = run("search", "compact", "-k", "500", "--json", "--corpus", str(corpus_dir), "--data-dir", str(tmp_path))
     assert r.returncode == 0
     assert 1 <= len(json.loads(r.stdout)["hits"]) <= 7
+
+
+@pytest.mark.slow
+def test_ask_names_the_document_of_each_cited_sentence_when_there_are_several(tmp_path):
+    """With one document a citation's sentence number says where it is; with several it also needs
+    the document: `statementqa ask` over two press-dev documents names it, over one it does not."""
+    from tests.press_fixtures import press_corpus
+
+    two = press_corpus(tmp_path / "two", "city-budget-2027", "court-ruling-2026-05-28")
+    r = run("ask", "By how many votes was the budget adopted?", "--corpus", str(two), "--data-dir", str(tmp_path / "d2"))
+    assert r.returncode == 0, r.stderr
+    assert "Answer: nine votes to two" in r.stdout
+    assert "(Riverton city budget for 2027 adopted, sentence " in r.stdout, r.stdout
+    one = press_corpus(tmp_path / "one", "city-budget-2027")
+    r = run("ask", "By how many votes was the budget adopted?", "--corpus", str(one), "--data-dir", str(tmp_path / "d1"))
+    assert r.returncode == 0, r.stderr
+    assert "(sentence " in r.stdout and "Riverton city budget for 2027 adopted, sentence" not in r.stdout, r.stdout
