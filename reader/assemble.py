@@ -129,11 +129,13 @@ def sentences_for_span(sentences: list[Sentence], start: int, end: int) -> list[
     return hit
 
 
+_OPENING_MARKS = re.compile(r"\n[ \t]*[*_]{1,3}$")  # a span's end that is only the next line's opening emphasis marks
 _HEADING = re.compile(r"#{1,6}[ \t]+")  # a Markdown heading's marker ("## Cost and funding"); not "#1" or "#MeToo"
 
 
 def trim_span(text: str, a: int, b: int) -> tuple[int, int]:
-    """Drop whitespace, list markers and a Markdown heading's "#" marks at the ends of a span."""
+    """Drop whitespace, list markers and a Markdown heading's "#" marks at the ends of a span, and at
+    its end the opening emphasis marks of a line it runs into ("Hanna Lund\n\n*")."""
     while a < b:
         while a < b and text[a] in _TRIM:
             a += 1
@@ -143,6 +145,10 @@ def trim_span(text: str, a: int, b: int) -> tuple[int, int]:
         a = m.end()
     while b > a and text[b - 1] in " \t\r\n":
         b -= 1
+    while (m := _OPENING_MARKS.search(text, a, b)) is not None and m.start() > a:  # "Hanna Lund\n\n*"
+        b = m.start()
+        while b > a and text[b - 1] in " \t\r\n":
+            b -= 1
     return a, b
 
 

@@ -22,6 +22,8 @@ import numpy as np
 from statementqa.followup import Turn, resolve
 from statementqa.language import foreign_language
 from statementqa.language import warm_up as warm_language
+from statementqa.reader.asker import CONFIDENCE as ASKER_CONFIDENCE
+from statementqa.reader.asker import pick_asker
 from statementqa.reader.assemble import answer_at, assemble
 from statementqa.reader.focus import in_passing, is_about, off_topic, subject_words, title_terms, unnamed, work
 from statementqa.reader.listpick import INTRODUCES_LIST, list_after
@@ -355,6 +357,13 @@ class Pipeline:
                 if block is not None:
                     ans = answer_at(r.question, r.index, ans.doc_id, ans.start, block.items[-1].end, ans.confidence,
                                     INTRODUCES_LIST)
+        if not ans.not_mentioned:  # "Who asked how many doses are left?": a transcript's label (reader.asker)
+            ids = {p.doc_id for p in r.passages}
+            asker = pick_asker(r.interpreted_as or r.read_as, {d: r.index.all_sentences[d] for d in ids},
+                               {d: r.index.docs[d].text for d in ids})
+            if asker is not None:
+                ans = answer_at(r.question, r.index, asker.doc_id, asker.start, asker.end, ASKER_CONFIDENCE,
+                                "the name in the label of the question that asks it")
         if not ans.not_mentioned:  # "What is Nielsen's first name?": from the full name (reader.nameparts)
             part = pick_name_part(r.interpreted_as or r.read_as, r.passages, {d: r.index.docs[d].text for d in {p.doc_id for p in r.passages}})
             if part is not None:

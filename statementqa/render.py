@@ -194,7 +194,7 @@ def format_answer_md(ans, titles: Mapping[str, str] | None = None) -> str:
                               f"The reader found a possible answer in this sentence but is not confident "
                               f"(confidence {ans.confidence:.2f}); read it to decide."] + read)
         tail = "So no sentence here can answer this question." if ans.not_mentioned else \
-            "I found no answer to this in the statement."
+            ("I found no answer to this in the documents." if titles else "I found no answer to this in the statement.")
         lines = [f"**{esc(headline(ans))}** {tail}"]
         if ans.related:
             lines += ["", "Related, but not an answer:"]

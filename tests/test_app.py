@@ -323,3 +323,6 @@ def test_chat_message_names_each_cited_document_when_given_titles():
     assert "_(Riverton \\*budget\\* 2027, sentence 3)_" in md and "_(Court summary, sentence 1)_" in md
     plain = format_answer_md(ans)
     assert "_(sentence 3)_" in plain and "Riverton" not in plain
+    nothing = Answer("Who chairs it?", "", 0.1, True)
+    assert "no answer to this in the documents." in format_answer_md(nothing, {"a1": "A", "b2": "B"})
+    assert "no answer to this in the statement." in format_answer_md(nothing)

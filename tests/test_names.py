@@ -242,7 +242,9 @@ def test_a_yes_no_answer_says_when_its_sentence_cannot_decide(pipeline):
     from statementqa.cli import format_answer
     from statementqa.render import format_answer_md, headline, undecided
 
-    ans = pipeline.ask("Did Nielsen meet the ministers in Mexico?")
+    # (Was "Did Nielsen meet the ministers in Mexico?", answered from the sentence on the meetings to
+    # come; a yes/no question is now dated by its sentence, reader.tense, and that one abstains.)
+    ans = pipeline.ask("Will the ministers meet in Mexico next month?")
     assert not ans.abstained and "Mexico" in undecided(ans)
     assert all("Mexico" not in c.text for c in ans.citations)
     assert headline(ans).startswith("This sentence comes closest, but it does not mention") and "“Mexico”" in headline(ans)
