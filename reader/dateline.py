@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .tense import _DATE, answer_tense, asks_for_time
+from .tense import answer_tense, asks_for_time, first_date
 
 _PUBLISHING = frozenset("""press release released publish published publication issue issued posted updated
 update dated written statement transcript bulletin edition news notice""".split())
@@ -41,10 +41,10 @@ _ASKS_PUBLISHING = re.compile(r"\b(?:publish|published|issue[sd]?|release[sd]?|w
 def is_dateline(sentence: str, written: dt.date | None) -> bool:
     """The document's day ``written`` with nothing but names, small words and words of publishing
     around it (see the module)."""
-    m = _DATE.search(sentence)
-    if m is None or written is None or answer_tense(sentence, written) != "today":
+    date = first_date(sentence)
+    if date is None or written is None or answer_tense(sentence, written) != "today":
         return False
-    rest = sentence[: m.start()] + " " + sentence[m.end() :]
+    rest = sentence[: date[0]] + " " + sentence[date[1] :]
     return all(w.lower() in _PUBLISHING for w in _LOWER_WORD.findall(rest))
 
 

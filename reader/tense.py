@@ -138,6 +138,12 @@ _DATE = re.compile(rf"\b(?:(?P<mon>{_MON})\s+(?P<day>[0-9]{{1,2}})(?:st|nd|rd|th
                    rf"|(?P<year4>{_YR}))\b")
 
 
+def first_date(text: str) -> tuple[int, int] | None:
+    """Offsets of the first date in ``text`` ("9 December 2026", "Feb. 21", "in 2018"), as this module reads dates."""
+    m = _DATE.search(text)
+    return (m.start(), m.end()) if m else None
+
+
 def document_date(meta: dict | None) -> dt.date | None:
     """The day a document was written: its metadata's ``date`` ("2019-02-21"), else None."""
     raw = str((meta or {}).get("date") or "")
