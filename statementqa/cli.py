@@ -172,7 +172,7 @@ def format_answer(ans, titles: dict[str, str] | None = None) -> str:
         lines.append(headline(ans) if ans.not_mentioned else "The documents do not say (no answer found).")
         if ans.related:
             lines.append("Related, but not an answer:")
-            lines += [f"  - {c.text}" for c in ans.related]
+            lines += [f"  - {c.text}" + (f"  ({where(c)[:-2]})" if where(c) else "") for c in ans.related]
     else:
         from statementqa.render import DECIDES, is_yes_no, yes_no_verdict
 

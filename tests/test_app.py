@@ -323,6 +323,15 @@ def test_chat_message_names_each_cited_document_when_given_titles():
     assert "_(Riverton \\*budget\\* 2027, sentence 3)_" in md and "_(Court summary, sentence 1)_" in md
     plain = format_answer_md(ans)
     assert "_(sentence 3)_" in plain and "Riverton" not in plain
-    nothing = Answer("Who chairs it?", "", 0.1, True)
-    assert "no answer to this in the documents." in format_answer_md(nothing, {"a1": "A", "b2": "B"})
-    assert "no answer to this in the statement." in format_answer_md(nothing)
+    nothing = Answer("Who chairs it?", "", 0.1, True, related=[cites[1]])
+    md = format_answer_md(nothing, {"a1": "A", "b2": "Court summary"})
+    assert "no answer to this in the documents." in md and "- 28 May 2026 _(Court summary)_" in md
+    assert "no answer to this in the statement." in format_answer_md(nothing) and "_(Court" not in format_answer_md(nothing)
+    maybe = Answer("When?", "", 0.3, True, maybe=cites[0])
+    assert "_(Riverton \\*budget\\* 2027)_" in format_answer_md(maybe, {"a1": "Riverton *budget* 2027"})
+    assert "Riverton" not in format_answer_md(maybe)
+    from statementqa.cli import format_answer
+
+    assert "  - 28 May 2026  (Court summary)" in format_answer(nothing, {"b2": "Court summary"})
+    assert "(Riverton, sentence 2, chars 10-40)" in format_answer(maybe, {"a1": "Riverton"})
+    assert "(sentence 2, chars 10-40)" in format_answer(maybe)
