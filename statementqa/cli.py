@@ -154,10 +154,10 @@ def cmd_search(args) -> int:
 def format_answer(ans, titles: dict[str, str] | None = None) -> str:
     """The answer for a terminal; ``titles`` (document id → title, given when the corpus holds
     several documents): each cited sentence also names its document."""
-    from statementqa.render import headline
+    from statementqa.render import document_of, headline
 
-    def where(c) -> str:
-        return f"{titles[c.doc_id]}, " if titles and c.doc_id in titles else ""
+    def where(c) -> str:  # "Title, " before a sentence's place, with several documents
+        return f"{document_of(c, titles)}, " if document_of(c, titles) else ""
 
     lines = [f"Read as: {ans.interpreted_as}"] if ans.interpreted_as else []
     if ans.abstained and (ans.language or ans.maybe is not None):
@@ -172,7 +172,8 @@ def format_answer(ans, titles: dict[str, str] | None = None) -> str:
         lines.append(headline(ans) if ans.not_mentioned else "The documents do not say (no answer found).")
         if ans.related:
             lines.append("Related, but not an answer:")
-            lines += [f"  - {c.text}" + (f"  ({where(c)[:-2]})" if where(c) else "") for c in ans.related]
+            lines += [f"  - {c.text}" + (f"  ({document_of(c, titles)})" if document_of(c, titles) else "")
+                      for c in ans.related]
     else:
         from statementqa.render import DECIDES, is_yes_no, yes_no_verdict
 

@@ -90,6 +90,7 @@ class Pipeline:
                              cache_dir=self.settings.data_dir)
         self._index: Index | None = None
         self._titles: tuple[dict, dict[str, frozenset[str]]] | None = None  # (index.docs, stem -> titled doc ids)
+        self._title_map: tuple[dict, dict[str, str]] | None = None  # (index.docs, doc id -> title): titles()
         self._store = None
         self._retriever: Retriever | None = None
         self._lock = threading.RLock()
@@ -357,15 +358,15 @@ class Pipeline:
                 if block is not None:
                     ans = answer_at(r.question, r.index, ans.doc_id, ans.start, block.items[-1].end, ans.confidence,
                                     INTRODUCES_LIST)
+        ids = {p.doc_id for p in r.passages}
+        texts = {d: r.index.docs[d].text for d in ids}
         if not ans.not_mentioned:  # "Who asked how many doses are left?": a transcript's label (reader.asker)
-            ids = {p.doc_id for p in r.passages}
-            asker = pick_asker(r.interpreted_as or r.read_as, {d: r.index.all_sentences[d] for d in ids},
-                               {d: r.index.docs[d].text for d in ids})
+            asker = pick_asker(r.interpreted_as or r.read_as, {d: r.index.all_sentences[d] for d in ids}, texts)
             if asker is not None:
                 ans = answer_at(r.question, r.index, asker.doc_id, asker.start, asker.end, ASKER_CONFIDENCE,
                                 "the name in the label of the question that asks it")
         if not ans.not_mentioned:  # "What is Nielsen's first name?": from the full name (reader.nameparts)
-            part = pick_name_part(r.interpreted_as or r.read_as, r.passages, {d: r.index.docs[d].text for d in {p.doc_id for p in r.passages}})
+            part = pick_name_part(r.interpreted_as or r.read_as, r.passages, texts)
             if part is not None:
                 ans = answer_at(r.question, r.index, part.doc_id, part.start, part.end, NAME_PART_CONFIDENCE,
                                 f"part of the full name “{part.full}”")
@@ -428,9 +429,14 @@ class Pipeline:
 
     def titles(self) -> dict[str, str] | None:
         """Document id → title when the corpus holds several documents (answers then say which
-        document each cited sentence is from); None for one document."""
+        document each cited sentence is from); None for one document. Built once per index, not per
+        answer (a large corpus holds many documents)."""
         docs = self.index.docs
-        return {d.doc_id: d.title for d in docs.values()} if len(docs) > 1 else None
+        if len(docs) < 2:
+            return None
+        if self._title_map is None or self._title_map[0] is not docs:
+            self._title_map = (docs, {d.doc_id: d.title for d in docs.values()})
+        return self._title_map[1]
 
     def documents(self) -> list[dict]:
         idx = self.index

@@ -179,9 +179,9 @@ def how_words(ans) -> str:
     return _HOW.get(ans.how, ans.how)
 
 
-def _where(c, titles: Mapping[str, str] | None) -> str:
-    """"Title, " of the citation's document when ``titles`` has it (the corpus holds several), else ""."""
-    return f"{esc(titles[c.doc_id])}, " if titles and c.doc_id in titles else ""
+def document_of(c, titles: Mapping[str, str] | None) -> str:
+    """The title of citation ``c``'s document when ``titles`` has it (the corpus holds several), else ""."""
+    return titles.get(c.doc_id, "") if titles else ""
 
 
 def format_answer_md(ans, titles: Mapping[str, str] | None = None) -> str:
@@ -196,7 +196,7 @@ def format_answer_md(ans, titles: Mapping[str, str] | None = None) -> str:
         if ans.maybe is not None:
             return "\n".join([f"**{esc(headline(ans))}**", "",
                               f"> {esc(ans.maybe.text)} {cite_link('sentence ' + str(ans.maybe.sentence_index + 1), ans.maybe)}"
-                              + (f" _({_where(ans.maybe, titles)[:-2]})_" if _where(ans.maybe, titles) else ""), "",
+                              + (f" _({esc(document_of(ans.maybe, titles))})_" if document_of(ans.maybe, titles) else ""), "",
                               f"The reader found a possible answer in this sentence but is not confident "
                               f"(confidence {ans.confidence:.2f}); read it to decide."] + read)
         tail = "So no sentence here can answer this question." if ans.not_mentioned else \
@@ -204,7 +204,8 @@ def format_answer_md(ans, titles: Mapping[str, str] | None = None) -> str:
         lines = [f"**{esc(headline(ans))}** {tail}"]
         if ans.related:
             lines += ["", "Related, but not an answer:"]
-            lines += [f"- {esc(c.text)}" + (f" _({_where(c, titles)[:-2]})_" if _where(c, titles) else "") for c in ans.related]
+            lines += [f"- {esc(c.text)}" + (f" _({esc(document_of(c, titles))})_" if document_of(c, titles) else "")
+                      for c in ans.related]
         return "\n".join(lines + read)
     marks = " ".join(cite_link(i, c) for i, c in enumerate(ans.citations, 1))
     first = f"**{esc(headline(ans))}** {marks}"
@@ -214,7 +215,7 @@ def format_answer_md(ans, titles: Mapping[str, str] | None = None) -> str:
              f"Confidence: **{confidence_words(ans.confidence)}** ({ans.confidence:.2f})"
              + (f" · read as “{esc(ans.interpreted_as)}”" if ans.interpreted_as else "")
              + (f" · {esc(how_words(ans))}" if how_words(ans) else ""), ""]
-    lines += [f"{cite_link(i, c)} {esc(c.text)} _({_where(c, titles)}"
+    lines += [f"{cite_link(i, c)} {esc(c.text)} _({esc(document_of(c, titles)) + ', ' if document_of(c, titles) else ''}"
               f"sentence {c.sentence_index + 1}" + (f", page {c.page}" if c.page else "") + f")_{_links(c)}"
               for i, c in enumerate(ans.citations, 1)]
     return "\n".join(lines)
