@@ -83,6 +83,7 @@ from .tables import is_row
 from .tally import whole_tally
 from .tense import asks_for_time, asks_place, asks_yes_no, clashes, clause_before, document_date
 from .timetype import not_a_time, trailing_adverb
+from .whois import description_span, only_the_name
 from .wholeword import abbreviation_dot, whole_address
 
 DEFAULT_CALIBRATION = {"a": 1.0, "b": 0.0, "threshold": 0.5}
@@ -289,6 +290,8 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
             return False
         if not_a_count(read, span):  # "How many patrol boats?" - "$18 million" (reader.counts)
             return False
+        if only_the_name(read, span):  # "Who is Tobias Lange?" - "Dr Tobias Lange" (reader.whois)
+            return False
         if other_owner(read, sentences):  # "Samoa's minister?" - "Fiji's Minister" (reader.owner)
             return False
         return asks_about_questions or not all(is_question(x.text) for x in over)
@@ -310,8 +313,9 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     text = doc.text[loc.start : loc.end]
     # "Where ...?": "ministers in San Salvador" -> "San Salvador" (reader.place); "When does it start?":
     # "October 14 to December 20" -> "October 14" (reader.ranges); one of three coordinated groups -> all
-    # three (reader.conjuncts); one end of a range -> the range, for "What are the opening hours?" (reader.ranges)
-    cut = place_span(read, text) or range_part(read, text)
+    # three (reader.conjuncts); one end of a range -> the range, for "What are the opening hours?" (reader.ranges);
+    # "Who is Tobias Lange?": "Dr Tobias Lange, a co-author of the study" -> "a co-author of the study" (reader.whois)
+    cut = place_span(read, text) or range_part(read, text) or description_span(read, text)
     if cut is not None:
         cut = loc.start + cut[0], loc.start + cut[1]
     elif len(loc.sentences) == 1:  # "everyone aged 65 or older" of "for A, for B and for C" (reader.conjuncts)

@@ -131,13 +131,69 @@ def _asked_columns(question: str, head: tuple[str, ...]) -> frozenset[int] | Non
     return chosen if best > 0 and len(chosen) < len(score) else None
 
 
+def asked_rows(question: str, rows: Sequence[Sequence[str]]) -> dict[int, frozenset[int]] | None:
+    """The data row (0, 1, ... below the header) that the question names by a cell's words, with the
+    columns of the cells that name it: "How many votes did the Labour candidate get?" names the row
+    whose party is "Labour Party" and no other. Only words found in the cells of at most half of the
+    rows count ("party" of "Green Party", "Labour Party", "Conservative Party" names no row); the row
+    with the most such words wins. None when the question names no row, or several alike: "How much
+    does a monthly pass cost for seniors?" names "Monthly pass" and "Student monthly pass" alike, and
+    with the other rows left out the reader answered it (there is no seniors' fare) where it had
+    abstained."""
+    if not question or len(rows) < 2:
+        return None
+    return _asked_rows(question, tuple(tuple(r) for r in rows))
+
+
+@lru_cache(maxsize=256)
+def _asked_rows(question: str, rows: tuple[tuple[str, ...], ...]) -> dict[int, frozenset[int]] | None:
+    q = set(terms([question])[0])
+    cell_terms = [[set(terms([c])[0]) & q for c in row] for row in rows]
+    in_rows: dict[str, int] = {}
+    for row in cell_terms:
+        for t in set().union(*row):
+            in_rows[t] = in_rows.get(t, 0) + 1
+    telling = {t for t, n in in_rows.items() if 2 * n <= len(rows)}
+    score = [len(set().union(*row) & telling) for row in cell_terms]
+    best = max(score)
+    chosen = [i for i, n in enumerate(score) if n == best]
+    if best == 0 or len(chosen) > 1:
+        return None
+    return {i: frozenset(j for j, c in enumerate(cell_terms[i]) if c & telling) for i in chosen}
+
+
+def _data_rows(text: str, la: int) -> tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]:
+    """Line starts and cell texts of the data rows of the table whose block holds the line at ``la``
+    (the rows below its header, separators left out)."""
+    a = block_start(text, la)
+    starts, rows = [], []
+    first = True
+    while a < len(text):
+        b = text.find("\n", a)
+        b = len(text) if b < 0 else b
+        line = text[a:b]
+        if not is_row(line):
+            break
+        row = None if first or is_separator(line) else cells(text, a, b)
+        if row is not None:
+            starts.append(a)
+            rows.append(tuple(text[x:y] for x, y in row))
+        first = False
+        a = b + 1
+    return tuple(starts), tuple(rows)
+
+
 def view(doc_text: str, passage: Passage, question: str = "") -> View | None:
     """The passage with its table rows written as sentences (see the module), or None when it holds
     no table row with a header. With ``question``, a row gives only the columns whose header the
     question names best (``asked_columns``): the reader told "current price" from "new price" no
-    better than by chance when both sentences stood side by side."""
+    better than by chance when both sentences stood side by side. When the question names some rows
+    of the table by their cells' words (``asked_rows``: "the Labour candidate"), the other rows are
+    left out and those rows also give the cells that name them: beside "The votes of Janet Ellwood is
+    968." the reader took the first row's votes for the Labour candidate's."""
     parts: list[tuple[str, int | None]] = []  # (text, passage offset of its first char or None)
     changed = False
+    tables: dict[int, tuple[tuple[int, ...], dict[int, frozenset[int]] | None]] = {}
     for la, lb in _lines(doc_text, passage.start, passage.end):
         a, b = max(la, passage.start), min(lb, passage.end)
         line = doc_text[la:lb]
@@ -154,7 +210,20 @@ def view(doc_text: str, passage: Passage, question: str = "") -> View | None:
             parts.append((doc_text[a:b], a - passage.start))
         else:
             changed = True
-            parts.extend(_row(doc_text, row, head, passage.start, asked_columns(question, head)))
+            columns = asked_columns(question, head)
+            if question:
+                bs = block_start(doc_text, la)
+                if bs not in tables:
+                    starts, rows = _data_rows(doc_text, la)
+                    tables[bs] = (starts, asked_rows(question, rows))
+                starts, named = tables[bs]
+                if named is not None and la in starts:
+                    i = starts.index(la)
+                    if i not in named:
+                        continue  # a row the question does not name (its line break goes too)
+                    if columns is not None:
+                        columns = columns | named[i]
+            parts.extend(_row(doc_text, row, head, passage.start, columns))
         parts.append(("\n", None))
     if not changed:
         return None

@@ -15,7 +15,12 @@ referent is usually there ("The line will run 11 kilometres ..."), and without i
 the tram line cost?" matched only "cost" of three terms, so the minimum-should-match rule left out
 the one sentence that answers. Only BM25 sees the added words: the sentence, its offsets, its
 citation and its dense vector are the sentence's own. Measured (README, design): SQuAD held-out
-part end to end F1 67.6 -> 67.8, calibration part 65.8 -> 65.8; the tram question answered."""
+part end to end F1 67.6 -> 67.8, calibration part 65.8 -> 65.8; the tram question answered.
+
+Likewise a table's row ("| Amira Khoury | Green Party | 1,482 |", one sentence per line) is indexed
+with its table's header row ("| Candidate | Party | Votes |"): the header says what the cells are,
+and "How many votes did the Green Party candidate receive?" matched only "green" and "party" of the
+row's words, so the row was not retrieved at all (``table_header``)."""
 from __future__ import annotations
 
 import logging
@@ -28,6 +33,7 @@ import numpy as np
 from .errors import QueryError
 from .irregular import base
 from .modes import BM25Method, values
+from .segment import TABLE_SEPARATOR
 from .types import Sentence
 
 
@@ -48,10 +54,34 @@ def lexical_text(text: str, previous: str | None) -> str:
     return f"{previous} {text}" if previous and ANAPHOR.match(text) else text
 
 
+def is_table_line(text: str) -> bool:
+    """A table's row or separator as ``retrieval.segment`` keeps it, one line each: "| a | b |", a
+    Word row "a | b | c", "|---|---|". (``reader.tables.is_row`` tells rows from cells exactly; two
+    bars are enough here, as a sentence of prose seldom holds two.)"""
+    return text.count("|") >= 2 or bool(TABLE_SEPARATOR.match(text))
+
+
+def table_header(doc_sents: Sequence[Sentence], idx: int) -> str | None:
+    """The header row (the first line of its block of table lines) of the table row ``doc_sents[idx]``;
+    None when that sentence is no table row or is the header itself."""
+    if not is_table_line(doc_sents[idx].text) or TABLE_SEPARATOR.match(doc_sents[idx].text):
+        return None
+    i = idx
+    while i > 0 and is_table_line(doc_sents[i - 1].text):
+        i -= 1
+    return doc_sents[i].text if i < idx else None
+
+
 def lexical_texts(sents: Sequence[Sentence], all_sents: Mapping[str, Sequence[Sentence]]) -> list[str]:
     """``lexical_text`` of each of ``sents``, the previous sentence looked up in ``all_sents`` (each
-    document's sentences by index, boilerplate included, as ``retrieval.segment`` cut them)."""
-    return [lexical_text(s.text, all_sents[s.doc_id][s.idx - 1].text if s.idx > 0 else None) for s in sents]
+    document's sentences by index, boilerplate included, as ``retrieval.segment`` cut them); a table
+    row with its table's header row before it (``table_header``)."""
+    out = []
+    for s in sents:
+        doc = all_sents[s.doc_id]
+        head = table_header(doc, s.idx)
+        out.append(f"{head} {s.text}" if head else lexical_text(s.text, doc[s.idx - 1].text if s.idx > 0 else None))
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statementqa.retrieval.lexical import BM25Index, lexical_text, lexical_texts, stopwords
+from statementqa.retrieval.lexical import BM25Index, lexical_text, lexical_texts, stopwords, table_header
 from statementqa.retrieval.segment import segment
 
 WORDS = ["border", "security", "ministers", "meeting", "salvador", "children", "smugglers",
@@ -148,3 +148,28 @@ def test_a_sentence_that_opens_with_a_pronoun_is_found_by_its_referent():
     assert 2 not in plain.tolist()
     _, ctx = BM25Index.build(lexical_texts(sents, {"d": sents})).search(q, 4)
     assert 2 in ctx.tolist()
+
+
+VOTES = ("Votes cast in the by-election:\n| Candidate | Party | Votes |\n|---|---|---|\n"
+         "| Amira Khoury | Green Party | 1,482 |\n| Owen Marsh | Labour Party | 611 |\n"
+         "The Green Party had never won a seat on the council. Party members celebrated.\n"
+         "| Ward | Turnout |\n| Kestrel Vale | 31.8 |")
+
+
+def test_a_table_row_is_indexed_with_its_header_row():
+    """"How many votes did the Green Party candidate receive?": the row holds "green" and "party" of the
+    question's five terms, under the minimum-should-match rule; with its header row ("candidate",
+    "votes") it is the first lexical hit. Rows of a second table get that table's header."""
+    sents = segment(VOTES, "d")
+    texts = [s.text for s in sents]
+    row = texts.index("| Amira Khoury | Green Party | 1,482 |")
+    assert [table_header(sents, i) for i in range(len(sents))] == [
+        None, None, None, "| Candidate | Party | Votes |", "| Candidate | Party | Votes |", None, None, None,
+        "| Ward | Turnout |"]
+    lex = lexical_texts(sents, {"d": sents})
+    assert lex[row] == "| Candidate | Party | Votes | | Amira Khoury | Green Party | 1,482 |"
+    assert lex[1] == texts[1] and lex[5] == texts[5]  # the header itself, and prose, as before
+    q = "How many votes did the Green Party candidate receive?"
+    _, plain = BM25Index.build(texts).search(q, 3)
+    _, ctx = BM25Index.build(lex).search(q, 3)
+    assert row not in plain.tolist()[:1] and ctx.tolist()[0] == row

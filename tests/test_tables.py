@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from statementqa.reader.model import ReadOut, Span
-from statementqa.reader.tables import asked_columns, cells, is_row, is_separator, map_spans, view
+from statementqa.reader.tables import asked_columns, asked_rows, cells, is_row, is_separator, map_spans, view
 from statementqa.retrieval.segment import segment
 from statementqa.retrieval.types import Passage
 
@@ -74,6 +74,49 @@ def test_asked_columns(question, columns):
 def test_view_for_a_question_writes_the_asked_column_only():
     v = view(TABLE, _passage(TABLE), "What is the new price of a day pass?")
     assert v is not None and "The new price of Day pass is $8.00." in v.text and "current price" not in v.text
+
+
+VOTES = ("Votes cast:\n| Candidate | Party | Votes |\n|---|---|---|\n| Amira Khoury | Green Party | 1,482 |\n"
+         "| Thomas Reddy | Liberal Democrats | 1,107 |\n| Janet Ellwood | Conservative Party | 968 |\n"
+         "| Owen Marsh | Labour Party | 611 |\n| Kit Barlow | Independent | 94 |\nTurnout was 31.8 per cent.")
+VOTE_ROWS = [["Amira Khoury", "Green Party", "1,482"], ["Thomas Reddy", "Liberal Democrats", "1,107"],
+             ["Janet Ellwood", "Conservative Party", "968"], ["Owen Marsh", "Labour Party", "611"],
+             ["Kit Barlow", "Independent", "94"]]
+FARE_ROWS = [["Single ticket", "$2.50", "$2.75"], ["Day pass", "$7.00", "$8.00"], ["Monthly pass", "$80", "$86"],
+             ["Student monthly pass", "$40", "$40"]]
+
+
+@pytest.mark.parametrize("question, rows, named", [
+    ("How many votes did the Labour candidate get?", VOTE_ROWS, {3: {1}}),      # the party's cell names the row
+    ("Which candidate stood as an independent?", VOTE_ROWS, {4: {1}}),
+    ("How many votes did Amira Khoury receive?", VOTE_ROWS, {0: {0}}),          # the first cell names it
+    ("Who got 968 votes?", VOTE_ROWS, {2: {2}}),
+    ("Which party does the winner represent?", VOTE_ROWS, None),  # "party" is in three rows of five: names none
+    ("What was the turnout?", VOTE_ROWS, None),                   # no cell's words at all
+    ("How much does a student monthly pass cost?", FARE_ROWS, {3: {0}}),  # two words beat one ("monthly")
+    ("How much does a monthly pass cost for seniors?", FARE_ROWS, None),  # two rows alike: none chosen
+    ("How much does a day pass cost?", FARE_ROWS[:1], None),               # a table of one row
+])
+def test_asked_rows(question, rows, named):
+    got = asked_rows(question, rows)
+    assert got == (None if named is None else {i: frozenset(c) for i, c in named.items()})
+
+
+def test_view_for_a_question_that_names_a_row_writes_that_row_only():
+    """"the Labour candidate": the other rows are left out, and the row gives its party beside the
+    asked column (the votes), so the reader sees which candidate's votes these are."""
+    v = view(VOTES, _passage(VOTES), "How many votes did the Labour candidate get?")
+    assert v is not None
+    assert v.text.splitlines() == ["Votes cast:", "The party of Owen Marsh is Labour Party. The votes of Owen Marsh is 611. ",
+                                   "Turnout was 31.8 per cent."]
+    for i, ch in enumerate(v.text):
+        if v.doc_at[i] is not None:
+            assert VOTES[v.doc_at[i]] == ch
+    below = VOTES.index("| Janet")  # a passage below the header, without the named row: its rows are left out
+    v = view(VOTES, _passage(VOTES, below, VOTES.index("| Owen")), "How many votes did Amira Khoury get?")
+    assert v is not None and v.text.strip() == ""
+    v = view(VOTES, _passage(VOTES), "Which party does the winner represent?")  # no row named: every row
+    assert v is not None and v.text.count("The party of") == 5 and "votes of" not in v.text
 
 
 def test_view_of_a_passage_that_starts_below_the_header():
@@ -153,6 +196,27 @@ def test_pipeline_reads_the_column_asked_for(fares, question, expect):
     assert not ans.abstained and ans.text == expect
     assert fares.index.docs[ans.doc_id].text[ans.start:ans.end] == expect
     assert [c.text for c in ans.citations][0] == "| Ticket | Current price | New price |"  # the header row, then the row
+    assert expect in ans.citations[-1].text
+
+
+@pytest.fixture(scope="module")
+def election(tmp_path_factory):
+    from tests.press_fixtures import press_pipeline
+
+    return press_pipeline(tmp_path_factory.mktemp("vote"), tmp_path_factory.mktemp("vote-data"),
+                          "byelection-result-2026-10-16", "bus-fares-2026-02-10")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, expect", [
+    ("How many votes did the Labour candidate get?", "611"),     # abstained: the first rows' votes beside it
+    ("Which candidate stood as an independent?", "Kit Barlow"),  # abstained: its row was not retrieved
+    ("How many votes did Amira Khoury receive?", "1,482"),
+])
+def test_pipeline_reads_the_row_a_question_names(election, question, expect):
+    ans = election.ask(question)
+    assert not ans.abstained and ans.text == expect
+    assert [c.text for c in ans.citations][0] == "| Candidate | Party | Votes |"
     assert expect in ans.citations[-1].text
 
 
