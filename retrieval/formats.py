@@ -32,6 +32,9 @@ FORMATS = (".html", ".htm", ".pdf", ".docx")
 # letters ("a)", "(b)"); line joining here does not: "A. Smith" starting a wrapped line is more
 # often a name than an item.
 BULLET_OR_NUMBER = r"[-*•‣◦–—]|\(?\d{1,3}[.)]"
+# A Markdown table's separator row ("|---|:---:|"): ``retrieval.segment`` keeps it as boilerplate,
+# ``retrieval.lexical`` tells it from a table's rows, ``reader.tables`` finds a header by it.
+TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _BULLET_START = re.compile(rf"^\s*(?:{BULLET_OR_NUMBER})\s")  # a written bullet or number starts a new line
 
 

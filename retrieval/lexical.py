@@ -31,9 +31,9 @@ from functools import lru_cache
 import numpy as np
 
 from .errors import QueryError
+from .formats import TABLE_SEPARATOR
 from .irregular import base
 from .modes import BM25Method, values
-from .segment import TABLE_SEPARATOR
 from .types import Sentence
 
 

@@ -19,15 +19,14 @@ import re
 
 import blingfire
 
-from .formats import BULLET_OR_NUMBER
+from .formats import BULLET_OR_NUMBER, TABLE_SEPARATOR
 from .types import Sentence
 
 # A list item's marker (formats.BULLET_OR_NUMBER), here also letters: "a)", "(b)".
 LIST_MARKER = re.compile(rf"^\s*(?:{BULLET_OR_NUMBER}|\(?[a-zA-Z][.)])\s+")
 # "-" or "•" straight before a letter also opens an item: PDF reading writes "-" where a bullet was drawn.
 _BULLET_ONLY = re.compile(r"^\s*(?:[-*•‣◦–—]\s+|[-•](?=[^\W\d_]))")
-# A Markdown table's separator row ("|---|:---:|"): boilerplate here, and how ``reader.tables`` finds a header.
-TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+# A Markdown table's separator row (retrieval.formats): boilerplate here, and how ``reader.tables`` finds a header.
 _BOILERPLATE = [TABLE_SEPARATOR] + [
     re.compile(p, re.IGNORECASE)
     for p in (
