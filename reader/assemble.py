@@ -67,9 +67,10 @@ from statementqa.retrieval.formats import page_of
 from statementqa.retrieval.quotes import balance_quotes, cached_quotes
 from statementqa.retrieval.types import Answer, Citation, Document, DocumentIndex, Passage, Sentence
 
+from .change import new_value
 from .conjuncts import coordinated
 from .contacts import not_a_contact
-from .counts import not_a_count
+from .counts import not_a_cost, not_a_count
 from .dateline import not_from_dateline
 from .echo import echo_regions, inside, is_question
 from .focus import off_topic
@@ -151,6 +152,23 @@ def trim_span(text: str, a: int, b: int) -> tuple[int, int]:
         while b > a and text[b - 1] in " \t\r\n":
             b -= 1
     return a, b
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+def one_paragraph(text: str, a: int, b: int) -> tuple[int, int]:
+    """A span that runs across a blank line cut to its longest paragraph: "Hedda\n\nThe National
+    Weather Service" (a title's last word, then the first words of the text below it) for "Who issued
+    the warning?" -> "The National Weather Service". An answer is a phrase, and a phrase does not
+    run from one paragraph into the next (SQuAD's paragraphs hold no line breaks, so the reader never
+    learnt that)."""
+    cuts = [m.span() for m in _BLANK_LINE.finditer(text, a, b)]
+    if not cuts:
+        return a, b
+    edges = [a, *[x for c in cuts for x in c], b]
+    pieces = [trim_span(text, edges[i], edges[i + 1]) for i in range(0, len(edges), 2)]
+    return max(pieces, key=lambda ab: ab[1] - ab[0])
 
 
 @dataclass
@@ -290,6 +308,8 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
             return False
         if not_a_count(read, span):  # "How many patrol boats?" - "$18 million" (reader.counts)
             return False
+        if not_a_cost(read, span):  # "How much did the locomotives cost?" - "7 per cent" (reader.counts)
+            return False
         if only_the_name(read, span):  # "Who is Tobias Lange?" - "Dr Tobias Lange" (reader.whois)
             return False
         if other_owner(read, sentences):  # "Samoa's minister?" - "Fiji's Minister" (reader.owner)
@@ -318,10 +338,13 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     cut = place_span(read, text) or range_part(read, text) or description_span(read, text)
     if cut is not None:
         cut = loc.start + cut[0], loc.start + cut[1]
+    elif one_paragraph(doc.text, loc.start, loc.end) != (loc.start, loc.end):  # "Hedda\n\nThe National Weather Service"
+        cut = one_paragraph(doc.text, loc.start, loc.end)
     elif len(loc.sentences) == 1:  # "everyone aged 65 or older" of "for A, for B and for C" (reader.conjuncts)
         cut = coordinated(read, doc.text, loc.start, loc.end, loc.sentences[0].start, loc.sentences[0].end)
     a, b = cut or whole_range(read, doc.text, loc.start, loc.end)  # "9 p.m." of "from 7:30 a.m. to 9 p.m." for "hours"
     a, b = whole_tally(read, doc.text, a, b)  # "four" of "by four votes to three" for "By how many votes ...?" (reader.tally)
+    a, b = new_value(read, doc.text, a, b)  # "£46 million from £39 million" of "rose to ..." -> "£46 million" (reader.change)
     if asks_for_time(read):  # "the evening" of "the evening before." takes "before" (reader.timetype)
         b = trailing_adverb(doc.text, b)
     a, b = whole_address(doc.text, a, b)  # "leadfree@brackwater" of "leadfree@brackwater.example" (reader.wholeword)

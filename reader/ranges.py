@@ -4,8 +4,9 @@
 the reader's span "October 14 to December 20": the whole range, where the question asks for its
 first day. ``range_part`` keeps the start or the end of the range when
 
-* the question asks when something starts ("start", "begin", "commence", "kick off", "since when")
-  or when it ends ("end", "finish", "conclude", "expire", "until when", "last day"), not both;
+* the question asks when something starts ("start", "begin", "commence", "kick off", "since when";
+  a rule's or a warning's "come into force", "take effect": "When does the amber warning come into
+  force?" - "6am on Saturday 21 November until 9pm the same day") or when it ends ("end", "finish", "conclude", "expire", "until when", "last day"), not both;
 * the answer is exactly one range: "A to|until|till|through B", "from A to B", "between A and B",
   "A – B" (a dash), and A and B are times: each has a digit, a month or a day of the week
   ("2018-2022" is a range of years; an ISO date such as "2024-10-07" is not cut), A not a bare
@@ -35,7 +36,8 @@ from __future__ import annotations
 import re
 
 _START = re.compile(r"\b(?:start|starts|started|starting|begin|begins|began|begun|beginning|commence|commences|"
-                    r"commenced|kick\s+off|kicks\s+off|kicked\s+off|since\s+when|first\s+day)\b", re.I)
+                    r"commenced|kick\s+off|kicks\s+off|kicked\s+off|since\s+when|first\s+day|"
+                    r"(?:come|comes|came|coming)\s+into\s+(?:force|effect)|(?:take|takes|took|taking)\s+effect)\b", re.I)
 _END = re.compile(r"\b(?:end|ends|ended|ending|finish|finishes|finished|conclude|concludes|concluded|expire|"
                   r"expires|expired|until\s+when|till\s+when|last\s+day|deadline)\b", re.I)
 MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"

@@ -1,13 +1,13 @@
-"""Answer assembly's span trimming (reader.assemble.trim_span): a table of spans, and its invariants
-under hypothesis (the trimmed span lies inside the given one, starts at neither a marker nor
-whitespace, and trimming twice changes nothing)."""
+"""Answer assembly's span trimming (reader.assemble.trim_span, one_paragraph): tables of spans, and
+their invariants under hypothesis (the trimmed span lies inside the given one, starts at neither a
+marker nor whitespace, holds no blank line, and trimming twice changes nothing)."""
 from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statementqa.reader.assemble import trim_span
+from statementqa.reader.assemble import one_paragraph, trim_span
 
 
 @pytest.mark.parametrize("span, trimmed", [
@@ -41,3 +41,27 @@ def test_trim_span_invariants(text, data):
     assert trim_span(text, a2, b2) == (a2, b2)
     if a2 < b2:
         assert text[a2] not in " \t\r\n-–—•*" and text[b2 - 1] not in " \t\r\n"
+
+
+@pytest.mark.parametrize("span, kept", [
+    ("Hedda\n\nThe National Weather Service", "The National Weather Service"),  # a title's last word, then the text
+    ("The National Weather Service\n\n## How", "The National Weather Service"),
+    ("a\n \nbb\n\nc", "bb"),
+    ("Ashbury Leisure Centre", "Ashbury Leisure Centre"),  # no blank line: unchanged
+    ("one line\nthe next line", "one line\nthe next line"),  # a single line break is no paragraph's end
+])
+def test_one_paragraph(span, kept):
+    a, b = one_paragraph(span, 0, len(span))
+    assert span[a:b] == kept
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab #-\n\t", max_size=30), st.data())
+def test_one_paragraph_invariants(text, data):
+    a = data.draw(st.integers(0, len(text)))
+    b = data.draw(st.integers(a, len(text)))
+    a2, b2 = one_paragraph(text, a, b)
+    assert a <= a2 <= b2 <= b
+    assert one_paragraph(text, a2, b2) == (a2, b2)
+    piece = text[a2:b2]
+    assert all(line.strip() for line in piece.split("\n")[1:-1]) or "\n" not in piece  # no blank line inside

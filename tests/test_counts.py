@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from statementqa.reader.counts import asks_count, not_a_count
+from statementqa.reader.counts import asks_count, not_a_cost, not_a_count
 from tests.press_fixtures import press_pipeline
 
 COUNTS = [  # SQuAD v1.1 train gold answers to "how many" questions, and the press-dev sets' own
@@ -60,3 +60,22 @@ def test_pipeline_abstains_on_a_count_of_money(tmp_path):
     assert not money.abstained and money.text.startswith("$18 million")
     count = pl.ask("How many fisheries officers will be trained?")
     assert not count.abstained and count.text.startswith("300")
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    ("How much did the electric locomotives cost?", "7 per cent", True),  # press-dev qru4 (not said)
+    ("How much will the repairs cost?", "20%", True),
+    ("How much will the repairs cost?", "a new roof", False),             # no number: left alone (reader.echo's answers)
+    ("How much will the repairs cost?", "£1.3 million", False),
+    ("How much does a day pass cost?", "$8.00", False),
+    ("How much does the vaccine cost?", "free of charge", False),
+    ("How much did it cost each company for the first season?", "10 million", False),  # SQuAD: a bare amount
+    ("What is the fare?", "7 per cent", False),                              # not "How much"
+    ("How much of the budget does it cost?", "7 per cent", False),           # a share asked for
+    ("How much more does it cost than last year?", "7 per cent", False),     # a comparison
+    ("How much did prices decline?", "over 20%", False),                     # a change (SQuAD's gold)
+    ("How much did the heaters cost?", "three dirhams", False),
+    ("How much does it cost?", "I will not get ahead of the minister", False),
+])
+def test_not_a_cost(question, answer, expected):
+    assert not_a_cost(question, answer) is expected

@@ -24,6 +24,9 @@ CASES = [
     ("When did the war end?", "1754–1763", "1763"),
     ("When did the war end?", "1754-1763", "1763"),
     ("What was the last day of the review?", "Monday to Friday.", "Friday"),
+    ("When does the amber warning come into force?", "6am on Saturday 21 November until 9pm the same day",
+     "6am on Saturday 21 November"),  # a warning's (a rule's) start
+    ("When did the new rules take effect?", "1 January to 31 March", "1 January"),
     # not asked for one end, or no range of times
     ("When does the campaign run?", "October 14 to December 20", None),
     ("When does it start and end?", "October 14 to December 20", None),
