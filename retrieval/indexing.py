@@ -21,12 +21,13 @@ from .lexical import BM25Index, lexical_texts
 from .segment import segment
 from .types import Document, Passage, Sentence, content_hash
 
-FORMAT_VERSION = 8  # 2: BM25 indexes a sentence that opens with a pronoun with the sentence before it; 3: a numbered
+FORMAT_VERSION = 9  # 2: BM25 indexes a sentence that opens with a pronoun with the sentence before it; 3: a numbered
 # line that ends a sentence inside a list is one item ("3. Upload a photo.", retrieval.segment); 4: a Markdown
 # table's separator row ("|---|---|") is boilerplate; 5: a sentence ends after "voting no." (retrieval.segment);
 # 6: BM25 stems irregular forms as their base ("began" as "begin", retrieval.irregular), and a PDF list item
 # that ends in ";" ends there (retrieval.formats); 7: a case's name ("Grutter v. Bollinger") is not cut at "v."
-# (retrieval.segment); 8: BM25 indexes a table's row with its table's header row (retrieval.lexical)
+# (retrieval.segment); 8: BM25 indexes a table's row with its table's header row (retrieval.lexical); 9: a noun made
+# from a verb is stemmed as the verb ("expansion" as "expand", retrieval.nominal)
 EMBED_CHUNK = 4096  # sentences embedded per call while building (bounds the memory of one call)
 
 

@@ -34,6 +34,7 @@ from .errors import QueryError
 from .formats import TABLE_SEPARATOR
 from .irregular import base
 from .modes import BM25Method, values
+from .nominal import nominal
 from .types import Sentence
 
 
@@ -92,13 +93,14 @@ def stopwords() -> list[str]:
 
 
 class _Stemmer:
-    """PyStemmer's Snowball English after ``retrieval.irregular``: "began" and "begin" share a stem."""
+    """PyStemmer's Snowball English after ``retrieval.irregular`` and ``retrieval.nominal``: "began"
+    and "begin" share a stem, as do "expansion" and "expanded"."""
 
     def __init__(self, snowball):
         self._snowball = snowball
 
     def stemWords(self, words: list[str]) -> list[str]:  # noqa: N802 - the name bm25s looks for
-        return self._snowball.stemWords([base(w) for w in words])
+        return self._snowball.stemWords([base(nominal(w)) for w in words])
 
 
 def _stemmer():
