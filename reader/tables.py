@@ -159,7 +159,8 @@ def _asked_rows(question: str, rows: tuple[tuple[str, ...], ...]) -> dict[int, f
     chosen = [i for i, n in enumerate(score) if n == best]
     if best == 0 or len(chosen) > 1:
         return None
-    return {i: frozenset(j for j, c in enumerate(cell_terms[i]) if c & telling) for i in chosen}
+    i = chosen[0]
+    return {i: frozenset(j for j, c in enumerate(cell_terms[i]) if c & telling)}
 
 
 def _data_rows(text: str, la: int) -> tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]:
@@ -187,10 +188,10 @@ def view(doc_text: str, passage: Passage, question: str = "") -> View | None:
     """The passage with its table rows written as sentences (see the module), or None when it holds
     no table row with a header. With ``question``, a row gives only the columns whose header the
     question names best (``asked_columns``): the reader told "current price" from "new price" no
-    better than by chance when both sentences stood side by side. When the question names some rows
-    of the table by their cells' words (``asked_rows``: "the Labour candidate"), the other rows are
-    left out and those rows also give the cells that name them: beside "The votes of Janet Ellwood is
-    968." the reader took the first row's votes for the Labour candidate's."""
+    better than by chance when both sentences stood side by side. When the question names one row of
+    the table by its cells' words (``asked_rows``: "the Labour candidate"), the other rows are left
+    out and that row also gives the cells that name it: beside "The votes of Janet Ellwood is 968."
+    the reader took the first row's votes for the Labour candidate's."""
     parts: list[tuple[str, int | None]] = []  # (text, passage offset of its first char or None)
     changed = False
     tables: dict[int, tuple[tuple[int, ...], dict[int, frozenset[int]] | None]] = {}

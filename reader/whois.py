@@ -41,12 +41,12 @@ def asked_name(question: str) -> list[str] | None:
 def _name_at(answer: str, words: list[str]) -> tuple[int, int] | None:
     """Where the name stands in ``answer``: from its first word found there to its last word (the
     surname alone counts: "Ms Khoury" for "Amira Khoury")."""
-    last = re.search(rf"\b{re.escape(words[-1])}\b", answer)
+    last = re.search(rf"(?<!\w){re.escape(words[-1])}(?!\w)", answer)
     if last is None:
         return None
     a = last.start()
     for w in reversed(words[:-1]):  # the given names and initials before the surname, where they are
-        m = re.search(rf"\b{re.escape(w)}\s+$", answer[:a])
+        m = re.search(rf"(?<!\w){re.escape(w)}\s+$", answer[:a])
         if m is None:
             break
         a = m.start()
@@ -83,6 +83,6 @@ def only_the_name(question: str, answer: str) -> bool:
     words = asked_name(question)
     if words is None:
         return False
-    rest = re.sub(rf"\b(?:{'|'.join(re.escape(w) for w in words)})\b", " ", answer)
+    rest = re.sub(rf"(?<!\w)(?:{'|'.join(re.escape(w) for w in words)})(?!\w)", " ", answer)  # "M." ends in no word char
     rest = " ".join(w for w in rest.split() if w.strip(_TRAILING).rstrip(".").lower() not in _TITLES | {""})
     return rest.strip(_TRAILING + " ") == "" and any(w in answer for w in words)

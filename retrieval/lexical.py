@@ -62,14 +62,23 @@ def is_table_line(text: str) -> bool:
     return text.count("|") >= 2 or bool(TABLE_SEPARATOR.match(text))
 
 
-def table_header(doc_sents: Sequence[Sentence], idx: int) -> str | None:
+def _block_starts(doc_sents: Sequence[Sentence]) -> list[int]:
+    """For each sentence, the index of the first sentence of the run of table lines it belongs to
+    (its own index when it is no table line): one pass, so a table of many rows costs no more than
+    its rows."""
+    out: list[int] = []
+    for i, s in enumerate(doc_sents):
+        out.append(out[i - 1] if i > 0 and is_table_line(s.text) and is_table_line(doc_sents[i - 1].text) else i)
+    return out
+
+
+def table_header(doc_sents: Sequence[Sentence], idx: int, starts: Sequence[int] | None = None) -> str | None:
     """The header row (the first line of its block of table lines) of the table row ``doc_sents[idx]``;
-    None when that sentence is no table row or is the header itself."""
+    None when that sentence is no table row or is the header itself. ``starts``: ``_block_starts``
+    of the document, when the caller asks for many of its rows."""
     if not is_table_line(doc_sents[idx].text) or TABLE_SEPARATOR.match(doc_sents[idx].text):
         return None
-    i = idx
-    while i > 0 and is_table_line(doc_sents[i - 1].text):
-        i -= 1
+    i = (starts or _block_starts(doc_sents[: idx + 1]))[idx]
     return doc_sents[i].text if i < idx else None
 
 
@@ -78,9 +87,12 @@ def lexical_texts(sents: Sequence[Sentence], all_sents: Mapping[str, Sequence[Se
     document's sentences by index, boilerplate included, as ``retrieval.segment`` cut them); a table
     row with its table's header row before it (``table_header``)."""
     out = []
+    starts: dict[str, list[int]] = {}
     for s in sents:
         doc = all_sents[s.doc_id]
-        head = table_header(doc, s.idx)
+        if s.doc_id not in starts:
+            starts[s.doc_id] = _block_starts(doc)
+        head = table_header(doc, s.idx, starts[s.doc_id])
         out.append(f"{head} {s.text}" if head else lexical_text(s.text, doc[s.idx - 1].text if s.idx > 0 else None))
     return out
 

@@ -41,6 +41,7 @@ def test_description_span(question, answer, expected):
     ("Who is Tobias Lange?", "Tobias Lange", True),
     ("Who is Tobias Lange?", "Dr Tobias Lange", True),
     ("Who is Tobias Lange?", "Lange", True),
+    ("Who is Kirstjen M. Nielsen?", "Kirstjen M. Nielsen", True),  # an initial's dot is no word character
     ("Who is Tobias Lange?", "a co-author of the study", False),
     ("Who is Tobias Lange?", "Dr Tobias Lange, a co-author", False),
     ("Who is the chief executive?", "Amara Okafor", False),
