@@ -336,10 +336,11 @@ def assemble(question: str, passages: list[Passage], out: ReadOut, index: Docume
     # three (reader.conjuncts); one end of a range -> the range, for "What are the opening hours?" (reader.ranges);
     # "Who is Tobias Lange?": "Dr Tobias Lange, a co-author of the study" -> "a co-author of the study" (reader.whois)
     cut = place_span(read, text) or range_part(read, text) or description_span(read, text)
+    paragraph = one_paragraph(doc.text, loc.start, loc.end)  # "Hedda\n\nThe National Weather Service" -> its longer part
     if cut is not None:
         cut = loc.start + cut[0], loc.start + cut[1]
-    elif one_paragraph(doc.text, loc.start, loc.end) != (loc.start, loc.end):  # "Hedda\n\nThe National Weather Service"
-        cut = one_paragraph(doc.text, loc.start, loc.end)
+    elif paragraph != (loc.start, loc.end):
+        cut = paragraph
     elif len(loc.sentences) == 1:  # "everyone aged 65 or older" of "for A, for B and for C" (reader.conjuncts)
         cut = coordinated(read, doc.text, loc.start, loc.end, loc.sentences[0].start, loc.sentences[0].end)
     a, b = cut or whole_range(read, doc.text, loc.start, loc.end)  # "9 p.m." of "from 7:30 a.m. to 9 p.m." for "hours"

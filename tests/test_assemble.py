@@ -31,11 +31,16 @@ def test_trim_span(span, trimmed):
     assert span[a:b] == trimmed
 
 
+def _span(text: str, data) -> tuple[int, int]:
+    """A span (a, b) of ``text`` drawn by hypothesis, a <= b."""
+    a = data.draw(st.integers(0, len(text)))
+    return a, data.draw(st.integers(a, len(text)))
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="ab #-*_•\n\t", max_size=30), st.data())
 def test_trim_span_invariants(text, data):
-    a = data.draw(st.integers(0, len(text)))
-    b = data.draw(st.integers(a, len(text)))
+    a, b = _span(text, data)
     a2, b2 = trim_span(text, a, b)
     assert a <= a2 <= b2 <= b
     assert trim_span(text, a2, b2) == (a2, b2)
@@ -58,8 +63,7 @@ def test_one_paragraph(span, kept):
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="ab #-\n\t", max_size=30), st.data())
 def test_one_paragraph_invariants(text, data):
-    a = data.draw(st.integers(0, len(text)))
-    b = data.draw(st.integers(a, len(text)))
+    a, b = _span(text, data)
     a2, b2 = one_paragraph(text, a, b)
     assert a <= a2 <= b2 <= b
     assert one_paragraph(text, a2, b2) == (a2, b2)
