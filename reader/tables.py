@@ -19,8 +19,15 @@ passage, so answers and citations stay the document's text. The header is the ta
 separator and header rows are left out of the view, and a row without a header (a table of one
 row) or with another number of cells than its header is read as it stands.
 
+A list of fields is read the same way: lines of "label: value" ("Salary: £48,500 to £53,200 a
+year", "- Adults: £12"), two or more in a row, each get a full stop after the value where it has
+none (``field_at``). Read as they stand, a field's value ran on into the next line's label: "How
+much is an adult ticket?" got "£12\n- Concessions", "What is the salary?" got "£48,500 to £53,200 a
+year\nContract"; with the stop ("Adults: £12.") the reader keeps to one field, and a span across
+the added stop is dropped like one across a header label.
+
 Only the reader's input changes: retrieval indexes the rows as written, and nothing is changed when
-a passage holds no table row. Not handled: cells that span columns, tables laid out with spaces
+a passage holds no table row or list of fields. Not handled: cells that span columns, tables laid out with spaces
 (PDF), nested tables."""
 from __future__ import annotations
 
@@ -28,12 +35,44 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import re
+
+from statementqa.retrieval.formats import BULLET_OR_NUMBER
 from statementqa.retrieval.lexical import terms
 from statementqa.retrieval.quotes import contexts
 from statementqa.retrieval.segment import TABLE_SEPARATOR
 from statementqa.retrieval.types import Document, Passage
 
 from .model import ReadOut, Span
+
+
+# "label: value" on one line, after an optional bullet or number: a label of at most 60 characters
+# that starts with a letter and holds no colon or sentence end, then a value.
+_FIELD = re.compile(rf"^\s*(?:(?:{BULLET_OR_NUMBER})\s+)?([^\W\d_][^:\n]{{0,59}}?):[ \t]+\S")
+_ENDS = ".!?…"
+
+
+def field_start(line: str) -> int | None:
+    """Where the label of a "label: value" line starts (after its bullet), or None for another line."""
+    m = _FIELD.match(line)
+    if m is None or ". " in m.group(1) or "|" in line:
+        return None
+    return m.start(1)
+
+
+def field_at(text: str, la: int, lb: int) -> int | None:
+    """The label's offset when the line ``text[la:lb]`` is a field of a list of fields (the line before
+    or after it is a field too), else None."""
+    at = field_start(text[la:lb])
+    if at is None:
+        return None
+    prev_a = text.rfind("\n", 0, max(la - 1, 0)) + 1 if la > 0 else None
+    if prev_a is not None and field_start(text[prev_a : la - 1]) is not None:
+        return la + at
+    nb = text.find("\n", lb + 1)
+    if lb < len(text) and field_start(text[lb + 1 : len(text) if nb < 0 else nb]) is not None:
+        return la + at
+    return None
 
 
 def is_separator(line: str) -> bool:
@@ -185,8 +224,8 @@ def _data_rows(text: str, la: int) -> tuple[tuple[int, ...], tuple[tuple[str, ..
 
 
 def view(doc_text: str, passage: Passage, question: str = "") -> View | None:
-    """The passage with its table rows written as sentences (see the module), or None when it holds
-    no table row with a header. With ``question``, a row gives only the columns whose header the
+    """The passage with its table rows written as sentences and its fields ended with a full stop
+    (see the module), or None when it holds neither a table row with a header nor a list of fields. With ``question``, a row gives only the columns whose header the
     question names best (``asked_columns``): the reader told "current price" from "new price" no
     better than by chance when both sentences stood side by side. When the question names one row of
     the table by its cells' words (``asked_rows``: "the Labour candidate"), the other rows are left
@@ -207,6 +246,16 @@ def view(doc_text: str, passage: Passage, question: str = "") -> View | None:
         if row is not None and head is None and _is_header(doc_text, la, lb):
             changed = True
             continue
+        if row is None:
+            field = field_at(doc_text, la, lb)
+            value_end = la + len(line.rstrip())
+            if field is not None and a <= field and b >= value_end and line.rstrip()[-1] not in _ENDS:
+                changed = True
+                parts += [(doc_text[a:value_end], a - passage.start), (".", None)]
+                if b > value_end:
+                    parts.append((doc_text[value_end:b], value_end - passage.start))
+                parts.append(("\n", None))
+                continue
         if row is None or head is None or len(head) != len(row):
             parts.append((doc_text[a:b], a - passage.start))
         else:
@@ -290,7 +339,8 @@ def read(reader, question: str, passages: Sequence[Passage], docs: Mapping[str, 
     """``reader.read`` over the passages, each with its speaker context (``retrieval.quotes``) and with
     its table rows as ``view`` writes them; spans in passage offsets (``map_spans``)."""
     ctx = contexts(passages, docs)
-    views = [view(docs[p.doc_id].text, p, question) if "|" in p.text and p.doc_id in docs else None for p in passages]
+    views = [view(docs[p.doc_id].text, p, question) if ("|" in p.text or ":" in p.text) and p.doc_id in docs else None
+             for p in passages]
     if not any(views):
         return reader.read(question, list(passages), ctx)
     texts = [v.text if v is not None else p.text for p, v in zip(passages, views)]

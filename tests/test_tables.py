@@ -1,4 +1,5 @@
-"""reader.tables: table rows read with their column headers. Tables of rows x cells, the view's
+"""reader.tables: table rows read with their column headers, lists of "label: value" fields read
+with a full stop after each value. Tables of rows x cells, the view's
 characters against the document's (hypothesis), spans mapped back or dropped, the header row
 cited, a Word table written in place, and the real pipeline on a fares notice in Markdown and the same
 table in an HTML page and a Word file."""
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from statementqa.reader.model import ReadOut, Span
-from statementqa.reader.tables import asked_columns, asked_rows, cells, is_row, is_separator, map_spans, view
+from statementqa.reader.tables import asked_columns, asked_rows, cells, field_at, is_row, is_separator, map_spans, view
 from statementqa.retrieval.segment import segment
 from statementqa.retrieval.types import Passage
 
@@ -176,6 +177,84 @@ def test_separator_row_is_never_a_citable_sentence():
     sents = segment(TABLE)
     sep = next(s for s in sents if s.text == "|---|---|---|")
     assert sep.boilerplate and not next(s for s in sents if s.text.startswith("| Day")).boilerplate
+
+
+FIELDS = ("## Tickets\n\n- Adults: £12\n- Concessions (over-65s, students): £9\n- Children under 16: free\n\n"
+          "Salary: £48,500 a year\nHours: 37 a week.\nNote: see below\n\nContact: Priya Mandal\n\n"
+          "What we offer:\n- a pension\n- Visit https://x.example/jobs: apply\n- 28 days' leave\n| A | b: c |\n| x | y: z |")
+
+
+@pytest.mark.parametrize("line, field", [
+    ("- Adults: £12", "Adults"),
+    ("- Concessions (over-65s, students): £9", "Concessions"),
+    ("- Children under 16: free", "Children"),          # the last of its list: the line before is a field
+    ("Salary: £48,500 a year", "Salary"),               # no bullet
+    ("Note: see below", "Note"),
+    ("Contact: Priya Mandal", None),                    # alone between blank lines: a line, not a list
+    ("What we offer:", None),                           # a lead-in: nothing after the colon
+    ("- Visit https://x.example/jobs: apply", None),    # "Visit https" has a colon in its label
+    ("| A | b: c |", None),                             # a table row is read as one (above)
+])
+def test_field_at(line, field):
+    la = FIELDS.index(line)
+    at = field_at(FIELDS, la, la + len(line))
+    assert (None if at is None else FIELDS[at:].split()[0].rstrip(":")) == field
+
+
+def test_view_ends_each_field_with_a_stop_that_no_answer_crosses():
+    v = view(FIELDS, _passage(FIELDS))
+    assert v is not None
+    assert "- Adults: £12.\n- Concessions (over-65s, students): £9.\n- Children under 16: free.\n" in v.text
+    assert "Hours: 37 a week.\nNote" in v.text  # a value with its own stop gets none
+    assert "Contact: Priya Mandal\n" in v.text and "- a pension\n" in v.text  # not fields: as written
+    twelve = v.text.index("£12")
+    out = ReadOut([Span(0, twelve, twelve + 3, 2.0, 0.0)], [Span(0, twelve, v.text.index("Concessions") + 11, 1.0, 0.0)])
+    got = map_spans(out, [v])
+    assert [FIELDS[s.start:s.end] for s in got.spans] == ["£12"]
+    assert got.alternatives == []  # "£12.\n- Concessions" ran over the added stop
+    part = FIELDS.index("Concessions")  # a passage that starts at a field's label, after its bullet
+    w = view(FIELDS, _passage(FIELDS, part, FIELDS.index("\n\nSalary")))
+    assert w is not None and w.text == "Concessions (over-65s, students): £9.\n- Children under 16: free."
+    cut = _passage(FIELDS, 0, FIELDS.index("£12") + 2)  # a field the passage holds only part of: as written
+    assert view(FIELDS, cut) is None
+
+
+_LABEL = st.text(alphabet="ab ", min_size=1, max_size=5).filter(lambda s: s.strip() == s and s[0] != " ")
+_VALUE = st.text(alphabet="ab.$1 ", min_size=1, max_size=6).filter(lambda s: s.strip() == s and s and s[-1] != ".")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_LABEL, _VALUE), min_size=2, max_size=4), st.booleans(), st.data())
+def test_any_span_of_a_list_of_fields_maps_back_to_the_same_characters(fields, bullets, data):
+    text = "Intro.\n" + "\n".join(("- " if bullets else "") + f"{k}: {x}" for k, x in fields) + "\nEnd."
+    v = view(text, _passage(text))
+    assert v is not None and v.text.count("\n") == len(fields) + 1
+    a = data.draw(st.integers(0, len(v.text) - 1))
+    b = data.draw(st.integers(a + 1, len(v.text)))
+    got = map_spans(ReadOut([Span(0, a, b, 1.0, 0.0)]), [v]).spans
+    if got:
+        assert text[got[0].start:got[0].end] == v.text[a:b]
+
+
+@pytest.fixture(scope="module")
+def exhibition(tmp_path_factory):
+    from tests.press_fixtures import press_pipeline
+
+    return press_pipeline(tmp_path_factory.mktemp("show"), tmp_path_factory.mktemp("show-data"), "exhibition-opening-2026-08-18")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, expect", [
+    ("How much is an adult ticket?", "£12"),               # was "£28", the family ticket
+    ("How much do children under 16 pay?", "free"),        # was "£9", the concessions
+    ("How much is a family ticket?", "£28"),
+])
+def test_pipeline_reads_a_list_of_fields_one_field_at_a_time(exhibition, question, expect):
+    pipe = exhibition
+    ans = pipe.ask(question)
+    assert not ans.abstained and ans.text == expect
+    assert pipe.index.docs[ans.doc_id].text[ans.start:ans.end] == expect
+    assert any(expect in c.text for c in ans.citations)
 
 
 @pytest.fixture(scope="module")
