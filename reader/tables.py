@@ -31,11 +31,10 @@ a passage holds no table row or list of fields. Not handled: cells that span col
 (PDF), nested tables."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-
-import re
 
 from statementqa.retrieval.formats import BULLET_OR_NUMBER
 from statementqa.retrieval.lexical import terms
@@ -44,7 +43,6 @@ from statementqa.retrieval.segment import TABLE_SEPARATOR
 from statementqa.retrieval.types import Document, Passage
 
 from .model import ReadOut, Span
-
 
 # "label: value" on one line, after an optional bullet or number: a label of at most 60 characters
 # that starts with a letter and holds no colon or sentence end, then a value.
