@@ -24,7 +24,9 @@ year", "- Adults: £12"), two or more in a row, each get a full stop after the v
 none (``field_at``). Read as they stand, a field's value ran on into the next line's label: "How
 much is an adult ticket?" got "£12\n- Concessions", "What is the salary?" got "£48,500 to £53,200 a
 year\nContract"; with the stop ("Adults: £12.") the reader keeps to one field, and a span across
-the added stop is dropped like one across a header label.
+the added stop is dropped like one across a header label. When the question names one field by its
+whole label (``asked_field``: "How much is a weekend ticket?" names "Weekend ticket", not "Day
+ticket"), the list's other fields are left out, as a table's other rows are.
 
 Only the reader's input changes: retrieval indexes the rows as written, and nothing is changed when
 a passage holds no table row or list of fields. Not handled: cells that span columns, tables laid out with spaces
@@ -71,6 +73,52 @@ def field_at(text: str, la: int, lb: int) -> int | None:
     if lb < len(text) and field_start(text[lb + 1 : len(text) if nb < 0 else nb]) is not None:
         return la + at
     return None
+
+
+_PAREN = re.compile(r"\([^()]*\)")  # "Family ticket (two adults and ...)": the label names a family ticket
+
+
+def asked_field(question: str, labels: Sequence[str]) -> int | None:
+    """The field (0, 1, ...) whose label the question names, every word of it: "How much is a weekend
+    ticket?" names "Weekend ticket" of "Weekend ticket" / "Day ticket" / "Camping". A label's words
+    in brackets do not count ("Family ticket (two adults and up to three children)" is named by
+    "family ticket"). None when the question names no label whole, or several alike (``asked_rows``'
+    rule: only words found in at most half of the labels tell them apart): "How much is a ticket for
+    a school group?" names only "ticket" of "Family ticket" and reads every field."""
+    if not question or len(labels) < 2:
+        return None
+    bare = [_PAREN.sub(" ", label) for label in labels]
+    named = asked_rows(question, [(b,) for b in bare])
+    if not named:
+        return None
+    i = next(iter(named))
+    return i if set(terms([bare[i]])[0]) <= set(terms([question])[0]) else None
+
+
+def _field_block_start(text: str, la: int) -> int:
+    """Offset of the first line of the list of fields that holds the field line at ``la``."""
+    while la > 0:
+        pa = text.rfind("\n", 0, la - 1) + 1
+        if field_start(text[pa : la - 1]) is None:
+            break
+        la = pa
+    return la
+
+
+def _fields(text: str, first: int) -> tuple[list[int], list[str]]:
+    """Line starts and labels of the list of fields whose first line starts at ``first``."""
+    starts, labels = [], []
+    a = first
+    while a < len(text):
+        b = text.find("\n", a)
+        b = len(text) if b < 0 else b
+        m = _FIELD.match(text[a:b])
+        if m is None or field_start(text[a:b]) is None:
+            break
+        starts.append(a)
+        labels.append(m.group(1))
+        a = b + 1
+    return starts, labels
 
 
 def is_separator(line: str) -> bool:
@@ -232,6 +280,7 @@ def view(doc_text: str, passage: Passage, question: str = "") -> View | None:
     parts: list[tuple[str, int | None]] = []  # (text, passage offset of its first char or None)
     changed = False
     tables: dict[int, tuple[tuple[int, ...], dict[int, frozenset[int]] | None]] = {}
+    fields: dict[int, int | None] = {}  # a list of fields' first line -> the line of the field the question names
     for la, lb in _lines(doc_text, passage.start, passage.end):
         a, b = max(la, passage.start), min(lb, passage.end)
         line = doc_text[la:lb]
@@ -247,9 +296,21 @@ def view(doc_text: str, passage: Passage, question: str = "") -> View | None:
         if row is None:
             field = field_at(doc_text, la, lb)
             value_end = la + len(line.rstrip())
-            if field is not None and a <= field and b >= value_end and line.rstrip()[-1] not in _ENDS:
-                changed = True
-                parts += [(doc_text[a:value_end], a - passage.start), (".", None)]
+            if field is not None and a <= field and b >= value_end:
+                if question:
+                    first = _field_block_start(doc_text, la)
+                    if first not in fields:
+                        starts, labels = _fields(doc_text, first)
+                        i = asked_field(question, labels)
+                        fields[first] = None if i is None else starts[i]
+                    if fields[first] is not None and fields[first] != la:
+                        changed = True
+                        continue  # a field the question does not name (its line break goes too)
+                stop = line.rstrip()[-1] not in _ENDS
+                changed = changed or stop
+                parts.append((doc_text[a:value_end], a - passage.start))
+                if stop:
+                    parts.append((".", None))
                 if b > value_end:
                     parts.append((doc_text[value_end:b], value_end - passage.start))
                 parts.append(("\n", None))
