@@ -20,7 +20,7 @@ separator and header rows are left out of the view, and a row without a header (
 row) or with another number of cells than its header is read as it stands.
 
 A list of fields is read the same way: lines of "label: value" ("Salary: £48,500 to £53,200 a
-year", "- Adults: £12"), two or more in a row, each get a full stop after the value where it has
+year", "- Adults: £12", a timeline's "2021: appeal launched"), two or more in a row, each get a full stop after the value where it has
 none (``field_at``). Read as they stand, a field's value ran on into the next line's label: "How
 much is an adult ticket?" got "£12\n- Concessions", "What is the salary?" got "£48,500 to £53,200 a
 year\nContract"; with the stop ("Adults: £12.") the reader keeps to one field, and a span across
@@ -47,8 +47,9 @@ from statementqa.retrieval.types import Document, Passage
 from .model import ReadOut, Span
 
 # "label: value" on one line, after an optional bullet or number: a label of at most 60 characters
-# that starts with a letter and holds no colon or sentence end, then a value.
-_FIELD = re.compile(rf"^\s*(?:(?:{BULLET_OR_NUMBER})\s+)?([^\W\d_][^:\n]{{0,59}}?):[ \t]+\S")
+# that starts with a letter or digit ("2021: appeal launched") and holds no colon or sentence end,
+# then a value.
+_FIELD = re.compile(rf"^\s*(?:(?:{BULLET_OR_NUMBER})\s+)?([^\W_][^:\n]{{0,59}}?):[ \t]+\S")
 _ENDS = ".!?…"
 
 

@@ -225,7 +225,10 @@ def test_the_campaign_question_among_all_press_dev_documents(press):
 def test_a_thing_named_in_passing_reads_the_document_whose_title_names_it(press):
     """Among press-dev's documents "When was the notice issued?" retrieved only the security alert
     ("... closed without notice") and the flood agreement ("issued the following statement on May
-    14") and answered "May 14"; the notice to mariners, whose title names the notice, is now read."""
+    14") and answered "May 14"; the notice to mariners, whose title names the notice, is now read.
+    Since the fifteenth session press-dev has a second notice whose title names it (a boil water
+    notice, "Issued: 25 November 2026, 6.40pm"): either notice's day answers, never another document's."""
     ans = press.ask("When was the notice issued?")
-    assert not ans.abstained and ans.text == "2 April 2026"
-    assert press.index.docs[ans.doc_id].title.startswith("Notice to Mariners")
+    days = {"Notice to Mariners": "2 April 2026", "Boil water notice": "25 November 2026"}
+    title = press.index.docs[ans.doc_id].title if ans.doc_id else ""
+    assert not ans.abstained and any(title.startswith(t) and ans.text.startswith(d) for t, d in days.items()), (title, ans.text)

@@ -191,7 +191,8 @@ def test_separator_row_is_never_a_citable_sentence():
 
 FIELDS = ("## Tickets\n\n- Adults: £12\n- Concessions (over-65s, students): £9\n- Children under 16: free\n\n"
           "Salary: £48,500 a year\nHours: 37 a week.\nNote: see below\n\nContact: Priya Mandal\n\n"
-          "What we offer:\n- a pension\n- Visit https://x.example/jobs: apply\n- 28 days' leave\n| A | b: c |\n| x | y: z |")
+          "What we offer:\n- a pension\n- Visit https://x.example/jobs: apply\n- 28 days' leave\n| A | b: c |\n| x | y: z |\n"
+          "Timeline:\n2021: appeal launched\n2023: building work begins\n9:30 am: doors open\n10:15 am: talks")
 
 
 @pytest.mark.parametrize("line, field", [
@@ -204,6 +205,9 @@ FIELDS = ("## Tickets\n\n- Adults: £12\n- Concessions (over-65s, students): £9
     ("What we offer:", None),                           # a lead-in: nothing after the colon
     ("- Visit https://x.example/jobs: apply", None),    # "Visit https" has a colon in its label
     ("| A | b: c |", None),                             # a table row is read as one (above)
+    ("2021: appeal launched", "2021"),                  # a timeline: the label is a year
+    ("2023: building work begins", "2023"),
+    ("9:30 am: doors open", None),                      # a time's colon is no label's end
 ])
 def test_field_at(line, field):
     la = FIELDS.index(line)
