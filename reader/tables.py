@@ -20,8 +20,8 @@ separator and header rows are left out of the view, and a row without a header (
 row) or with another number of cells than its header is read as it stands.
 
 A list of fields is read the same way: lines of "label: value" ("Salary: £48,500 to £53,200 a
-year", "- Adults: £12", a timeline's "2021: appeal launched"), two or more in a row, each get a full stop after the value where it has
-none (``field_at``). Read as they stand, a field's value ran on into the next line's label: "How
+year", "- Adults: £12", a timeline's "2021: appeal launched"), two or more in a row, each get a
+full stop after the value where it has none (``field_at``). Read as they stand, a field's value ran on into the next line's label: "How
 much is an adult ticket?" got "£12\n- Concessions", "What is the salary?" got "£48,500 to £53,200 a
 year\nContract"; with the stop ("Adults: £12.") the reader keeps to one field, and a span across
 the added stop is dropped like one across a header label. When the question names one field by its
@@ -29,8 +29,8 @@ whole label (``asked_field``: "How much is a weekend ticket?" names "Weekend tic
 ticket"), the list's other fields are left out, as a table's other rows are.
 
 Only the reader's input changes: retrieval indexes the rows as written, and nothing is changed when
-a passage holds no table row or list of fields. Not handled: cells that span columns, tables laid out with spaces
-(PDF), nested tables."""
+a passage holds no table row or list of fields. Not handled: cells that span columns, tables laid
+out with spaces (PDF), nested tables, a field whose value runs over several lines."""
 from __future__ import annotations
 
 import re
@@ -53,12 +53,16 @@ _FIELD = re.compile(rf"^\s*(?:(?:{BULLET_OR_NUMBER})\s+)?([^\W_][^:\n]{{0,59}}?)
 _ENDS = ".!?…"
 
 
+def _field(line: str) -> re.Match[str] | None:
+    """The match of a "label: value" line (its label is group 1), or None for another line."""
+    m = _FIELD.match(line)
+    return None if m is None or ". " in m.group(1) or "|" in line else m
+
+
 def field_start(line: str) -> int | None:
     """Where the label of a "label: value" line starts (after its bullet), or None for another line."""
-    m = _FIELD.match(line)
-    if m is None or ". " in m.group(1) or "|" in line:
-        return None
-    return m.start(1)
+    m = _field(line)
+    return None if m is None else m.start(1)
 
 
 def field_at(text: str, la: int, lb: int) -> int | None:
@@ -113,8 +117,8 @@ def _fields(text: str, first: int) -> tuple[list[int], list[str]]:
     while a < len(text):
         b = text.find("\n", a)
         b = len(text) if b < 0 else b
-        m = _FIELD.match(text[a:b])
-        if m is None or field_start(text[a:b]) is None:
+        m = _field(text[a:b])
+        if m is None:
             break
         starts.append(a)
         labels.append(m.group(1))
@@ -272,12 +276,14 @@ def _data_rows(text: str, la: int) -> tuple[tuple[int, ...], tuple[tuple[str, ..
 
 def view(doc_text: str, passage: Passage, question: str = "") -> View | None:
     """The passage with its table rows written as sentences and its fields ended with a full stop
-    (see the module), or None when it holds neither a table row with a header nor a list of fields. With ``question``, a row gives only the columns whose header the
-    question names best (``asked_columns``): the reader told "current price" from "new price" no
-    better than by chance when both sentences stood side by side. When the question names one row of
-    the table by its cells' words (``asked_rows``: "the Labour candidate"), the other rows are left
-    out and that row also gives the cells that name it: beside "The votes of Janet Ellwood is 968."
-    the reader took the first row's votes for the Labour candidate's."""
+    (see the module), or None when it holds neither a table row with a header nor a list of fields.
+    With ``question``, a row gives only the columns whose header the question names best
+    (``asked_columns``): the reader told "current price" from "new price" no better than by chance
+    when both sentences stood side by side. When the question names one row of the table by its
+    cells' words (``asked_rows``: "the Labour candidate"), the other rows are left out and that row
+    also gives the cells that name it: beside "The votes of Janet Ellwood is 968." the reader took
+    the first row's votes for the Labour candidate's. When it names one field of a list by its whole
+    label (``asked_field``), the list's other fields are left out."""
     parts: list[tuple[str, int | None]] = []  # (text, passage offset of its first char or None)
     changed = False
     tables: dict[int, tuple[tuple[int, ...], dict[int, frozenset[int]] | None]] = {}
@@ -397,7 +403,7 @@ def map_spans(out: ReadOut, views: Sequence[View | None]) -> ReadOut:
 
 def read(reader, question: str, passages: Sequence[Passage], docs: Mapping[str, Document]) -> ReadOut:
     """``reader.read`` over the passages, each with its speaker context (``retrieval.quotes``) and with
-    its table rows as ``view`` writes them; spans in passage offsets (``map_spans``)."""
+    its table rows and fields as ``view`` writes them; spans in passage offsets (``map_spans``)."""
     ctx = contexts(passages, docs)
     views = [view(docs[p.doc_id].text, p, question) if ("|" in p.text or ":" in p.text) and p.doc_id in docs else None
              for p in passages]
