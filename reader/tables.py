@@ -34,7 +34,7 @@ out with spaces (PDF), nested tables, a field whose value runs over several line
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -98,16 +98,6 @@ def asked_field(question: str, labels: Sequence[str]) -> int | None:
         return None
     i = next(iter(named))
     return i if set(terms([bare[i]])[0]) <= set(terms([question])[0]) else None
-
-
-def _field_block_start(text: str, la: int) -> int:
-    """Offset of the first line of the list of fields that holds the field line at ``la``."""
-    while la > 0:
-        pa = text.rfind("\n", 0, la - 1) + 1
-        if field_start(text[pa : la - 1]) is None:
-            break
-        la = pa
-    return la
 
 
 def _fields(text: str, first: int) -> tuple[list[int], list[str]]:
@@ -176,15 +166,20 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-def block_start(text: str, la: int) -> int:
-    """Offset of the first line of the block of table lines (rows and separators) that holds the line at ``la``."""
+def block_start(text: str, la: int, member: Callable[[str], bool] = is_row) -> int:
+    """Offset of the first line of the block of table lines (rows and separators; with ``member``, of
+    the lines it accepts) that holds the line at ``la``."""
     while la > 0:
         pb = la - 1
         pa = text.rfind("\n", 0, pb) + 1
-        if not is_row(text[pa:pb]):
+        if not member(text[pa:pb]):
             break
         la = pa
     return la
+
+
+def _is_field(line: str) -> bool:
+    return field_start(line) is not None
 
 
 def header_of(text: str, la: int) -> list[str] | None:
@@ -305,7 +300,7 @@ def view(doc_text: str, passage: Passage, question: str = "") -> View | None:
             value_end = la + len(line.rstrip())
             if field is not None and a <= field and b >= value_end:
                 if question:
-                    first = _field_block_start(doc_text, la)
+                    first = block_start(doc_text, la, _is_field)
                     if first not in fields:
                         starts, labels = _fields(doc_text, first)
                         i = asked_field(question, labels)

@@ -31,19 +31,21 @@ def test_trim_span(span, trimmed):
     assert span[a:b] == trimmed
 
 
-def _span(text: str, data) -> tuple[int, int]:
-    """A span (a, b) of ``text`` drawn by hypothesis, a <= b."""
+def _narrowed(cut, text: str, data) -> tuple[int, int]:
+    """``cut`` (a span-trimming function) on a span of ``text`` drawn by hypothesis: the result lies
+    within the span and ``cut`` leaves it as it is (checked here); returned for the caller's own checks."""
     a = data.draw(st.integers(0, len(text)))
-    return a, data.draw(st.integers(a, len(text)))
+    b = data.draw(st.integers(a, len(text)))
+    a2, b2 = cut(text, a, b)
+    assert a <= a2 <= b2 <= b
+    assert cut(text, a2, b2) == (a2, b2)
+    return a2, b2
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="ab #-*_•\n\t", max_size=30), st.data())
 def test_trim_span_invariants(text, data):
-    a, b = _span(text, data)
-    a2, b2 = trim_span(text, a, b)
-    assert a <= a2 <= b2 <= b
-    assert trim_span(text, a2, b2) == (a2, b2)
+    a2, b2 = _narrowed(trim_span, text, data)
     if a2 < b2:
         assert text[a2] not in " \t\r\n-–—•*" and text[b2 - 1] not in " \t\r\n"
 
@@ -63,9 +65,6 @@ def test_one_paragraph(span, kept):
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="ab #-\n\t", max_size=30), st.data())
 def test_one_paragraph_invariants(text, data):
-    a, b = _span(text, data)
-    a2, b2 = one_paragraph(text, a, b)
-    assert a <= a2 <= b2 <= b
-    assert one_paragraph(text, a2, b2) == (a2, b2)
+    a2, b2 = _narrowed(one_paragraph, text, data)
     piece = text[a2:b2]
     assert all(line.strip() for line in piece.split("\n")[1:-1]) or "\n" not in piece  # no blank line inside
