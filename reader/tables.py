@@ -102,18 +102,8 @@ def asked_field(question: str, labels: Sequence[str]) -> int | None:
 
 def _fields(text: str, first: int) -> tuple[list[int], list[str]]:
     """Line starts and labels of the list of fields whose first line starts at ``first``."""
-    starts, labels = [], []
-    a = first
-    while a < len(text):
-        b = text.find("\n", a)
-        b = len(text) if b < 0 else b
-        m = _field(text[a:b])
-        if m is None:
-            break
-        starts.append(a)
-        labels.append(m.group(1))
-        a = b + 1
-    return starts, labels
+    lines = block_lines(text, first, _is_field)
+    return [a for a, _ in lines], [m.group(1) for a, b in lines if (m := _field(text[a:b])) is not None]
 
 
 def is_separator(line: str) -> bool:
@@ -176,6 +166,21 @@ def block_start(text: str, la: int, member: Callable[[str], bool] = is_row) -> i
             break
         la = pa
     return la
+
+
+def block_lines(text: str, la: int, member: Callable[[str], bool] = is_row) -> list[tuple[int, int]]:
+    """(start, end) of each line of the block that holds the line at ``la`` (``block_start``'s block:
+    table lines, or the lines ``member`` accepts), first line first, without line breaks."""
+    out = []
+    a = block_start(text, la, member)
+    while a < len(text):
+        b = text.find("\n", a)
+        b = len(text) if b < 0 else b
+        if not member(text[a:b]):
+            break
+        out.append((a, b))
+        a = b + 1
+    return out
 
 
 def _is_field(line: str) -> bool:
@@ -251,21 +256,12 @@ def _asked_rows(question: str, rows: tuple[tuple[str, ...], ...]) -> dict[int, f
 def _data_rows(text: str, la: int) -> tuple[tuple[int, ...], tuple[tuple[str, ...], ...]]:
     """Line starts and cell texts of the data rows of the table whose block holds the line at ``la``
     (the rows below its header, separators left out)."""
-    a = block_start(text, la)
     starts, rows = [], []
-    first = True
-    while a < len(text):
-        b = text.find("\n", a)
-        b = len(text) if b < 0 else b
-        line = text[a:b]
-        if not is_row(line):
-            break
-        row = None if first or is_separator(line) else cells(text, a, b)
+    for a, b in block_lines(text, la)[1:]:  # the first line is the header
+        row = None if is_separator(text[a:b]) else cells(text, a, b)
         if row is not None:
             starts.append(a)
             rows.append(tuple(text[x:y] for x, y in row))
-        first = False
-        a = b + 1
     return tuple(starts), tuple(rows)
 
 
