@@ -51,8 +51,10 @@ def default_runs_dir() -> Path:
     return Path(os.environ.get("STATEMENTQA_RUNS", "~/.cache/statementqa/runs")).expanduser()
 
 
-def build_prepared(tokenizer, path: Path, say):
-    """Read SQuAD, prepare the token arrays (reader.trainset) and save them to ``path``."""
+def build_prepared(tokenizer, path: Path, say, negation_share: float = 0.0):
+    """Read SQuAD, prepare the token arrays (reader.trainset) and save them to ``path``; with
+    ``negation_share`` > 0 also negation pairs (reader.negation) made from that share of the
+    answerable questions."""
     from statementqa.retrieval.atomic import sha256_file
 
     from . import trainset
@@ -64,6 +66,13 @@ def build_prepared(tokenizer, path: Path, say):
     t0 = time.time()
     sources = [("train-v2.0-rebuilt", list(iter_qas(load_squad(TRAIN_V2R)["data"]))),
                ("dev-v2.0-a train part", list(iter_qas(dev_part(load_squad(DEV_V2A), "train"))))]
+    if negation_share > 0:
+        from statementqa.retrieval.segment import segment
+
+        from .negation import negation_pairs
+
+        pairs = negation_pairs((q for _, qas in sources for q in qas), segment, negation_share, seed=0)
+        sources.append((f"negation pairs ({negation_share:g} of the answerable)", pairs))
     ts = trainset.prepare(tokenizer, sources, progress=sys.stderr.isatty())
     ts.manifest["source_sha256"] = {f.name: sha256_file(f) for f in (TRAIN_V2R, DEV_V2A)}
     trainset.save(ts, path)
@@ -97,6 +106,9 @@ def parse_args(argv=None):
                          "all-MiniLM-L6-v2 encoder")
     ap.add_argument("--prepared", default=None, help="prepared token arrays (.npz); built here when missing")
     ap.add_argument("--prepare-only", action="store_true", help="build --prepared and stop")
+    ap.add_argument("--negation-pairs", type=float, default=0.0, metavar="SHARE",
+                    help="when building --prepared: add negation pairs (reader.negation) made from this share of "
+                         "the answerable questions (0: none)")
     ap.add_argument("--resume", action="store_true", help="continue from the checkpoint in --work")
     ap.add_argument("--export-checkpoint", default=None, metavar="DIR",
                     help="write the run's latest checkpoint (--run-id / --work) as an fp16 reader directory to DIR "
@@ -159,7 +171,7 @@ def load_data(args, tok, work: Path, say):
         ts = trainset.load(prepared)
         say(f"loaded prepared data {prepared}: {ts.manifest['questions']} questions")
     else:
-        ts = build_prepared(tok, prepared, say)
+        ts = build_prepared(tok, prepared, say, args.negation_pairs)
     if args.limit_questions:
         n = args.limit_questions
         ts.q_ptr, ts.q_ctx, ts.q_ans, ts.q_focus = ts.q_ptr[: n + 1], ts.q_ctx[:n], ts.q_ans[:n], ts.q_focus[:n]

@@ -3,6 +3,8 @@
 # (`python -m statementqa.reader.train --prepare-only --prepared .devdata/v2.npz`, 25 s here):
 #     bash docs/experiments/reader-v3-gpu/gpu.sh 1     # variants E1 F1 G1 (first call)
 #     bash docs/experiments/reader-v3-gpu/gpu.sh 2     # variants E2 F2 G2 (second call)
+#     bash docs/experiments/reader-v3-gpu/gpu.sh neg   # variants E F G on .devdata/neg.npz (negation
+#         pairs, ../reader-negation-pairs: `... --prepare-only --prepared .devdata/neg.npz --negation-pairs 0.5`)
 # Three continuations of reader v2 (D) train at once on the one GPU, each exported as fp16; what
 # comes back is each one's weights except the word embeddings (frozen in training, so D's; the
 # device returns at most 16 MiB a file, 64 MiB in all), split in 15 MiB parts; merge.py rebuilds
@@ -18,8 +20,13 @@ DEADLINE=${DEADLINE:-470}
 X=${STEPS_ARGS:-}
 nvidia-smi --query-gpu=name,memory.used --format=csv 2>/dev/null | tee "$OUT/gpu.txt"
 T0=$(date +%s)
-common="--init reader/model --prepared .devdata/v2.npz --ckpt-every 400 --threads 4 $X"
-if [ "$SET" = 1 ]; then
+DATA=.devdata/v2.npz; [ "$SET" = neg ] && DATA=.devdata/neg.npz
+common="--init reader/model --prepared $DATA --ckpt-every 400 --threads 4 $X"
+if [ "$SET" = neg ]; then
+  E="--epochs 1 --lr 2e-5 --seed 31 --p-whole 0.5 --neg-ratio 0.5"
+  F="--epochs 2 --lr 3e-5 --seed 32 --p-whole 0.5 --neg-ratio 0.5"
+  G="--epochs 1 --lr 3e-5 --seed 33 --p-whole 0.5 --neg-ratio 0.5 --negated-repeat 2 --others-share 0.5"
+elif [ "$SET" = 1 ]; then
   E="--epochs 2 --lr 3e-5 --seed 21 --p-whole 0.5 --neg-ratio 0.5"
   F="--epochs 2 --lr 3e-5 --seed 22 --p-whole 0.6 --neg-ratio 0.8"
   G="--epochs 3 --lr 5e-5 --batch-size 64 --seed 23 --p-whole 0.5 --neg-ratio 0.5"
