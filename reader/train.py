@@ -138,6 +138,10 @@ def parse_args(argv=None):
                     help="weight of a jointly trained answerability head (Retro-Reader's internal front verifier, "
                          "Zhang et al. 2021): a linear layer on the final [CLS] vector, binary cross-entropy against "
                          "'this input holds the answer'; written beside the model as answerability.safetensors; 0: off")
+    ap.add_argument("--keep-close", type=float, default=0.0, metavar="W",
+                    help="add W x the KL divergence from the initial reader's start/end distributions (a frozen copy, "
+                         "Li & Hoiem's 'learning without forgetting') for every question without a negation, so that a "
+                         "continuation learns the negated ones and keeps the rest of the initial reader's answers (0: off)")
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: all cores)")
     ap.add_argument("--ckpt-every", type=int, default=200, help="steps between checkpoints")
@@ -273,6 +277,8 @@ def main(argv=None):
         run["cpu_bf16"] = True
     if args.answer_head:  # only when on, so earlier runs keep their hash
         run["answer_head"] = args.answer_head
+    if args.keep_close:  # only when on, so earlier runs keep their hash
+        run["keep_close"] = args.keep_close
     repeats = None
     if args.negated_repeat or args.others_share < 1:  # only when on, so earlier runs keep their hash
         run["negated_repeat"], run["others_share"] = args.negated_repeat, args.others_share
@@ -301,6 +307,13 @@ def main(argv=None):
     if args.freeze_embeddings:
         model.get_input_embeddings().weight.requires_grad_(False)
     params, opt, sched = make_optimizer(args, model, total, device)
+    teacher = None
+    if args.keep_close:
+        frozen = AutoModelForQuestionAnswering.from_pretrained(init, dtype=torch.float32).to(device).eval()
+        frozen.requires_grad_(False)
+        exempt = torch.from_numpy(negated_questions(ts, tok)).to(device)
+        teacher = (frozen, exempt)
+        say(f"keep close to {init} (weight {args.keep_close}) on the {int((~exempt).sum())} questions without a negation")
     ck = work / "ckpt.pt"
     step = _resume(args, ck, run_hash, model, opt, sched, device, say) if args.resume else 0
     if not args.resume and ck.exists():
@@ -318,7 +331,7 @@ def main(argv=None):
     t0 = time.time()
     stop = min(total, step + args.max_steps) if args.max_steps else total
     step = train_steps(args, model, (params, opt, sched), tok, ts, (plan, epoch_batches), step, stop, device, say, checkpoint,
-                       bf16=bf16_on)
+                       bf16=bf16_on, teacher=teacher)
     if step < total:
         say(f"stopped at step {step}/{total} (--max-steps); continue with --resume")
         return
@@ -329,9 +342,10 @@ def main(argv=None):
 
 
 def train_steps(args, model, optim, tok, ts, planned, step: int, stop: int, device: str, say, checkpoint,
-                bf16: bool = False) -> int:
+                bf16: bool = False, teacher=None) -> int:
     """Run steps ``step`` .. ``stop`` - 1 of the plan (bf16 autocast when ``bf16``, see ``use_bf16``), logging every 50 steps
-    and checkpointing every ``--ckpt-every`` steps and at the end; returns the step reached."""
+    and checkpointing every ``--ckpt-every`` steps and at the end; returns the step reached. ``teacher``
+    (``--keep-close``): (the frozen initial reader, a bool tensor per question: exempt from the KL term)."""
     import torch
 
     from . import batching
@@ -342,7 +356,7 @@ def train_steps(args, model, optim, tok, ts, planned, step: int, stop: int, devi
     cls_id, sep_id, pad_id = tok.cls_token_id, tok.sep_token_id, tok.pad_token_id
     model.train()
     t0, seen = time.time(), 0
-    sums, n_sum = [0.0, 0.0, 0.0], 0  # span, shared-norm and answerability losses, summed since the last log line
+    sums, n_sum = [0.0, 0.0, 0.0, 0.0], 0  # span, shared-norm, answerability and keep-close losses, summed since the last log line
     while step < stop:
         ep, j = plan[step]
         samples, bl = epoch_batches[ep]
@@ -362,6 +376,14 @@ def train_steps(args, model, optim, tok, ts, planned, step: int, stop: int, devi
             ah = answer_head_loss(model, out.hidden_states[-1], b["start_positions"])
             sums[2] += float(ah.detach())
             loss = loss + args.answer_head * ah
+        if teacher is not None:
+            with torch.no_grad(), torch.autocast("cuda" if device == "cuda" else "cpu", dtype=torch.bfloat16, enabled=bf16):
+                t = teacher[0](input_ids=b["input_ids"], attention_mask=b["attention_mask"], token_type_ids=b["token_type_ids"])
+            qidx = torch.from_numpy(samples[bl[j]][:, 0].astype("int64")).to(device)
+            kc = keep_close_loss(out.start_logits.float(), out.end_logits.float(), t.start_logits.float(),
+                                 t.end_logits.float(), b["attention_mask"] == 1, ~teacher[1][qidx])
+            sums[3] += float(kc.detach())
+            loss = loss + args.keep_close * kc
         n_sum += 1
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
@@ -375,10 +397,11 @@ def train_steps(args, model, optim, tok, ts, planned, step: int, stop: int, devi
             # the mean over every step since the last line (span loss; + shared-norm term when on)
             extra = f" shared-norm {sums[1] / n_sum:.3f}" if args.shared_norm else ""
             extra += f" answerability {sums[2] / n_sum:.3f}" if args.answer_head else ""
+            extra += f" keep-close {sums[3] / n_sum:.4f}" if teacher is not None else ""
             say(f"epoch {ep + 1}/{args.epochs} step {step}/{total} loss {sums[0] / n_sum:.3f}{extra} "
                 f"lr {sched.get_last_lr()[0]:.2e} {rate:.1f} ex/s, "
                 f"{(total - step) * args.batch_size / max(rate, 1e-9) / 60:.1f} min left")
-            sums, n_sum = [0.0, 0.0, 0.0], 0
+            sums, n_sum = [0.0, 0.0, 0.0, 0.0], 0
         if step % args.ckpt_every == 0 or step == stop:
             checkpoint(step)
     return step
@@ -403,6 +426,23 @@ def context_mask(b: dict):
     last = b["attention_mask"].sum(1) - 1
     m[torch.arange(len(m), device=m.device), last] = False
     return m
+
+
+def keep_close_loss(start, end, t_start, t_end, mask, rows):
+    """Mean over the ``rows`` (bool per input) of KL(teacher || student) of the start and of the end
+    distributions over the input's tokens (``mask``: attention mask), halved; 0 when no row counts.
+    Logits [n, L]; the teacher's are constants."""
+    import torch
+
+    if not bool(rows.any()):
+        return start.sum() * 0.0
+    m = mask[rows]
+    terms = []
+    for s, t in ((start[rows], t_start[rows]), (end[rows], t_end[rows])):
+        ls = torch.log_softmax(s.masked_fill(~m, -1e4), dim=-1)
+        lt = torch.log_softmax(t.masked_fill(~m, -1e4), dim=-1)
+        terms.append((lt.exp() * (lt - ls)).masked_fill(~m, 0.0).sum(-1).mean())
+    return (terms[0] + terms[1]) / 2
 
 
 def shared_norm_loss(start, end, mask, groups, start_pos, end_pos):

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from statementqa.reader import batching, trainset
 from statementqa.reader.squad import QA
@@ -277,3 +279,56 @@ def test_answer_head_trains_exports_beside_the_model_and_resumes(ts, tmp_path):
     model = AutoModelForQuestionAnswering.from_pretrained(tmp_path / "m")
     train.attach_answer_head(model, str(tmp_path / "m"))
     assert torch.equal(model.answerability.weight.detach(), head["weight"])
+
+
+def _kl_numpy(s, t, m):
+    """KL(softmax(t) || softmax(s)) over the masked positions of one row, in NumPy."""
+    s, t = s[m], t[m]
+    ls = s - np.log(np.exp(s - s.max()).sum()) - s.max()
+    lt = t - np.log(np.exp(t - t.max()).sum()) - t.max()
+    return float((np.exp(lt) * (lt - ls)).sum())
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 5), st.integers(2, 9), st.integers(0, 2**31 - 1))
+def test_keep_close_loss_against_numpy(n, length, seed):
+    """--keep-close: the mean over counted rows of (KL start + KL end) / 2, padding left out."""
+    import torch
+
+    from statementqa.reader.train import keep_close_loss
+
+    rng = np.random.default_rng(seed)
+    s, e, ts_, te = (rng.normal(size=(n, length)) * 3 for _ in range(4))
+    mask = np.ones((n, length), dtype=bool)
+    for i in range(n):
+        mask[i, rng.integers(1, length + 1):] = False  # padding at the end, one token at least
+    rows = rng.random(n) < 0.7
+    got = float(keep_close_loss(*(torch.tensor(x) for x in (s, e, ts_, te)), torch.tensor(mask), torch.tensor(rows)))
+    if not rows.any():
+        assert got == 0.0
+        return
+    want = np.mean([(_kl_numpy(s[i], ts_[i], mask[i]) + _kl_numpy(e[i], te[i], mask[i])) / 2 for i in np.flatnonzero(rows)])
+    assert got == pytest.approx(want, rel=1e-6, abs=1e-9)
+    # the student equal to the teacher: no loss
+    same = keep_close_loss(*(torch.tensor(x) for x in (ts_, te, ts_, te)), torch.tensor(mask), torch.tensor(rows))
+    assert float(same) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_keep_close_trains_logs_and_is_part_of_the_run(ts, tmp_path):
+    """--keep-close: a run with it logs the term, records it in the run hash, and a run without it
+    cannot resume it."""
+    import torch
+
+    from statementqa.reader import train
+
+    data = tmp_path / "p.npz"
+    trainset.save(ts, data)
+    args = ["--prepared", str(data), "--batch-size", "4", "--epochs", "1", "--threads", "1", "--max-steps", "2",
+            "--work", str(tmp_path / "w"), "--out", str(tmp_path / "m")]
+    train.main(args + ["--keep-close", "1"])
+    state = torch.load(tmp_path / "w" / "ckpt.pt", weights_only=False)
+    assert state["run"]["keep_close"] == 1.0 and state["step"] == 2
+    log = (tmp_path / "w" / "train.log").read_text()
+    assert "keep close to" in log and "keep-close 0." in log
+    with pytest.raises(SystemExit, match="other settings"):
+        train.main(args + ["--resume"])

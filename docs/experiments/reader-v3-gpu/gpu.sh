@@ -5,6 +5,7 @@
 #     bash docs/experiments/reader-v3-gpu/gpu.sh 2     # variants E2 F2 G2 (second call)
 #     bash docs/experiments/reader-v3-gpu/gpu.sh neg   # variants E F G on .devdata/neg.npz (negation
 #         pairs, ../reader-negation-pairs: `... --prepare-only --prepared .devdata/neg.npz --negation-pairs 0.5`)
+#     bash docs/experiments/reader-v3-gpu/gpu.sh keep  # the same data, kept close to v2 (--keep-close)
 # Three continuations of reader v2 (D) train at once on the one GPU, each exported as fp16; what
 # comes back is each one's weights except the word embeddings (frozen in training, so D's; the
 # device returns at most 16 MiB a file, 64 MiB in all), split in 15 MiB parts; merge.py rebuilds
@@ -20,12 +21,16 @@ DEADLINE=${DEADLINE:-470}
 X=${STEPS_ARGS:-}
 nvidia-smi --query-gpu=name,memory.used --format=csv 2>/dev/null | tee "$OUT/gpu.txt"
 T0=$(date +%s)
-DATA=.devdata/v2.npz; [ "$SET" = neg ] && DATA=.devdata/neg.npz
+DATA=.devdata/v2.npz; [ "$SET" = neg ] || [ "$SET" = keep ] && DATA=.devdata/neg.npz
 common="--init reader/model --prepared $DATA --ckpt-every 400 --threads 4 $X"
 if [ "$SET" = neg ]; then
   E="--epochs 1 --lr 2e-5 --seed 31 --p-whole 0.5 --neg-ratio 0.5"
   F="--epochs 2 --lr 3e-5 --seed 32 --p-whole 0.5 --neg-ratio 0.5"
   G="--epochs 1 --lr 3e-5 --seed 33 --p-whole 0.5 --neg-ratio 0.5 --negated-repeat 2 --others-share 0.5"
+elif [ "$SET" = keep ]; then
+  E="--epochs 1 --lr 3e-5 --seed 41 --p-whole 0.5 --neg-ratio 0.5 --negated-repeat 2 --others-share 0.5 --keep-close 1"
+  F="--epochs 1 --lr 3e-5 --seed 42 --p-whole 0.5 --neg-ratio 0.5 --negated-repeat 2 --others-share 0.5 --keep-close 3"
+  G="--epochs 1 --lr 3e-5 --seed 43 --p-whole 0.5 --neg-ratio 0.5 --negated-repeat 3 --others-share 0.5 --keep-close 1"
 elif [ "$SET" = 1 ]; then
   E="--epochs 2 --lr 3e-5 --seed 21 --p-whole 0.5 --neg-ratio 0.5"
   F="--epochs 2 --lr 3e-5 --seed 22 --p-whole 0.6 --neg-ratio 0.8"
