@@ -106,3 +106,32 @@ def test_answer_text_survives_at_its_shifted_offset(words, k):
             s = p.answer_starts[0]
             assert p.context[s : s + len(words[k])] == words[k]
             assert p.context.replace(" not", "", 1) == context
+
+
+def test_prepare_only_adds_the_pairs_as_a_source(tmp_path, monkeypatch):
+    """``reader.train --prepare-only --negation-pairs 1``: the prepared data hold the SQuAD questions
+    and, as a source of their own, two questions per negatable answerable one."""
+    import gzip
+    import json
+
+    from statementqa.reader import squad, train, trainset
+
+    def squad_file(path, qas):
+        data = {"data": [{"title": "t", "paragraphs": [{"context": PARA, "qas": qas}]}]}
+        with gzip.open(path, "wt", encoding="utf-8") as f:
+            json.dump(data, f)
+        return path
+
+    def qa(qid, question, answer=None):
+        ans = [{"text": answer, "answer_start": PARA.index(answer)}] if answer else []
+        return {"id": qid, "question": question, "answers": ans, "is_impossible": not ans}
+
+    monkeypatch.setattr(squad, "TRAIN_V2R", squad_file(tmp_path / "train.json.gz", [
+        qa("a", "Where was the compact signed?", "San Salvador"), qa("c", "Who signed the compact?"),
+        qa("d", "How many areas does it cover?", "four")]))
+    monkeypatch.setattr(squad, "DEV_V2A", squad_file(tmp_path / "dev.json.gz", [qa("b", "When will Mexico host the next meeting?", "June")]))
+    out = tmp_path / "neg.npz"
+    train.main(["--prepare-only", "--prepared", str(out), "--negation-pairs", "1", "--work", str(tmp_path / "w")])
+    m = trainset.load(out).manifest
+    assert m["questions"] == 8 and m["sources"]["negation pairs (1 of the answerable)"] == {"questions": 4, "unanswerable": 2}
+    assert m["sources"]["train-v2.0-rebuilt"] == {"questions": 3, "unanswerable": 1}
