@@ -33,6 +33,8 @@ from statementqa.reader.nameparts import CONFIDENCE as NAME_PART_CONFIDENCE
 from statementqa.reader.nameparts import pick_name_part
 from statementqa.reader.names import mentionable_text
 from statementqa.reader.questionform import question_form
+from statementqa.reader.signer import CONFIDENCE as SIGNER_CONFIDENCE
+from statementqa.reader.signer import pick_signer, signatures
 from statementqa.reader.spelling import Speller
 from statementqa.reader.tables import read as read_tables
 from statementqa.retrieval.atomic import sha256_file
@@ -90,6 +92,7 @@ class Pipeline:
                              cache_dir=self.settings.data_dir)
         self._index: Index | None = None
         self._titles: tuple[dict, dict[str, frozenset[str]]] | None = None  # (index.docs, stem -> titled doc ids)
+        self._signed: tuple[dict, dict[str, tuple[int, int]]] | None = None  # (index.docs, signed doc id -> name)
         self._title_map: tuple[dict, dict[str, str]] | None = None  # (index.docs, doc id -> title): titles()
         self._store = None
         self._retriever: Retriever | None = None
@@ -310,6 +313,12 @@ class Pipeline:
             self._titles = (index.docs, {t: frozenset(ds) for t, ds in by_stem.items()})
         return self._titles[1]
 
+    def _signatures(self, index: Index) -> dict[str, tuple[int, int]]:
+        """The index's signed letters (``reader.signer.signatures``), worked out once per index."""
+        if self._signed is None or self._signed[0] is not index.docs:
+            self._signed = (index.docs, signatures({d: doc.text for d, doc in index.docs.items()}))
+        return self._signed[1]
+
     def _within_topic(self, question: str, query: str, passages: list[Passage], index: Index) -> list[Passage]:
         """``passages`` with those of off-topic documents (``reader.focus.off_topic``: they mention
         none of the things the question names while another retrieved document is about one)
@@ -365,6 +374,16 @@ class Pipeline:
             if asker is not None:
                 ans = answer_at(r.question, r.index, asker.doc_id, asker.start, asker.end, ASKER_CONFIDENCE,
                                 "the name in the label of the question that asks it")
+        if not ans.not_mentioned:  # "Who signed the letter?": the name under its closing (reader.signer)
+            signed = self._signatures(r.index)
+            if signed:
+                scope = set(docs) if docs else None
+                signer = pick_signer(r.interpreted_as or r.read_as, [p.doc_id for p in r.passages],
+                                     {d: w for d, w in signed.items() if scope is None or d in scope},
+                                     {d: r.index.docs[d].text for d in signed})
+                if signer is not None:
+                    ans = answer_at(r.question, r.index, signer.doc_id, signer.start, signer.end, SIGNER_CONFIDENCE,
+                                    "the name under the letter's closing")
         if not ans.not_mentioned:  # "What is Nielsen's first name?": from the full name (reader.nameparts)
             part = pick_name_part(r.interpreted_as or r.read_as, r.passages, texts)
             if part is not None:
