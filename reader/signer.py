@@ -27,7 +27,7 @@ questions to fit it on; SQuAD asks none). Works on the documents' text; runs no 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 CONFIDENCE = 0.9
@@ -74,12 +74,13 @@ def signature(text: str) -> tuple[int, int] | None:
 
 def signatures(texts: Mapping[str, str]) -> dict[str, tuple[int, int]]:
     """The signed documents of ``texts`` (id -> text): id -> the name's offsets (``signature``)."""
-    out = {}
-    for d, text in texts.items():
-        where = signature(text)
-        if where is not None:
-            out[d] = where
-    return out
+    return marks(texts, signature)
+
+
+def marks(texts: Mapping[str, str], find: Callable[[str], tuple[int, int] | None]) -> dict[str, tuple[int, int]]:
+    """id -> ``find(text)`` for the documents of ``texts`` where it finds something."""
+    found = {d: find(t) for d, t in texts.items()}
+    return {d: w for d, w in found.items() if w is not None}
 
 
 def pick_signer(question: str, retrieved: Iterable[str], signed: Mapping[str, tuple[int, int]],
@@ -87,11 +88,16 @@ def pick_signer(question: str, retrieved: Iterable[str], signed: Mapping[str, tu
     """The one who signed the letter ``question`` asks about (see the module); ``retrieved``: the
     retrieved passages' document ids, ``signed``: ``signatures`` of every document of the index,
     ``texts``: the documents' texts by id (those of ``signed`` at least)."""
-    if not asks_who_signed(question):
-        return None
-    here = [d for d in dict.fromkeys(retrieved) if d in signed]
-    for pool in (here, list(signed)):
-        found = [Signer(d, *signed[d], texts[d][signed[d][0] : signed[d][1]]) for d in pool]
+    return one_named(retrieved, signed, texts) if asks_who_signed(question) else None
+
+
+def one_named(retrieved: Iterable[str], marked: Mapping[str, tuple[int, int]], texts: Mapping[str, str]) -> Signer | None:
+    """The one name that ``marked`` (document id -> the name's offsets) gives among the retrieved
+    documents, else among all of ``marked``; None when there is none or several different names
+    (also used by ``reader.presscontact``)."""
+    here = [d for d in dict.fromkeys(retrieved) if d in marked]
+    for pool in (here, list(marked)):
+        found = [Signer(d, *marked[d], texts[d][marked[d][0] : marked[d][1]]) for d in pool]
         if found:
             return found[0] if len({s.name for s in found}) == 1 else None
     return None

@@ -32,6 +32,8 @@ from statementqa.reader.model import Reader, ReadOut
 from statementqa.reader.nameparts import CONFIDENCE as NAME_PART_CONFIDENCE
 from statementqa.reader.nameparts import pick_name_part
 from statementqa.reader.names import mentionable_text
+from statementqa.reader.presscontact import CONFIDENCE as PRESS_CONFIDENCE
+from statementqa.reader.presscontact import pick_press_contact, press_contacts
 from statementqa.reader.questionform import question_form
 from statementqa.reader.signer import CONFIDENCE as SIGNER_CONFIDENCE
 from statementqa.reader.signer import pick_signer, signatures
@@ -92,7 +94,8 @@ class Pipeline:
                              cache_dir=self.settings.data_dir)
         self._index: Index | None = None
         self._titles: tuple[dict, dict[str, frozenset[str]]] | None = None  # (index.docs, stem -> titled doc ids)
-        self._signed: tuple[dict, dict[str, tuple[int, int]]] | None = None  # (index.docs, signed doc id -> name)
+        # (index.docs, {"signer" | "press": doc id -> the name's offsets}): reader.signer, reader.presscontact
+        self._named: tuple[dict, dict[str, dict[str, tuple[int, int]]]] | None = None
         self._title_map: tuple[dict, dict[str, str]] | None = None  # (index.docs, doc id -> title): titles()
         self._store = None
         self._retriever: Retriever | None = None
@@ -313,11 +316,13 @@ class Pipeline:
             self._titles = (index.docs, {t: frozenset(ds) for t, ds in by_stem.items()})
         return self._titles[1]
 
-    def _signatures(self, index: Index) -> dict[str, tuple[int, int]]:
-        """The index's signed letters (``reader.signer.signatures``), worked out once per index."""
-        if self._signed is None or self._signed[0] is not index.docs:
-            self._signed = (index.docs, signatures({d: doc.text for d, doc in index.docs.items()}))
-        return self._signed[1]
+    def _named_in(self, index: Index) -> dict[str, dict[str, tuple[int, int]]]:
+        """The index's signed letters (``reader.signer.signatures``) and releases with a press contact
+        (``reader.presscontact.press_contacts``), worked out once per index."""
+        if self._named is None or self._named[0] is not index.docs:
+            texts = {d: doc.text for d, doc in index.docs.items()}
+            self._named = (index.docs, {"signer": signatures(texts), "press": press_contacts(texts)})
+        return self._named[1]
 
     def _within_topic(self, question: str, query: str, passages: list[Passage], index: Index) -> list[Passage]:
         """``passages`` with those of off-topic documents (``reader.focus.off_topic``: they mention
@@ -374,16 +379,15 @@ class Pipeline:
             if asker is not None:
                 ans = answer_at(r.question, r.index, asker.doc_id, asker.start, asker.end, ASKER_CONFIDENCE,
                                 "the name in the label of the question that asks it")
-        if not ans.not_mentioned:  # "Who signed the letter?": the name under its closing (reader.signer)
-            signed = self._signatures(r.index)
-            if signed:
-                scope = set(docs) if docs else None
-                signer = pick_signer(r.interpreted_as or r.read_as, [p.doc_id for p in r.passages],
-                                     {d: w for d, w in signed.items() if scope is None or d in scope},
-                                     {d: r.index.docs[d].text for d in signed})
-                if signer is not None:
-                    ans = answer_at(r.question, r.index, signer.doc_id, signer.start, signer.end, SIGNER_CONFIDENCE,
-                                    "the name under the letter's closing")
+        if not ans.not_mentioned:  # "Who signed the letter?", "Who should journalists contact?" (reader.signer, .presscontact)
+            q = r.interpreted_as or r.read_as
+            scope = set(docs) if docs else None
+            for kind, pick, conf, how in (("signer", pick_signer, SIGNER_CONFIDENCE, "the name under the letter's closing"),
+                                          ("press", pick_press_contact, PRESS_CONFIDENCE, "the name after the release's media label")):
+                named = {d: w for d, w in self._named_in(r.index)[kind].items() if scope is None or d in scope}
+                who = pick(q, [p.doc_id for p in r.passages], named, {d: r.index.docs[d].text for d in named}) if named else None
+                if who is not None:
+                    ans = answer_at(r.question, r.index, who.doc_id, who.start, who.end, conf, how)
         if not ans.not_mentioned:  # "What is Nielsen's first name?": from the full name (reader.nameparts)
             part = pick_name_part(r.interpreted_as or r.read_as, r.passages, texts)
             if part is not None:
