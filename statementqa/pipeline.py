@@ -33,10 +33,10 @@ from statementqa.reader.nameparts import CONFIDENCE as NAME_PART_CONFIDENCE
 from statementqa.reader.nameparts import pick_name_part
 from statementqa.reader.names import mentionable_text
 from statementqa.reader.presscontact import CONFIDENCE as PRESS_CONFIDENCE
-from statementqa.reader.presscontact import pick_press_contact, press_contacts
+from statementqa.reader.presscontact import asks_press_contact, pick_press_contact, press_contacts
 from statementqa.reader.questionform import question_form
 from statementqa.reader.signer import CONFIDENCE as SIGNER_CONFIDENCE
-from statementqa.reader.signer import pick_signer, signatures
+from statementqa.reader.signer import asks_who_signed, pick_signer, signatures
 from statementqa.reader.spelling import Speller
 from statementqa.reader.tables import read as read_tables
 from statementqa.retrieval.atomic import sha256_file
@@ -382,10 +382,13 @@ class Pipeline:
         if not ans.not_mentioned:  # "Who signed the letter?", "Who should journalists contact?" (reader.signer, .presscontact)
             q = r.interpreted_as or r.read_as
             scope = set(docs) if docs else None
-            for kind, pick, conf, how in (("signer", pick_signer, SIGNER_CONFIDENCE, "the name under the letter's closing"),
-                                          ("press", pick_press_contact, PRESS_CONFIDENCE, "the name after the release's media label")):
+            for kind, asks, pick, conf, how in (
+                    ("signer", asks_who_signed, pick_signer, SIGNER_CONFIDENCE, "the name under the letter's closing"),
+                    ("press", asks_press_contact, pick_press_contact, PRESS_CONFIDENCE, "the name after the release's media label")):
+                if not asks(q):  # the documents are scanned (once per index) only for a question that asks
+                    continue
                 named = {d: w for d, w in self._named_in(r.index)[kind].items() if scope is None or d in scope}
-                who = pick(q, [p.doc_id for p in r.passages], named, {d: r.index.docs[d].text for d in named}) if named else None
+                who = pick(q, [p.doc_id for p in r.passages], named, {d: r.index.docs[d].text for d in named})
                 if who is not None:
                     ans = answer_at(r.question, r.index, who.doc_id, who.start, who.end, conf, how)
         if not ans.not_mentioned:  # "What is Nielsen's first name?": from the full name (reader.nameparts)
