@@ -22,7 +22,9 @@ it, it shows it. ``pick_signer`` answers such questions with the name under the 
   or several different names: the reader's answer stands.
 
 The confidence is the fixed ``CONFIDENCE`` (as ``reader.asker``'s: no held-out set of such
-questions to fit it on; SQuAD asks none). Works on the documents' text; runs no model.
+questions to fit it on; SQuAD asks none). ``marks`` (the documents a finder finds something in) and
+``one_named`` (the choice of document above) serve ``reader.presscontact`` too. Works on the
+documents' text; runs no model.
 """
 from __future__ import annotations
 
