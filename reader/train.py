@@ -279,10 +279,12 @@ def main(argv=None):
         run["answer_head"] = args.answer_head
     if args.keep_close:  # only when on, so earlier runs keep their hash
         run["keep_close"] = args.keep_close
+    # which questions hold a negation: for --negated-repeat's draws and --keep-close's exemption (worked out once)
+    negated = negated_questions(ts, tok) if (args.negated_repeat or args.keep_close) else None
     repeats = None
     if args.negated_repeat or args.others_share < 1:  # only when on, so earlier runs keep their hash
         run["negated_repeat"], run["others_share"] = args.negated_repeat, args.others_share
-        neg = negated_questions(ts, tok) if args.negated_repeat else np.zeros(ts.n_questions, dtype=bool)
+        neg = negated if negated is not None and args.negated_repeat else np.zeros(ts.n_questions, dtype=bool)
         repeats = question_repeats(ts, neg, args.negated_repeat, args.others_share, args.seed)
         ans = ts.q_ans[:, 0] >= 0
         if args.negated_repeat:
@@ -311,7 +313,8 @@ def main(argv=None):
     if args.keep_close:
         frozen = AutoModelForQuestionAnswering.from_pretrained(init, dtype=torch.float32).to(device).eval()
         frozen.requires_grad_(False)
-        exempt = torch.from_numpy(negated_questions(ts, tok)).to(device)
+        assert negated is not None
+        exempt = torch.from_numpy(negated).to(device)
         teacher = (frozen, exempt)
         say(f"keep close to {init} (weight {args.keep_close}) on the {int((~exempt).sum())} questions without a negation")
     ck = work / "ckpt.pt"
