@@ -33,6 +33,7 @@ def report(m: dict, out: Path) -> str:
     lines = ["# Evaluation report", "", f"Dataset: {m['dataset']['kind']}, {m['n']} questions "
              f"({m['n_has_ans']} answerable, {m['n_no_ans']} unanswerable); reader `{m['settings']['reader']}`; "
              f"k = {m['settings']['k']}; {'gold paragraph given to the reader' if m['settings']['gold_context'] else 'retrieval then reader'}; "
+             f"{'work vote on (retrieval.workvote); ' if m['settings'].get('work_vote') else ''}"
              f"abstention threshold (confidence) {fmt(m['settings']['threshold'])}.", ""]
     rec = m["settings"].get("threshold_recalibrated")
     if rec:

@@ -121,6 +121,7 @@ def run(pl, ds: Dataset, out: Path, gold_context: bool = False, progress: bool =
     metrics["settings"] = {"reader": pl.settings.reader, "embedder": pl.settings.embedder, "k": k_used,
                            "gold_context": gold_context, "threshold": pl.threshold(),
                            **({"endpoint": pl.url} if remote else {}),
+                           **({"work_vote": True} if not remote and pl.settings.work_vote else {}),
                            **({"threshold_recalibrated": recal} if recal else {})}
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
     plots(rows, metrics, out)

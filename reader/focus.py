@@ -54,6 +54,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from statementqa.retrieval.lexical import terms
+from statementqa.retrieval.workvote import work  # noqa: F401 - re-exported: the works of retrieval's vote
 
 ABOUT = 3  # occurrences that make a document about a thing (or its title naming it)
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")
@@ -136,13 +137,6 @@ def unnamed(question: str, texts: Iterable[str]) -> frozenset[str]:
     """The question's ``subject_terms`` that none of ``texts`` mentions."""
     ts = list(texts)
     return frozenset(t for t in subject_terms(question) if not any(mentions(x, t) for x in ts))
-
-
-def work(title: str) -> frozenset[str]:
-    """The work a document is part of, by its title's words without numbers: "Immune_system-00123"
-    and "Immune_system-00124" (SQuAD's paragraphs, one document each) are one work; "Winter
-    vaccination campaign" and "Parking scheme questions" are two."""
-    return frozenset(t for t in terms([re.sub(r"[\W_\d]+", " ", title)])[0])
 
 
 def off_topic(question: str, texts: Mapping[str, str], doc_ids: Iterable[str],

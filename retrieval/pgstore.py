@@ -154,8 +154,9 @@ ORDER BY fused DESC, row
 class PgRetriever(Retriever):
     """``retrieval.search.Retriever`` whose sentence ranking runs in the database (one SQL statement)."""
 
-    def __init__(self, index: Index, store: Store, embedder: Embedder | None = None, depth: int = 50):
-        super().__init__(index, embedder, depth)
+    def __init__(self, index: Index, store: Store, embedder: Embedder | None = None, depth: int = 50,
+                 work_vote: bool = False):
+        super().__init__(index, embedder, depth, work_vote=work_vote)
         self.store = store
         self.gen = int(index.manifest["generation"])
         self.n = int(index.manifest["counts"]["sentences"])

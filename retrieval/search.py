@@ -19,6 +19,7 @@ from .lexical import MIN_MATCH
 from .modes import BM25Method, DenseSearch, SearchMode, values
 from .store import Index
 from .types import Hit, Sentence
+from .workvote import WorkVote
 
 RRF_K = 60
 MAX_QUESTION_CHARS = 1000
@@ -69,7 +70,8 @@ def rrf(rankings: list[list[int]], k: int = RRF_K) -> dict[int, float]:
 
 class Retriever:
     def __init__(self, index: Index, embedder: Embedder | None = None, depth: int = 50,
-                 bm25_method: str = BM25Method.POSTINGS, dense_search: str = DenseSearch.INT8):
+                 bm25_method: str = BM25Method.POSTINGS, dense_search: str = DenseSearch.INT8,
+                 work_vote: bool = False):
         if bm25_method not in values(BM25Method):
             raise QueryError(f"BM25 method must be one of {values(BM25Method)} (got {bm25_method!r})")
         if dense_search not in values(DenseSearch):
@@ -80,6 +82,9 @@ class Retriever:
         self.bm25_method = bm25_method
         # int8 / fp16: the compact copies split across the cores from retrieval.dense.FP16_MIN_VECTORS on
         self.dense_method = "auto" if dense_search == DenseSearch.FP32 else str(dense_search)
+        # The work vote (retrieval.workvote, opt-in): its BM25 over the works, built on first use.
+        self.work_vote = bool(work_vote)
+        self._works: WorkVote | None = None
 
     def rank_sentences(self, question: str, mode: str = "hybrid", qvec: np.ndarray | None = None,
                        docs: frozenset[str] | None = None) -> list[SentenceHit]:
@@ -90,6 +95,11 @@ class Retriever:
         n = len(self.index.sentences)
         depth = min(n, self.depth if not docs else max(self.depth, min(n, 20_000)))
         order = self.fused(question, mode, qvec, depth) if depth else []
+        if self.work_vote and mode == "hybrid" and order:
+            if self._works is None:
+                self._works = WorkVote(self.index.docs)
+            rows = self.index.sentences
+            order = self._works.vote(question, order, lambda row: rows[row].doc_id)
         if docs:
             order = [t for t in order if self.index.sentences[t[0]].doc_id in docs]
         return [SentenceHit(self.index.sentences[d], f, dr, br, ds, bs) for d, f, dr, br, ds, bs in order]

@@ -58,6 +58,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     g.add_argument("--spelling", choices=["on", "off"], default=None,
                    help="correct typing mistakes in a question toward the documents' words before searching and reading "
                         "('wher did the meating ...' is read as 'where did the meeting ...'; default on; env STATEMENTQA_SPELLING)")
+    g.add_argument("--work-vote", choices=["on", "off"], default=None,
+                   help="in a corpus of many documents, let the documents whose whole text matches the question best "
+                        "vote for their sentences in the hybrid search (default off; env STATEMENTQA_WORK_VOTE)")
     g.add_argument("--store", default=None, metavar="postgresql://...",
                    help="keep the index in PostgreSQL + pgvector, shared by app replicas and indexers (default: files "
                         "under --data-dir; env STATEMENTQA_STORE)")

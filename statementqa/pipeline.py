@@ -127,10 +127,10 @@ class Pipeline:
             from statementqa.retrieval.pgstore import PgRetriever, open_pg_index
 
             index, info = open_pg_index(docs, self.settings.index_params(), self.store, self.embedder)
-            return index, info, PgRetriever(index, self.store, self.embedder)
+            return index, info, PgRetriever(index, self.store, self.embedder, work_vote=self.settings.work_vote)
         index, info = open_index(docs, self.settings.index_params(), self.settings.data_dir, self.embedder, mmap=self.settings.mmap)
         return index, info, Retriever(index, self.embedder, bm25_method=self.settings.bm25_method,
-                                      dense_search=self.settings.dense_search)
+                                      dense_search=self.settings.dense_search, work_vote=self.settings.work_vote)
 
     @property
     def store(self):
@@ -165,7 +165,8 @@ class Pipeline:
             from statementqa.retrieval.pgstore import PgRetriever
 
             with self._lock:
-                self._index, self._retriever = index, PgRetriever(index, self.store, self.embedder)
+                self._index, self._retriever = index, PgRetriever(index, self.store, self.embedder,
+                                                                  work_vote=self.settings.work_vote)
                 self.index_info = {"rebuilt": False, "reloaded": True, "generation": live[0], "reason": "a new generation was published"}
             return self.index_info
         return self.refresh()
@@ -482,7 +483,7 @@ def pipeline_from_args(args) -> Pipeline:
                     chunk_overlap=getattr(args, "chunk_overlap", None), int8=getattr(args, "int8", None),
                     reader_backend=getattr(args, "reader_backend", None), may_answer=getattr(args, "may_answer", None),
                     list_items=getattr(args, "list_items", None), name_check=getattr(args, "name_check", None),
-                    spelling=getattr(args, "spelling", None),
+                    spelling=getattr(args, "spelling", None), work_vote=getattr(args, "work_vote", None),
                     embedder_backend=getattr(args, "embedder_backend", None),
                     bm25_method=getattr(args, "bm25_method", None), dense_search=getattr(args, "dense_search", None),
                     store=getattr(args, "store", None),

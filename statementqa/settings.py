@@ -56,6 +56,7 @@ ENV = {
     "STATEMENTQA_MAY_ANSWER": "may_answer",
     "STATEMENTQA_LIST_ITEMS": "list_items",
     "STATEMENTQA_NAME_CHECK": "name_check",
+    "STATEMENTQA_WORK_VOTE": "work_vote",
     "STATEMENTQA_SPELLING": "spelling",
     "STATEMENTQA_STORE": "store",
     "STATEMENTQA_READ_DSN": "read_dsns",
@@ -98,6 +99,9 @@ class Settings:
     name_check: bool = True
     # "wher did the meating take place?" read as "where did the meeting take place?" (reader.spelling).
     spelling: bool = True
+    # A vote in the fusion for the sentences of the documents whose whole text matches the question
+    # best (retrieval.workvote); off by default: it helps corpora of many documents, not SQuAD's paragraphs.
+    work_vote: bool = False
     # The index in PostgreSQL + pgvector (``retrieval.pgstore``) instead of files under data_dir;
     # searches go to ``read_dsns`` (replicas; comma-separated in STATEMENTQA_READ_DSN) when given.
     store: str | None = None
@@ -107,7 +111,7 @@ class Settings:
         object.__setattr__(self, "corpus", Path(self.corpus).expanduser())
         object.__setattr__(self, "data_dir", Path(self.data_dir).expanduser())
         object.__setattr__(self, "reader", str(self.reader))
-        for name in ("may_answer", "list_items", "name_check", "spelling"):
+        for name in ("may_answer", "list_items", "name_check", "spelling", "work_vote"):
             v = getattr(self, name)
             if isinstance(v, str):
                 v = v.strip().lower()

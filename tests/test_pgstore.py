@@ -105,6 +105,24 @@ def test_rankings_equal_the_files_backend(both):
         assert [h.passage for h in files.search(q, 3).hits] == [h.passage for h in pg.search(q, 3).hits], q
 
 
+def test_work_vote_is_the_same_in_both_backends(both):
+    """``work_vote`` (retrieval.workvote) votes on the fused rows both backends give: with the
+    statement (one work) every hybrid score gains 1 / (60 + 1) and the order stays."""
+    from statementqa.retrieval.pgstore import PgRetriever
+    from statementqa.retrieval.search import Retriever
+    from statementqa.retrieval.workvote import RRF_K
+
+    files, pg, _ = both
+    fv, pv = Retriever(files.index, files.embedder, work_vote=True), PgRetriever(pg.index, pg.store, pg.embedder, work_vote=True)
+    for q in _questions()[:12]:
+        base, a, b = files.rank_sentences(q, "hybrid"), fv.rank_sentences(q, "hybrid"), pv.rank_sentences(q, "hybrid")
+        assert [h.sentence for h in a] == [h.sentence for h in b] == [h.sentence for h in base], q
+        np.testing.assert_allclose([h.score for h in b], [h.score for h in a], rtol=1e-12)
+        np.testing.assert_allclose([h.score for h in a], [h.score + 1 / (RRF_K + 1) for h in base], rtol=1e-12)
+        assert [(h.sentence, h.score) for h in fv.rank_sentences(q, "dense")] == \
+            [(h.sentence, h.score) for h in files.rank_sentences(q, "dense")]  # hybrid only
+
+
 def test_answers_equal_the_files_backend(cluster, corpus_dir, tmp_path, both, pipeline):
     """Through the whole pipeline (reader, assembly, citations), the database gives the files' answers
     (every third team question: the ranking test above covers all of them)."""
