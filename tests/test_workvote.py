@@ -89,6 +89,12 @@ def test_ranks_stop_at_depth_and_skip_works_without_a_query_term():
     assert vote.ranks("zebra quantum") == {}
 
 
+def test_the_vote_uses_the_fusions_rrf_constant():
+    from statementqa.retrieval import search
+
+    assert RRF_K == search.RRF_K
+
+
 def test_vote_adds_one_rrf_term_per_ranked_work_and_resorts():
     vote = WorkVote(DOCS)
     rank = vote.ranks("Who designed the renovation?")
