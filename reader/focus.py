@@ -54,7 +54,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from statementqa.retrieval.lexical import terms
-from statementqa.retrieval.workvote import work  # noqa: F401 - re-exported: the works of retrieval's vote
+from statementqa.retrieval.workvote import work  # the works, shared with retrieval's vote
 
 ABOUT = 3  # occurrences that make a document about a thing (or its title naming it)
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’-]*")

@@ -86,6 +86,12 @@ class Retriever:
         self.work_vote = bool(work_vote)
         self._works: WorkVote | None = None
 
+    def works(self) -> WorkVote:
+        """The work vote's BM25 over this index's works (``retrieval.workvote``), built on first call."""
+        if self._works is None:
+            self._works = WorkVote(self.index.docs)
+        return self._works
+
     def rank_sentences(self, question: str, mode: str = "hybrid", qvec: np.ndarray | None = None,
                        docs: frozenset[str] | None = None) -> list[SentenceHit]:
         """Sentences ranked by fused score; ``docs``: only sentences of these documents (a deeper search
@@ -96,10 +102,8 @@ class Retriever:
         depth = min(n, self.depth if not docs else max(self.depth, min(n, 20_000)))
         order = self.fused(question, mode, qvec, depth) if depth else []
         if self.work_vote and mode == "hybrid" and order:
-            if self._works is None:
-                self._works = WorkVote(self.index.docs)
             rows = self.index.sentences
-            order = self._works.vote(question, order, lambda row: rows[row].doc_id)
+            order = self.works().vote(question, order, lambda row: rows[row].doc_id, RRF_K)
         if docs:
             order = [t for t in order if self.index.sentences[t[0]].doc_id in docs]
         return [SentenceHit(self.index.sentences[d], f, dr, br, ds, bs) for d, f, dr, br, ds, bs in order]

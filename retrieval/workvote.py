@@ -9,10 +9,11 @@ retriever ranks "The building was designed by Halden Architects" of another rele
 person with many documents first picks the document about the renovation.
 
 ``WorkVote`` ranks the works by BM25 over their whole text (the index's tokenizer, stopwords and
-stemmer). ``vote`` adds ``1 / (RRF_K + rank)`` - one more ranking in the reciprocal rank fusion -
+stemmer). ``vote`` adds ``1 / (k + rank)`` - one more ranking in the reciprocal rank fusion, same k -
 to each fused sentence whose work is among the top ``DEPTH``; sentences no retriever found are
 not added, so the cost stays that of the candidates (one BM25 search over the works per
-question; the works' index is built on first use, kept with the retriever, not persisted). With
+question; the works' index is built once per retriever - at ``Pipeline.warm`` when the vote is on -
+and kept with it, not persisted). With
 a single work every candidate gains the same vote and the order does not change.
 
 Grouping (``work``): documents whose titles differ only in numbers and punctuation are one work
@@ -33,7 +34,6 @@ from .lexical import BM25Index, terms
 from .types import Document
 
 DEPTH = 20  # the works that vote
-RRF_K = 60  # as in retrieval.search
 
 
 def work(title: str) -> frozenset[str]:
@@ -66,13 +66,14 @@ class WorkVote:
         _, top = self.bm25.search(question, depth, min_match=0.0)
         return {d: r for r, w in enumerate(top, 1) for d in self.works[int(w)]}
 
-    def vote(self, question: str, fused: Sequence[tuple], doc_of: Callable[[int], str], depth: int = DEPTH) -> list[tuple]:
+    def vote(self, question: str, fused: Sequence[tuple], doc_of: Callable[[int], str], rrf_k: int,
+             depth: int = DEPTH) -> list[tuple]:
         """``fused`` (rows as ``Retriever.fused`` gives them: (sentence row, score, ...), best first)
-        with each score raised by ``1 / (RRF_K + rank of the sentence's work)`` and re-sorted (ties by
+        with each score raised by ``1 / (rrf_k + rank of the sentence's work)`` and re-sorted (ties by
         row); ``doc_of(row)``: the sentence's document id."""
         rank = self.ranks(question, depth)
         out = []
         for t in fused:
             r = rank.get(doc_of(t[0]))
-            out.append((t[0], t[1] + (1.0 / (RRF_K + r) if r else 0.0), *t[2:]))
+            out.append((t[0], t[1] + (1.0 / (rrf_k + r) if r else 0.0), *t[2:]))
         return sorted(out, key=lambda t: (-t[1], t[0]))

@@ -109,8 +109,7 @@ def test_work_vote_is_the_same_in_both_backends(both):
     """``work_vote`` (retrieval.workvote) votes on the fused rows both backends give: with the
     statement (one work) every hybrid score gains 1 / (60 + 1) and the order stays."""
     from statementqa.retrieval.pgstore import PgRetriever
-    from statementqa.retrieval.search import Retriever
-    from statementqa.retrieval.workvote import RRF_K
+    from statementqa.retrieval.search import RRF_K, Retriever
 
     files, pg, _ = both
     fv, pv = Retriever(files.index, files.embedder, work_vote=True), PgRetriever(pg.index, pg.store, pg.embedder, work_vote=True)

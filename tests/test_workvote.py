@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 
 from statementqa.retrieval.errors import UserError
 from statementqa.retrieval.lexical import terms
+from statementqa.retrieval.search import RRF_K
 from statementqa.retrieval.types import Document
-from statementqa.retrieval.workvote import RRF_K, WorkVote, group_works, work
+from statementqa.retrieval.workvote import WorkVote, group_works, work
 
 
 def _doc(doc_id: str, title: str, text: str) -> Document:
@@ -89,18 +90,12 @@ def test_ranks_stop_at_depth_and_skip_works_without_a_query_term():
     assert vote.ranks("zebra quantum") == {}
 
 
-def test_the_vote_uses_the_fusions_rrf_constant():
-    from statementqa.retrieval import search
-
-    assert RRF_K == search.RRF_K
-
-
 def test_vote_adds_one_rrf_term_per_ranked_work_and_resorts():
     vote = WorkVote(DOCS)
     rank = vote.ranks("Who designed the renovation?")
     doc_of = {0: "bud", 1: "can", 2: "lib"}.__getitem__
     fused = [(0, 0.0200, 1, None, 0.5, None), (1, 0.0190, 2, None, 0.4, None), (2, 0.0100, 3, None, 0.3, None)]
-    out = vote.vote("Who designed the renovation?", fused, doc_of)
+    out = vote.vote("Who designed the renovation?", fused, doc_of, RRF_K)
     want = {0: 0.0200, 1: 0.0190 + 1 / (RRF_K + rank["can"]), 2: 0.0100 + 1 / (RRF_K + rank["lib"])}
     assert [t[0] for t in out] == sorted(want, key=lambda r: (-want[r], r))
     assert {t[0]: t[1] for t in out} == pytest.approx(want)
@@ -116,7 +111,7 @@ def test_a_single_work_leaves_the_order_unchanged(ranks):
            "b": _doc("b", "Report-002", "It was finished in 2023.")}
     vote = WorkVote(one)
     fused = sorted(((i, s) for i, s in enumerate(scores)), key=lambda t: (-t[1], t[0]))
-    out = vote.vote("Who designed the renovation?", fused, lambda row: "ab"[row % 2])
+    out = vote.vote("Who designed the renovation?", fused, lambda row: "ab"[row % 2], RRF_K)
     assert [t[0] for t in out] == [t[0] for t in fused]
 
 
