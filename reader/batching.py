@@ -4,7 +4,10 @@ the arrays of ``reader.trainset``.
 * ``sample_epoch()`` draws, for one epoch and seed, one input per question: a window of 1-4
   whole sentences around the answer (or the focus), or with probability ``p_whole`` the whole
   paragraph (a window of the paragraph where it does not fit), plus with probability
-  ``neg_ratio`` a window of the same paragraph without the answer, labelled no-answer. A
+  ``neg_ratio`` a window of the same paragraph without the answer, labelled no-answer, and with
+  probability ``p_other`` a window of 1-4 sentences around the question's distractor (a sentence
+  of another paragraph of the same article that shares the question's words but not its answer:
+  ``TrainSet.q_other``), labelled no-answer: what retrieval puts beside the right passage. A
   sample is (question, paragraph, first token, end token, start label, end label) in the
   paragraph's token coordinates. Deterministic for a given (seed, epoch).
 * ``batches()`` buckets samples by length; ``collate()`` turns a batch into padded model inputs
@@ -36,12 +39,14 @@ def _window_around(n_tokens: int, lo: int, hi: int, budget: int, rng: random.Ran
 
 
 def sample_epoch(ts: TrainSet, seed: int, epoch: int, max_len: int = 256, p_whole: float = 0.35,
-                 neg_ratio: float = 0.3, max_sents: int = 4, repeats: np.ndarray | None = None) -> np.ndarray:
+                 neg_ratio: float = 0.3, max_sents: int = 4, repeats: np.ndarray | None = None,
+                 p_other: float = 0.0) -> np.ndarray:
     """One epoch of samples, int32 [n, 6]: question, paragraph, token start, token end, start label, end label.
 
     Labels are in paragraph token coordinates (-1 = no answer). ``repeats`` (int per question, default
     1 each): how many times each question is drawn this epoch (0 = left out); each draw picks its own
-    window."""
+    window. ``p_other`` = 0 draws nothing more from the generator, so the samples are those of a
+    call without it."""
     rng = random.Random(f"{seed}:{epoch}")
     out = []
     order = range(ts.n_questions) if repeats is None else np.repeat(np.arange(ts.n_questions), repeats).tolist()
@@ -91,7 +96,24 @@ def sample_epoch(ts: TrainSet, seed: int, epoch: int, max_len: int = 256, p_whol
                 a, b = int(sents[i0, 0]), int(sents[i0 + w - 1, 1])
                 b = min(b, a + budget)
                 out.append((qi, c, a, b, -1, -1))
+        if p_other > 0 and ts.q_other is not None and ts.q_other[qi, 0] >= 0 and rng.random() < p_other:
+            out.append((qi, *_other_window(ts, int(ts.q_other[qi, 0]), int(ts.q_other[qi, 1]), budget, max_sents, rng), -1, -1))
     return np.asarray(out, dtype=np.int32).reshape(-1, 6)
+
+
+def _other_window(ts: TrainSet, c: int, si: int, budget: int, max_sents: int, rng: random.Random) -> tuple[int, int, int]:
+    """(paragraph, token start, token end): 1-``max_sents`` whole sentences of paragraph ``c`` holding
+    sentence ``si``, cut to ``budget`` tokens around that sentence where longer."""
+    sents = ts.sent_span[ts.sent_ptr[c] : ts.sent_ptr[c + 1]]
+    ns = len(sents)
+    w = min(rng.randint(1, max_sents), ns)
+    i0 = rng.randint(max(0, si - w + 1), min(si, ns - w))
+    a, b = int(sents[i0, 0]), int(sents[i0 + w - 1, 1])
+    if b - a > budget:
+        lo, hi = max(int(sents[si, 0]), a), min(int(sents[si, 1]), b)
+        a2, b2 = _window_around(b - a, lo - a, hi - a, budget, rng)
+        a, b = a + a2, a + b2
+    return c, a, b
 
 
 def batches(ts: TrainSet, samples: np.ndarray, batch_size: int, seed: int, epoch: int,

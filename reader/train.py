@@ -109,6 +109,9 @@ def parse_args(argv=None):
     ap.add_argument("--negation-pairs", type=float, default=0.0, metavar="SHARE",
                     help="when building --prepared: add negation pairs (reader.negation) made from this share of "
                          "the answerable questions (0: none)")
+    ap.add_argument("--other-negatives", type=float, default=0.0, metavar="SHARE",
+                    help="share of answerable questions that also give a no-answer window of another paragraph of their "
+                         "article sharing their words (reader.trainset's distractor; what retrieval puts beside the answer)")
     ap.add_argument("--resume", action="store_true", help="continue from the checkpoint in --work")
     ap.add_argument("--export-checkpoint", default=None, metavar="DIR",
                     help="write the run's latest checkpoint (--run-id / --work) as an fp16 reader directory to DIR "
@@ -179,6 +182,8 @@ def load_data(args, tok, work: Path, say):
     if args.limit_questions:
         n = args.limit_questions
         ts.q_ptr, ts.q_ctx, ts.q_ans, ts.q_focus = ts.q_ptr[: n + 1], ts.q_ctx[:n], ts.q_ans[:n], ts.q_focus[:n]
+        if ts.q_other is not None:
+            ts.q_other = ts.q_other[:n]
     return ts
 
 
@@ -221,7 +226,7 @@ def plan_run(args, ts, repeats=None):
     plan, epoch_batches = [], {}
     for ep in range(args.epochs):
         samples = batching.sample_epoch(ts, args.seed, ep, max_len=args.max_len, p_whole=args.p_whole, neg_ratio=args.neg_ratio,
-                                        repeats=repeats)
+                                        repeats=repeats, p_other=getattr(args, "other_negatives", 0.0))
         bl = batching.batches(ts, samples, args.batch_size, args.seed, ep, grouped=bool(args.shared_norm))
         epoch_batches[ep] = (samples, bl)
         plan += [(ep, j) for j in range(len(bl))]
@@ -279,6 +284,13 @@ def main(argv=None):
         run["answer_head"] = args.answer_head
     if args.keep_close:  # only when on, so earlier runs keep their hash
         run["keep_close"] = args.keep_close
+    if args.other_negatives:  # only when on, so earlier runs keep their hash
+        run["other_negatives"] = args.other_negatives
+        if ts.q_other is None or not (ts.q_other[:, 0] >= 0).any():
+            raise SystemExit("error: --other-negatives needs prepared data with distractors (format 2); "
+                             "delete the prepared .npz to rebuild it")
+        say(f"other-paragraph no-answer windows for {args.other_negatives:g} of the "
+            f"{int((ts.q_other[:, 0] >= 0).sum())} questions with a distractor")
     # which questions hold a negation: for --negated-repeat's draws and --keep-close's exemption (worked out once)
     negated = negated_questions(ts, tok) if (args.negated_repeat or args.keep_close) else None
     repeats = None

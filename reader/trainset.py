@@ -8,7 +8,10 @@ Two jobs, kept apart so that training can run where the retrieval stack is not i
   quarter of the reader window, as ``reader.model.Reader.read`` does), and stores everything
   as flat integer arrays: paragraph tokens, sentence boundaries in token coordinates, answer
   token spans, and for unanswerable questions the sentence that shares most words with the
-  question (its "focus"). ``save()``/``load()`` persist that as one ``.npz`` with a manifest
+  question (its "focus"), and for answerable questions a distractor: the sentence of another
+  paragraph of the same article (same source and title) that shares most content words with the
+  question, in a paragraph that does not contain the answer's text (what retrieval puts beside the
+  right passage at run time). ``save()``/``load()`` persist that as one ``.npz`` with a manifest
   (sources' sha256, tokenizer, counts), written atomically; they are inverses (tested).
 * the per-epoch sampling of inputs from these arrays is ``reader.batching``.
 
@@ -27,7 +30,7 @@ import numpy as np
 
 from statementqa.retrieval.atomic import atomic_target
 
-FORMAT = 1
+FORMAT = 2  # 2: q_other added (format 1 files load with no distractors)
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(
     "a an the of in on at to for by with from and or but is was were are be been being what which who whom whose "
@@ -47,6 +50,9 @@ class TrainSet:
     q_ans: np.ndarray  # int32 [n_q, 2] answer token [start, end] inclusive; -1 for unanswerable
     q_focus: np.ndarray  # int32 [n_q] sentence index (within the paragraph) most like the question
     manifest: dict
+    # int32 [n_q, 2]: (paragraph, sentence within it) of the question's distractor (see the module
+    # docstring), -1 where it has none (unanswerable questions, single-paragraph articles, no shared word)
+    q_other: np.ndarray | None = None
 
     @property
     def n_questions(self) -> int:
@@ -91,6 +97,11 @@ def prepare(tokenizer, sources: list[tuple[str, list]], max_question_tokens: int
     ctx_offsets: list[np.ndarray] = []
     ctx_sent_words: list[list[set[str]]] = []
     q_tok, q_ptr, q_ctx, q_ans, q_focus = [], [0], [], [], []
+    ctx_text: list[str] = []
+    ctx_article: list[tuple[str, str]] = []
+    q_article: list[tuple[str, str]] = []
+    q_words: list[set[str]] = []
+    q_answer: list[str | None] = []
     skipped = 0
     counts = {}
     for name, qas in sources:
@@ -106,6 +117,8 @@ def prepare(tokenizer, sources: list[tuple[str, list]], max_question_tokens: int
                 sent_ptr.append(len(sent_span))
                 ctx_offsets.append(offs)
                 ctx_sent_words.append(words)
+                ctx_text.append(q.context.lower())
+                ctx_article.append((name, q.title))
             offs = ctx_offsets[c]
             if q.impossible:
                 ans = (-1, -1)
@@ -128,8 +141,12 @@ def prepare(tokenizer, sources: list[tuple[str, list]], max_question_tokens: int
             q_ctx.append(c)
             q_ans.append(ans)
             q_focus.append(int(np.argmax(overlaps)))
+            q_article.append((name, q.title))
+            q_words.append(qw)
+            q_answer.append(None if q.impossible else q.answers[0].lower())
             counts[name]["questions"] += 1
             counts[name]["unanswerable"] += int(q.impossible)
+    q_other = distractors(ctx_article, ctx_text, ctx_sent_words, q_ctx, q_article, q_words, q_answer)
     vocab = len(tokenizer)
     dt = np.uint16 if vocab <= 65535 else np.int32
     manifest = {
@@ -140,23 +157,62 @@ def prepare(tokenizer, sources: list[tuple[str, list]], max_question_tokens: int
         "sentences": len(sent_span),
         "questions": len(q_ctx),
         "skipped": skipped,
+        "with_distractor": int((q_other[:, 0] >= 0).sum()),
         "sources": counts,
     }
     return TrainSet(
         np.asarray(ctx_tok, dtype=dt), np.asarray(ctx_ptr, dtype=np.int64), np.asarray(sent_ptr, dtype=np.int64),
         np.asarray(sent_span, dtype=np.int32).reshape(-1, 2), np.asarray(q_tok, dtype=dt), np.asarray(q_ptr, dtype=np.int64),
         np.asarray(q_ctx, dtype=np.int32), np.asarray(q_ans, dtype=np.int32).reshape(-1, 2), np.asarray(q_focus, dtype=np.int32),
-        manifest,
+        manifest, q_other,
     )
 
 
-_ARRAYS = ("ctx_tok", "ctx_ptr", "sent_ptr", "sent_span", "q_tok", "q_ptr", "q_ctx", "q_ans", "q_focus")
+def distractors(ctx_article: list[tuple[str, str]], ctx_text: list[str], ctx_sent_words: list[list[set[str]]],
+                q_ctx: list[int], q_article: list[tuple[str, str]], q_words: list[set[str]],
+                q_answer: list[str | None]) -> np.ndarray:
+    """int32 [n_q, 2]: per answerable question the (paragraph, sentence) of another paragraph of its
+    article (same source and title; none for an empty title) whose sentence shares most content words
+    with the question (ties: the first), among paragraphs whose lower-cased text does not contain the
+    lower-cased answer; -1 where there is none (unanswerable questions included: another paragraph
+    may well answer them)."""
+    from collections import Counter, defaultdict
+
+    index: dict[tuple[str, str], dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    for c, art in enumerate(ctx_article):
+        if art[1]:
+            for si, words in enumerate(ctx_sent_words[c]):
+                for w in words:
+                    index[art][w].append((c, si))
+    out = np.full((len(q_ctx), 2), -1, dtype=np.int32)
+    for qi, (c, art, qw, ans) in enumerate(zip(q_ctx, q_article, q_words, q_answer)):
+        if ans is None or not art[1] or art not in index:
+            continue
+        votes: Counter[tuple[int, int]] = Counter()
+        words = index[art]
+        for w in sorted(qw):
+            for cs in words.get(w, ()):
+                if cs[0] != c:
+                    votes[cs] += 1
+        best = None
+        for cs, n in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0])):
+            if ans not in ctx_text[cs[0]]:
+                best = cs
+                break
+        if best is not None:
+            out[qi] = best
+    return out
+
+
+_ARRAYS = ("ctx_tok", "ctx_ptr", "sent_ptr", "sent_span", "q_tok", "q_ptr", "q_ctx", "q_ans", "q_focus", "q_other")
 
 
 def save(ts: TrainSet, path: str | Path) -> str:
     """Write ``ts`` atomically (temp file + rename); returns the content hash stored in the manifest."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if ts.q_other is None:
+        ts.q_other = np.full((ts.n_questions, 2), -1, dtype=np.int32)
     h = hashlib.sha256()
     for name in _ARRAYS:
         h.update(np.ascontiguousarray(getattr(ts, name)).tobytes())
@@ -173,7 +229,9 @@ def save(ts: TrainSet, path: str | Path) -> str:
 def load(path: str | Path) -> TrainSet:
     with np.load(path) as z:
         manifest = json.loads(bytes(z["manifest"]).decode())
-        if manifest.get("format") != FORMAT:
+        if manifest.get("format") not in (1, FORMAT):
             raise ValueError(f"{path}: prepared data format {manifest.get('format')} != {FORMAT}; delete it to rebuild")
-        arrays = {n: z[n] for n in _ARRAYS}
+        arrays = {n: z[n] for n in _ARRAYS if n in z.files}
+    if "q_other" not in arrays:  # format 1: made before distractors existed
+        arrays["q_other"] = np.full((len(arrays["q_ctx"]), 2), -1, dtype=np.int32)
     return TrainSet(**arrays, manifest=manifest)

@@ -332,3 +332,110 @@ def test_keep_close_trains_logs_and_is_part_of_the_run(ts, tmp_path):
     assert "keep close to" in log and "keep-close 0." in log
     with pytest.raises(SystemExit, match="other settings"):
         train.main(args + ["--resume"])
+
+
+# Distractors (--other-negatives): the sentence of another paragraph of the same article that shares
+# most of the question's words, never one whose paragraph holds the answer.
+ART = [  # one article, three paragraphs, and one paragraph of another article
+    ("The Secretary met the ministers in San Salvador. They signed a compact on border security.", "Compact"),
+    ("The ministers will meet again next month. The compact names four areas of border work.", "Compact"),
+    ("Ministers of border security met in San Salvador last year as well. Rain fell.", "Compact"),
+    ("The compact on border security ministers was a film. It was shot in Lisbon.", "Film"),
+]
+
+
+def _article_qas(q: str, answer: str | None) -> list[QA]:
+    para, title = ART[0]
+    if answer is None:
+        return [QA("x", q, para, [], [], True, title)]
+    return [QA("x", q, para, [answer], [para.index(answer)], False, title)]
+
+
+def _with_others(qas: list[QA]) -> list[QA]:
+    """``qas`` after one question on each other paragraph, so that every paragraph is prepared."""
+    return qas + [QA(f"o{i}", "What fell?", p, [], [], True, t) for i, (p, t) in enumerate(ART[1:])]
+
+
+@pytest.mark.parametrize("question, answer, expected", [
+    # "border", "security", "ministers" and "compact": paragraph 1's second sentence shares "compact" and
+    # "border", paragraph 2's first "ministers", "border", "security"; paragraph 3 is another article.
+    ("Which compact on border security did the ministers sign?", "a compact on border security", (2, 0)),
+    # the answer "San Salvador" is in paragraph 2: the next best, paragraph 1, is taken
+    ("In which city did the ministers of border security meet?", "San Salvador", (1, 0)),
+    # no word shared with any other paragraph of the article
+    ("Who signed it?", "They", (-1, -1)),
+    # unanswerable questions get none: another paragraph may well answer them
+    ("Which compact on border security did the ministers sign in Lisbon?", None, (-1, -1)),
+])
+def test_distractor_is_the_best_sentence_of_another_paragraph_without_the_answer(tok, question, answer, expected):
+    ts = trainset.prepare(tok, [("toy", _with_others(_article_qas(question, answer)))], progress=False)
+    assert ts.q_ctx[0] == 0 and tuple(ts.q_other[0]) == expected
+    assert ts.manifest["with_distractor"] == int(expected[0] >= 0)
+
+
+def test_no_distractor_without_a_title_or_across_sources(tok):
+    untitled = [QA("x", "Which compact on border security did the ministers sign?", ART[0][0], ["a compact"],
+                   [ART[0][0].index("a compact")], False)]
+    ts = trainset.prepare(tok, [("toy", untitled + [QA("o", "What fell?", ART[2][0], [], [], True)])], progress=False)
+    assert tuple(ts.q_other[0]) == (-1, -1)
+    q = _article_qas("Which compact on border security did the ministers sign?", "a compact on border security")
+    ts = trainset.prepare(tok, [("a", q), ("b", [QA("o", "What fell?", ART[2][0], [], [], True, "Compact")])], progress=False)
+    assert tuple(ts.q_other[0]) == (-1, -1)  # same title, other source: another article
+
+
+@pytest.fixture(scope="module")
+def ts_art(tok):
+    qs = [("Which compact on border security did the ministers sign?", "a compact on border security"),
+          ("In which city did the ministers of border security meet?", "San Salvador"),
+          ("Who signed it?", "They")]
+    return trainset.prepare(tok, [("toy", _with_others([q for qq in qs for q in _article_qas(*qq)]) * 3)], progress=False)
+
+
+@pytest.mark.parametrize("max_len", [256, 20])
+def test_other_negatives_are_no_answer_windows_around_the_distractor(ts_art, max_len):
+    base = batching.sample_epoch(ts_art, 5, 0, max_len=max_len, neg_ratio=0.5)
+    assert np.array_equal(base, batching.sample_epoch(ts_art, 5, 0, max_len=max_len, neg_ratio=0.5, p_other=0.0))
+    got = batching.sample_epoch(ts_art, 5, 0, max_len=max_len, neg_ratio=0.5, p_other=1.0)
+    assert np.array_equal(got, batching.sample_epoch(ts_art, 5, 0, max_len=max_len, neg_ratio=0.5, p_other=1.0))
+    has = ts_art.q_other[:, 0] >= 0
+    others = [r for r in got.tolist() if r[1] != ts_art.q_ctx[r[0]]]
+    assert len(others) == int(has.sum()) > 0  # p_other = 1: one per question with a distractor
+    for qi, c, lo, hi, s, e in others:
+        oc, si = ts_art.q_other[qi]
+        assert c == oc and (s, e) == (-1, -1)
+        assert (ts_art.q_ptr[qi + 1] - ts_art.q_ptr[qi]) + (hi - lo) + 3 <= max_len
+        sa, sb = ts_art.sent_span[ts_art.sent_ptr[c] + si]
+        assert lo < sb and sa < hi  # the window overlaps the distractor sentence ...
+        if max_len == 256:  # ... holds it whole, and is made of whole sentences
+            spans = ts_art.sent_span[ts_art.sent_ptr[c] : ts_art.sent_ptr[c + 1]].tolist()
+            assert lo <= sa and sb <= hi and lo in [a for a, _ in spans] and hi in [b for _, b in spans]
+
+
+def test_format_1_data_loads_without_distractors(ts, tmp_path):
+    path = tmp_path / "old.npz"
+    manifest = {**ts.manifest, "format": 1}
+    np.savez_compressed(path, manifest=np.frombuffer(json.dumps(manifest).encode(), dtype=np.uint8),
+                        **{n: getattr(ts, n) for n in trainset._ARRAYS if n != "q_other"})
+    back = trainset.load(path)
+    assert back.q_other.shape == (ts.n_questions, 2) and (back.q_other == -1).all()
+    assert np.array_equal(back.q_ans, ts.q_ans)
+
+
+def test_other_negatives_is_part_of_the_run_and_needs_distractors(ts, ts_art, tmp_path):
+    import torch
+
+    from statementqa.reader import train
+
+    old = tmp_path / "old.npz"
+    trainset.save(ts, old)  # the toy set has no titles: no distractors
+    args = ["--batch-size", "4", "--epochs", "1", "--threads", "1", "--max-steps", "2", "--out", str(tmp_path / "m")]
+    with pytest.raises(SystemExit, match="needs prepared data with distractors"):
+        train.main(args + ["--prepared", str(old), "--work", str(tmp_path / "w0"), "--other-negatives", "0.5"])
+    data = tmp_path / "p.npz"
+    trainset.save(ts_art, data)
+    train.main(args + ["--prepared", str(data), "--work", str(tmp_path / "w"), "--other-negatives", "0.5"])
+    state = torch.load(tmp_path / "w" / "ckpt.pt", weights_only=False)
+    assert state["run"]["other_negatives"] == 0.5 and state["step"] == 2
+    assert "other-paragraph no-answer windows for 0.5 of the" in (tmp_path / "w" / "train.log").read_text()
+    with pytest.raises(SystemExit, match="other settings"):
+        train.main(args + ["--prepared", str(data), "--work", str(tmp_path / "w"), "--resume"])
