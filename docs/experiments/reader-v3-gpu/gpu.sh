@@ -6,6 +6,9 @@
 #     bash docs/experiments/reader-v3-gpu/gpu.sh neg   # variants E F G on .devdata/neg.npz (negation
 #         pairs, ../reader-negation-pairs: `... --prepare-only --prepared .devdata/neg.npz --negation-pairs 0.5`)
 #     bash docs/experiments/reader-v3-gpu/gpu.sh keep  # the same data, kept close to v2 (--keep-close)
+#     bash docs/experiments/reader-v3-gpu/gpu.sh other # E F: other-paragraph no-answer windows
+#         (--other-negatives 0.5 / 1), G: the same run without them, on .devdata/other.npz (prepared
+#         data of format 2, ../reader-other-negatives; carried xz-compressed as for neg)
 # Three continuations of reader v2 (D) train at once on the one GPU, each exported as fp16; what
 # comes back is each one's weights except the word embeddings (frozen in training, so D's; the
 # device returns at most 16 MiB a file, 64 MiB in all), split in 15 MiB parts; merge.py rebuilds
@@ -21,7 +24,7 @@ DEADLINE=${DEADLINE:-470}
 X=${STEPS_ARGS:-}
 nvidia-smi --query-gpu=name,memory.used --format=csv 2>/dev/null | tee "$OUT/gpu.txt"
 T0=$(date +%s)
-DATA=.devdata/v2.npz; [ "$SET" = neg ] || [ "$SET" = keep ] && DATA=.devdata/neg.npz
+DATA=.devdata/v2.npz; [ "$SET" = neg ] || [ "$SET" = keep ] && DATA=.devdata/neg.npz; [ "$SET" = other ] && DATA=.devdata/other.npz
 common="--init reader/model --prepared $DATA --ckpt-every 400 --threads 4 $X"
 if [ "$SET" = neg ]; then
   E="--epochs 1 --lr 2e-5 --seed 31 --p-whole 0.5 --neg-ratio 0.5"
@@ -31,6 +34,10 @@ elif [ "$SET" = keep ]; then
   E="--epochs 1 --lr 3e-5 --seed 41 --p-whole 0.5 --neg-ratio 0.5 --negated-repeat 2 --others-share 0.5 --keep-close 1"
   F="--epochs 1 --lr 3e-5 --seed 42 --p-whole 0.5 --neg-ratio 0.5 --negated-repeat 2 --others-share 0.5 --keep-close 3"
   G="--epochs 1 --lr 3e-5 --seed 43 --p-whole 0.5 --neg-ratio 0.5 --negated-repeat 3 --others-share 0.5 --keep-close 1"
+elif [ "$SET" = other ]; then
+  E="--epochs 2 --lr 3e-5 --seed 51 --p-whole 0.5 --neg-ratio 0.5 --other-negatives 0.5"
+  F="--epochs 2 --lr 3e-5 --seed 51 --p-whole 0.5 --neg-ratio 0.5 --other-negatives 1"
+  G="--epochs 2 --lr 3e-5 --seed 51 --p-whole 0.5 --neg-ratio 0.5"
 elif [ "$SET" = 1 ]; then
   E="--epochs 2 --lr 3e-5 --seed 21 --p-whole 0.5 --neg-ratio 0.5"
   F="--epochs 2 --lr 3e-5 --seed 22 --p-whole 0.6 --neg-ratio 0.8"
