@@ -96,7 +96,7 @@ def sample_epoch(ts: TrainSet, seed: int, epoch: int, max_len: int = 256, p_whol
                 a, b = int(sents[i0, 0]), int(sents[i0 + w - 1, 1])
                 b = min(b, a + budget)
                 out.append((qi, c, a, b, -1, -1))
-        if p_other > 0 and ts.q_other is not None and ts.q_other[qi, 0] >= 0 and rng.random() < p_other:
+        if p_other > 0 and ts.q_other[qi, 0] >= 0 and rng.random() < p_other:
             out.append((qi, *_other_window(ts, int(ts.q_other[qi, 0]), int(ts.q_other[qi, 1]), budget, max_sents, rng), -1, -1))
     return np.asarray(out, dtype=np.int32).reshape(-1, 6)
 

@@ -182,8 +182,7 @@ def load_data(args, tok, work: Path, say):
     if args.limit_questions:
         n = args.limit_questions
         ts.q_ptr, ts.q_ctx, ts.q_ans, ts.q_focus = ts.q_ptr[: n + 1], ts.q_ctx[:n], ts.q_ans[:n], ts.q_focus[:n]
-        if ts.q_other is not None:
-            ts.q_other = ts.q_other[:n]
+        ts.q_other = ts.q_other[:n]
     return ts
 
 
@@ -226,7 +225,7 @@ def plan_run(args, ts, repeats=None):
     plan, epoch_batches = [], {}
     for ep in range(args.epochs):
         samples = batching.sample_epoch(ts, args.seed, ep, max_len=args.max_len, p_whole=args.p_whole, neg_ratio=args.neg_ratio,
-                                        repeats=repeats, p_other=getattr(args, "other_negatives", 0.0))
+                                        repeats=repeats, p_other=args.other_negatives)
         bl = batching.batches(ts, samples, args.batch_size, args.seed, ep, grouped=bool(args.shared_norm))
         epoch_batches[ep] = (samples, bl)
         plan += [(ep, j) for j in range(len(bl))]
@@ -286,7 +285,7 @@ def main(argv=None):
         run["keep_close"] = args.keep_close
     if args.other_negatives:  # only when on, so earlier runs keep their hash
         run["other_negatives"] = args.other_negatives
-        if ts.q_other is None or not (ts.q_other[:, 0] >= 0).any():
+        if not (ts.q_other[:, 0] >= 0).any():
             raise SystemExit("error: --other-negatives needs prepared data with distractors (format 2); "
                              "delete the prepared .npz to rebuild it")
         say(f"other-paragraph no-answer windows for {args.other_negatives:g} of the "

@@ -51,8 +51,13 @@ class TrainSet:
     q_focus: np.ndarray  # int32 [n_q] sentence index (within the paragraph) most like the question
     manifest: dict
     # int32 [n_q, 2]: (paragraph, sentence within it) of the question's distractor (see the module
-    # docstring), -1 where it has none (unanswerable questions, single-paragraph articles, no shared word)
-    q_other: np.ndarray | None = None
+    # docstring), -1 where it has none (unanswerable questions, single-paragraph articles, no shared
+    # word); all -1 when not given (data prepared before distractors existed)
+    q_other: np.ndarray = None  # type: ignore[assignment]  # filled in __post_init__
+
+    def __post_init__(self) -> None:
+        if self.q_other is None:
+            self.q_other = np.full((len(self.q_ctx), 2), -1, dtype=np.int32)
 
     @property
     def n_questions(self) -> int:
@@ -99,7 +104,6 @@ def prepare(tokenizer, sources: list[tuple[str, list]], max_question_tokens: int
     q_tok, q_ptr, q_ctx, q_ans, q_focus = [], [0], [], [], []
     ctx_text: list[str] = []
     ctx_article: list[tuple[str, str]] = []
-    q_article: list[tuple[str, str]] = []
     q_words: list[set[str]] = []
     q_answer: list[str | None] = []
     skipped = 0
@@ -141,12 +145,11 @@ def prepare(tokenizer, sources: list[tuple[str, list]], max_question_tokens: int
             q_ctx.append(c)
             q_ans.append(ans)
             q_focus.append(int(np.argmax(overlaps)))
-            q_article.append((name, q.title))
             q_words.append(qw)
             q_answer.append(None if q.impossible else q.answers[0].lower())
             counts[name]["questions"] += 1
             counts[name]["unanswerable"] += int(q.impossible)
-    q_other = distractors(ctx_article, ctx_text, ctx_sent_words, q_ctx, q_article, q_words, q_answer)
+    q_other = distractors(ctx_article, ctx_text, ctx_sent_words, q_ctx, q_words, q_answer)
     vocab = len(tokenizer)
     dt = np.uint16 if vocab <= 65535 else np.int32
     manifest = {
@@ -169,12 +172,11 @@ def prepare(tokenizer, sources: list[tuple[str, list]], max_question_tokens: int
 
 
 def distractors(ctx_article: list[tuple[str, str]], ctx_text: list[str], ctx_sent_words: list[list[set[str]]],
-                q_ctx: list[int], q_article: list[tuple[str, str]], q_words: list[set[str]],
-                q_answer: list[str | None]) -> np.ndarray:
-    """int32 [n_q, 2]: per answerable question the (paragraph, sentence) of another paragraph of its
-    article (same source and title; none for an empty title) whose sentence shares most content words
-    with the question (ties: the first), among paragraphs whose lower-cased text does not contain the
-    lower-cased answer; -1 where there is none (unanswerable questions included: another paragraph
+                q_ctx: list[int], q_words: list[set[str]], q_answer: list[str | None]) -> np.ndarray:
+    """int32 [n_q, 2]: per answerable question the (paragraph, sentence) of another paragraph of the
+    same article as its own (``ctx_article``: source and title; none for an empty title) whose
+    sentence shares most content words with the question (ties: the first), among paragraphs whose
+    lower-cased text does not contain the lower-cased answer; -1 where there is none (unanswerable questions included: another paragraph
     may well answer them)."""
     from collections import Counter, defaultdict
 
@@ -185,8 +187,9 @@ def distractors(ctx_article: list[tuple[str, str]], ctx_text: list[str], ctx_sen
                 for w in words:
                     index[art][w].append((c, si))
     out = np.full((len(q_ctx), 2), -1, dtype=np.int32)
-    for qi, (c, art, qw, ans) in enumerate(zip(q_ctx, q_article, q_words, q_answer)):
-        if ans is None or not art[1] or art not in index:
+    for qi, (c, qw, ans) in enumerate(zip(q_ctx, q_words, q_answer)):
+        art = ctx_article[c]
+        if ans is None or art not in index:
             continue
         votes: Counter[tuple[int, int]] = Counter()
         words = index[art]
@@ -211,8 +214,6 @@ def save(ts: TrainSet, path: str | Path) -> str:
     """Write ``ts`` atomically (temp file + rename); returns the content hash stored in the manifest."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if ts.q_other is None:
-        ts.q_other = np.full((ts.n_questions, 2), -1, dtype=np.int32)
     h = hashlib.sha256()
     for name in _ARRAYS:
         h.update(np.ascontiguousarray(getattr(ts, name)).tobytes())
@@ -231,7 +232,5 @@ def load(path: str | Path) -> TrainSet:
         manifest = json.loads(bytes(z["manifest"]).decode())
         if manifest.get("format") not in (1, FORMAT):
             raise ValueError(f"{path}: prepared data format {manifest.get('format')} != {FORMAT}; delete it to rebuild")
-        arrays = {n: z[n] for n in _ARRAYS if n in z.files}
-    if "q_other" not in arrays:  # format 1: made before distractors existed
-        arrays["q_other"] = np.full((len(arrays["q_ctx"]), 2), -1, dtype=np.int32)
+        arrays = {n: z[n] for n in _ARRAYS if n in z.files}  # format 1 has no q_other: all -1
     return TrainSet(**arrays, manifest=manifest)
