@@ -124,15 +124,18 @@ def _stemmer():
         return None
 
 
-def terms(texts: list[str]) -> list[list[str]]:
+def terms(texts: list[str], stop: bool = True) -> list[list[str]]:
     """Each text's terms as the index sees them (bm25s' tokenizer, the stopwords, the stemmer):
-    ``retrieval.pgstore`` stores them, so its BM25 in SQL counts the same terms."""
+    ``retrieval.pgstore`` stores them, so its BM25 in SQL counts the same terms. ``stop=False``
+    keeps the stopwords (stemmed too): "could not see a doctor" holds the stem of "seeing", which
+    the stopword list drops only in its unstemmed form "see"."""
     import bm25s
 
     _quiet()
     if not texts:
         return []
-    out = bm25s.tokenize(list(texts), stopwords=stopwords(), stemmer=_stemmer(), show_progress=False, return_ids=False)
+    out = bm25s.tokenize(list(texts), stopwords=stopwords() if stop else [], stemmer=_stemmer(), show_progress=False,
+                         return_ids=False)
     return [list(t) for t in out]
 
 

@@ -10,7 +10,12 @@ reader (never for citations: offsets stay those of the document).
 Rules (English news and press-release style): a quotation is text between “ and ” (or a pair of
 straight double quotes); it is attributed by a speech verb straight after its closing mark
 (“...,” said Secretary Nielsen / “...,” she added / “...,” Nielsen said) or straight before its
-opening mark (Nielsen said: “...”). A pronoun speaker is the last named speaker before it. A
+opening mark (Nielsen said: “...”). A name may carry a title with "of" ("said Director of
+Environment and Highways Graham Tull"); a role in apposition gives way to the name after it ("said
+Eastvale Water's operations director, Neil Armitage" -> Neil Armitage; "Ruth Adeyemi, the chief
+executive, said:" -> Ruth Adeyemi), and "<name> of the <organisation> said:" is the person's
+("Sergeant Leona Price of the Roads Policing Unit said:" -> Sergeant Leona Price). A pronoun speaker
+is the last named speaker before it. A
 quotation with no attribution that follows an attributed one in the same paragraph is the same
 speaker's (quotes run on); other unattributed quotations (scare quotes such as “regional compact”)
 have no speaker. This module does not resolve nested quotations or speakers named only in a
@@ -29,11 +34,21 @@ VERBS = r"(?:said|says|added|adds|stated|states|noted|notes|explained|explains|c
 # Up to five capitalised words; a dot only in an initial or a title ("Kirstjen M. Nielsen", "Dr. Ruiz").
 NAME = r"(?:(?:[A-Z]\.|Mr\.|Mrs\.|Ms\.|Dr\.|Sen\.|Rep\.|Gov\.|Gen\.|Sr\.|Sra\.)\s+|[A-Z][\w'’-]+\s+){0,4}[A-Z][\w'’-]+"
 PRONOUN = r"(?:he|she|they|He|She|They)"
+# A title with "of" before the name: "Director of Environment and Highways Graham Tull", "Minister of
+# Health Ana Ruiz" (not "of the": "Price of the Roads Policing Unit" is a person and where she works).
+TITLED = rf"(?:{NAME}\s+of\s+(?!the\b)(?:[A-Z][\w'’-]+\s+(?:and\s+)?){{1,5}})?{NAME}"
+# A role in apposition before the name: "Eastvale Water's operations director, ", "the company's chief executive, "
+ROLE = rf"(?:the\s+)?(?:(?:{NAME}|[a-z][\w-]*)['’]s\s+)?(?:[a-z][\w-]*\s+){{0,3}}[a-z][\w-]*\s*,\s*"
 _AFTER = [
-    re.compile(rf"\s*,?\s*{VERBS}\s+(?P<who>{NAME}|{PRONOUN})\b"),   # ...,” said Secretary Nielsen
-    re.compile(rf"\s*,?\s*(?P<who>{NAME}|{PRONOUN})\s+{VERBS}\b"),    # ...,” Nielsen said / she added
+    re.compile(rf"\s*,?\s*{VERBS}\s+{ROLE}(?P<who>{NAME})\b"),    # ...,” said Eastvale Water's director, Neil Armitage
+    re.compile(rf"\s*,?\s*{VERBS}\s+(?P<who>{TITLED}|{PRONOUN})\b"),   # ...,” said Secretary Nielsen
+    re.compile(rf"\s*,?\s*(?P<who>{TITLED}|{PRONOUN})\s+{VERBS}\b"),    # ...,” Nielsen said / she added
 ]
-_BEFORE = re.compile(rf"(?P<who>{NAME}|{PRONOUN})\s+{VERBS}\s*[,:]?\s*$")  # Nielsen said: “...
+_BEFORE = [
+    # Ruth Adeyemi, the chief executive, said: “... / Sergeant Leona Price of the Roads Policing Unit said: “...
+    re.compile(rf"(?P<who>{NAME})(?:\s*,\s*[^,“”\"\n]{{1,60}},|\s+of\s+the\s+{NAME})\s+{VERBS}\s*[,:]?\s*$"),
+    re.compile(rf"(?P<who>{TITLED}|{PRONOUN})\s+{VERBS}\s*[,:]?\s*$"),  # Nielsen said: “...
+]
 _PAIRS = re.compile(r"“[^“”]*”|\"[^\"\n]*\"")
 MIN_RUN_ON = 40  # an unattributed quotation this long after an attributed one continues it
 
@@ -46,14 +61,17 @@ class Quote:
 
 
 def _who(text: str, start: int, end: int) -> str | None:
-    after = text[end:end + 80]
+    after = text[end:end + 120]
     for pat in _AFTER:
         m = pat.match(after)
         if m:
             return m.group("who")
-    before = text[max(0, start - 80):start]
-    m = _BEFORE.search(before)
-    return m.group("who") if m else None
+    before = text[max(0, start - 120):start]
+    for pat in _BEFORE:
+        m = pat.search(before)
+        if m:
+            return m.group("who")
+    return None
 
 
 @lru_cache(maxsize=512)
@@ -115,6 +133,8 @@ def quotes(text: str) -> list[Quote]:
     for m in _PAIRS.finditer(text):
         s, e = m.span()
         who = _who(text, s, e)
+        if who is not None:
+            who = " ".join(who.split())  # "Dr.  Helen Osei" -> "Dr. Helen Osei"
         if who is not None and re.fullmatch(PRONOUN, who):
             who = last_named
         elif who is not None:

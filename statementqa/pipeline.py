@@ -35,6 +35,8 @@ from statementqa.reader.names import mentionable_text
 from statementqa.reader.presscontact import CONFIDENCE as PRESS_CONFIDENCE
 from statementqa.reader.presscontact import asks_press_contact, pick_press_contact, press_contacts
 from statementqa.reader.questionform import question_form
+from statementqa.reader.saidabout import CONFIDENCE as SAID_CONFIDENCE
+from statementqa.reader.saidabout import asks_said_about, pick_said_about, speaker_matches
 from statementqa.reader.signer import CONFIDENCE as SIGNER_CONFIDENCE
 from statementqa.reader.signer import asks_who_signed, pick_signer, signatures
 from statementqa.reader.spelling import Speller
@@ -43,6 +45,7 @@ from statementqa.retrieval.atomic import sha256_file
 from statementqa.retrieval.corpus import corpus_signature, load_corpus
 from statementqa.retrieval.embed import Embedder
 from statementqa.retrieval.offline import offline_environment
+from statementqa.retrieval.quotes import quotes
 from statementqa.retrieval.search import MAX_QUESTION_CHARS, Retriever, SearchResult, check_k, check_question
 from statementqa.retrieval.store import Index, open_index
 from statementqa.retrieval.types import Answer, Passage, Sentence
@@ -96,6 +99,8 @@ class Pipeline:
         self._titles: tuple[dict, dict[str, frozenset[str]]] | None = None  # (index.docs, stem -> titled doc ids)
         # (index.docs, {"signer" | "press": doc id -> the name's offsets}): reader.signer, reader.presscontact
         self._named: tuple[dict, dict[str, dict[str, tuple[int, int]]]] | None = None
+        # (index.docs, doc id -> the speakers quoted in it): reader.saidabout
+        self._quoted: tuple[dict, dict[str, frozenset[str]]] | None = None
         self._title_map: tuple[dict, dict[str, str]] | None = None  # (index.docs, doc id -> title): titles()
         self._store = None
         self._retriever: Retriever | None = None
@@ -327,6 +332,39 @@ class Pipeline:
             self._named = (index.docs, {"signer": signatures(texts), "press": press_contacts(texts)})
         return self._named[1]
 
+    def _quoted_in(self, index: Index) -> dict[str, frozenset[str]]:
+        """The speakers quoted in each document of the index (``retrieval.quotes``), worked out once
+        per index and only for a question that asks what someone said about something."""
+        if self._quoted is None or self._quoted[0] is not index.docs:
+            found = {d: frozenset(q.speaker for q in quotes(doc.text) if q.speaker) for d, doc in index.docs.items()}
+            self._quoted = (index.docs, {d: sp for d, sp in found.items() if sp})
+        return self._quoted[1]
+
+    def _said_about(self, question: str, ans: Answer, r: Reading, docs: list[str] | None) -> Answer:
+        """``ans``, or the quoted sentence that answers "What did X say about Y?" (``reader.saidabout``):
+        looked for in the retrieved passages' documents, then in the other documents (in scope)
+        where X is quoted: a question naming a speaker retrieves by its topic words, and "What did
+        Duarte say about storms?" retrieved two documents about floods, none quoting Duarte."""
+        asked = asks_said_about(question)
+        if asked is None:
+            return ans
+        ids = list(dict.fromkeys(p.doc_id for p in r.passages))
+        if asked.speaker is not None:
+            scope = set(docs) if docs else None
+            ids += [d for d, speakers in self._quoted_in(r.index).items()
+                    if d not in ids and (scope is None or d in scope)
+                    and any(speaker_matches(asked.speaker, sp, r.index.docs[d].text) for sp in speakers)]
+        at = None if ans.abstained or ans.doc_id is None or ans.start is None or ans.end is None \
+            else (ans.doc_id, ans.start, ans.end)
+        said = pick_said_about(question, ids, {d: r.index.docs[d].text for d in ids},
+                               {d: r.index.all_sentences[d] for d in ids}, at)
+        if said is None:
+            return ans
+        own = at is not None and at[0] == said.doc_id and at[1] < said.end and at[2] > said.start
+        return answer_at(r.question, r.index, said.doc_id, said.start, said.end,
+                         max(SAID_CONFIDENCE, ans.confidence) if own else SAID_CONFIDENCE,
+                         f"what {said.speaker} said, in the quotation that mentions it")
+
     def _within_topic(self, question: str, query: str, passages: list[Passage], index: Index) -> list[Passage]:
         """``passages`` with those of off-topic documents (``reader.focus.off_topic``: they mention
         none of the things the question names while another retrieved document is about one)
@@ -399,6 +437,9 @@ class Pipeline:
             if part is not None:
                 ans = answer_at(r.question, r.index, part.doc_id, part.start, part.end, NAME_PART_CONFIDENCE,
                                 f"part of the full name “{part.full}”")
+        # "What did Ekberg say about the pharmacists?": the quoted sentence (reader.saidabout), also where
+        # the retrieved documents do not mention the speaker (``not_mentioned``) but another one quotes them
+        ans = self._said_about(r.interpreted_as or r.read_as, ans, r, docs)
         ans.retrieved = [p.passage_id for p in r.passages]
         if r.interpreted_as is not None:
             ans.interpreted_as = r.interpreted_as

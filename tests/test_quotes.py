@@ -25,6 +25,15 @@ from statementqa.retrieval.types import Document, Passage
     ("The “regional compact” and the “root causes” of migration.", [None, None]),
     ("“Hello,” she said.", [None]),  # a pronoun with no named speaker before it
     ("No quotations here.", []),
+    # a role in apposition gives way to the name after it, before or after the quotation
+    ('"We are sorry," said Eastvale Water\'s operations director, Neil Armitage.', ["Neil Armitage"]),
+    ("“Strong quarter,” said the company’s chief executive, Ruth Adeyemi.", ["Ruth Adeyemi"]),
+    ("Ruth Adeyemi, the company's chief executive, said: “Strong quarter.”", ["Ruth Adeyemi"]),
+    # a title with "of" is part of the name; "of the <organisation>" is where the person works
+    ('"It matters," said Director of Environment and Highways Graham Tull.',
+     ["Director of Environment and Highways Graham Tull"]),
+    ('Sergeant Leona Price of the Roads Policing Unit said: "We are keen to speak to anyone."', ["Sergeant Leona Price"]),
+    ('"Act now," said Ana Ruiz of the Health Ministry.', ["Ana Ruiz"]),
 ])
 def test_speakers(text, speakers):
     found = quotes(text)
