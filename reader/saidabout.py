@@ -26,7 +26,10 @@ single nation can patrol an ocean") or abstains ("What did Nielsen say about smu
 The caller (``statementqa.pipeline``) keeps the reader's answer when it lies in a quoted sentence
 of that speaker holding as many of the topic's words, and otherwise answers with the sentence
 found; none found (the speaker is not quoted in the retrieved documents, or never on that topic:
-"What did Solberg say about the pharmacists?"), the reader's answer or abstention stands.
+"What did Solberg say about the pharmacists?"), the reader's answer or abstention stands, unless
+the answer lies in a quotation of that speaker whose sentence holds none of the topic's words
+(``off_topic_quotation``: "What did Nielsen say about the Joint Statement?" got "Criminals show
+little regard ..."): then it abstains, as the names check does (``reader.names``).
 The confidence is the fixed ``CONFIDENCE`` (as ``reader.signer``'s: no held-out set of such
 questions to fit it on). Works on the documents' text and their sentences; runs no model."""
 from __future__ import annotations
@@ -137,6 +140,27 @@ def said_about(asked: SaidAbout, doc_ids: Iterable[str], texts: Mapping[str, str
                     out.append((-cover, rank, span[0], Said(d, span[0], span[1], q.speaker or "", cover)))
     out.sort(key=lambda t: t[:3])
     return [t[3] for t in out]
+
+
+def off_topic_quotation(question: str, answer: tuple[str, int, int], texts: Mapping[str, str],
+                        sentences: Mapping[str, Sequence[Sentence]]) -> bool:
+    """Whether the reader's ``answer`` (document id, start, end) to a "What did X say about Y?"
+    ``question`` lies inside a quotation of X whose sentences there hold none of Y's words: X spoke,
+    but of something else ("What did Nielsen say about the Joint Statement?" -> "Criminals show
+    little regard ..."). The caller abstains then, when ``pick_said_about`` found nothing."""
+    asked = asks_said_about(question)
+    d, a, b = answer
+    if asked is None or d not in texts:
+        return False
+    text = texts[d]
+    inside = [q for q in cached_quotes(text) if q.speaker and q.start <= a and b <= q.end]
+    if not inside or not any(speaker_matches(asked.speaker, q.speaker or "", text) for q in inside):
+        return False
+    words: set[str] = set()
+    for s in sentences.get(d, ()):
+        if s.start < b and s.end > a:
+            words.update(terms([s.text], stop=False)[0])
+    return not asked.topic & words
 
 
 def pick_said_about(question: str, doc_ids: Sequence[str], texts: Mapping[str, str],

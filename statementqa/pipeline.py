@@ -24,7 +24,7 @@ from statementqa.language import foreign_language
 from statementqa.language import warm_up as warm_language
 from statementqa.reader.asker import CONFIDENCE as ASKER_CONFIDENCE
 from statementqa.reader.asker import pick_asker
-from statementqa.reader.assemble import answer_at, assemble
+from statementqa.reader.assemble import MAYBE_SHARE, answer_at, assemble
 from statementqa.reader.focus import in_passing, is_about, off_topic, subject_words, title_terms, unnamed, work
 from statementqa.reader.listpick import INTRODUCES_LIST, list_after
 from statementqa.reader.listpick import pick as pick_list_item
@@ -36,7 +36,7 @@ from statementqa.reader.presscontact import CONFIDENCE as PRESS_CONFIDENCE
 from statementqa.reader.presscontact import asks_press_contact, pick_press_contact, press_contacts
 from statementqa.reader.questionform import question_form
 from statementqa.reader.saidabout import CONFIDENCE as SAID_CONFIDENCE
-from statementqa.reader.saidabout import asks_said_about, pick_said_about, speaker_matches
+from statementqa.reader.saidabout import asks_said_about, off_topic_quotation, pick_said_about, speaker_matches
 from statementqa.reader.signer import CONFIDENCE as SIGNER_CONFIDENCE
 from statementqa.reader.signer import asks_who_signed, pick_signer, signatures
 from statementqa.reader.spelling import Speller
@@ -356,9 +356,14 @@ class Pipeline:
                     and any(speaker_matches(asked.speaker, sp, r.index.docs[d].text) for sp in speakers)]
         at = None if ans.abstained or ans.doc_id is None or ans.start is None or ans.end is None \
             else (ans.doc_id, ans.start, ans.end)
-        said = pick_said_about(question, ids, {d: r.index.docs[d].text for d in ids},
-                               {d: r.index.all_sentences[d] for d in ids}, at)
+        texts = {d: r.index.docs[d].text for d in ids}
+        sents = {d: r.index.all_sentences[d] for d in ids}
+        said = pick_said_about(question, ids, texts, sents, at)
         if said is None:
+            if at is not None and off_topic_quotation(question, at, texts, sents):  # X spoke, of something else
+                return Answer(r.question, "", min(ans.confidence, MAYBE_SHARE * self.threshold()), True, [],
+                              ans.related + ans.citations, candidate=ans.candidate,
+                              how="the speaker's quotations do not mention what the question is about")
             return ans
         own = at is not None and at[0] == said.doc_id and at[1] < said.end and at[2] > said.start
         return answer_at(r.question, r.index, said.doc_id, said.start, said.end,

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from statementqa.reader.saidabout import asks_said_about, pick_said_about, quoted_part, said_about, speaker_matches
+from statementqa.reader.saidabout import (
+    asks_said_about,
+    off_topic_quotation,
+    pick_said_about,
+    quoted_part,
+    said_about,
+    speaker_matches,
+)
 from statementqa.retrieval.quotes import quotes
 from statementqa.retrieval.segment import segment
 
@@ -98,6 +105,21 @@ def test_the_readers_sentence_is_kept_and_widened():
     assert found is not None and "ferry" in DOC[found.start:found.end]
 
 
+@pytest.mark.parametrize("question, inside, off", [
+    ("What did Vasquez say about the budget?", "dredged since", True),        # her quotation, another topic
+    ("What did Vasquez say about the channel?", "dredged since", False),      # it holds the topic
+    ("What did Berg say about the budget?", "dredged since", False),          # not Berg's quotation
+    ("What did the port say about the budget?", "welcomed it", False),        # not inside a quotation
+    ("What was the channel's depth?", "dredged since", False),                # another kind of question
+])
+def test_off_topic_quotation(question, inside, off):
+    """A reader's span inside the asked speaker's quotation that holds none of the topic's words:
+    the speaker spoke, of something else, and the pipeline abstains."""
+    a = DOC.index(inside)
+    sents = segment(DOC, "d")
+    assert off_topic_quotation(question, ("d", a, a + len(inside)), {"d": DOC}, {"d": sents}) is off
+
+
 def test_quoted_part_leaves_out_marks_and_the_closing_comma():
     sents = segment(DOC, "d")
     found = quotes(DOC)
@@ -130,3 +152,13 @@ def test_statement_quotations_are_answered(pipeline, question, expect, sentence)
 ])
 def test_statement_questions_it_does_not_answer(pipeline, question):
     assert pipeline.ask(question).abstained
+
+
+def test_a_quotation_on_another_topic_is_no_answer(pipeline):
+    """Before ``off_topic_quotation`` the reader answered "Criminals show little regard for the
+    welfare of the vulnerable people they exploit." (confidence 0.46, above the threshold): Nielsen's
+    quotation, but not about the Joint Statement. Her sentence comes back as related, not as an answer."""
+    ans = pipeline.ask("What did Nielsen say about the Joint Statement?")
+    assert ans.abstained and ans.text == "" and not ans.citations
+    assert ans.confidence < pipeline.threshold()
+    assert any("Criminals show little regard" in c.text for c in ans.related)
