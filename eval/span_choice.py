@@ -45,7 +45,10 @@ def read_all(pl, ds: Dataset, progress: bool = True) -> list:
 
 
 def replay(rows: list, calibration: dict, weight: float) -> list:
-    """The ``Answer`` ``Pipeline.ask`` gives for each reading when the calibration has ``weight``."""
+    """The ``Answer`` ``Pipeline.ask`` gives for each reading when the calibration has ``weight``,
+    unless one of its rules after answer assembly answers instead (a list item, a letter's signer,
+    part of a name, what someone said: ``reader.listpick``, ``.signer``, ``.nameparts``,
+    ``.saidabout``): the weight is fitted on assembly's own answers."""
     from statementqa.reader.assemble import assemble
 
     cal = {**calibration, "retrieval_weight": weight}
