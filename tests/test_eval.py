@@ -284,14 +284,21 @@ def test_regression_gate_other_announcements(tmp_path, capsys):
         print(f"\nother announcements: F1 {m['f1']:.1f} abstention acc {m['abstention_accuracy']:.1f}")
     assert m["n"] == 1028 and m["n_no_ans"] == 199 and m["answer_in_citation"] == 100.0
     assert rc == 0, capsys.readouterr().err
-    # "What did X say about Y?" over the same documents (the index above is reused): eval/floors-quotes.json
-    quotes = REPO / "eval" / "data" / "quotes-dev"
-    rc = main_eval(_args(out=tmp_path / "quotes", corpus=press / "corpus", data_dir=tmp_path / "d",
-                         dataset=quotes / "questions.jsonl", gate=REPO / "eval" / "floors-quotes.json"))
-    m = json.loads((tmp_path / "quotes" / "metrics.json").read_text())
+    # "What did X say about Y?" over the same documents (the index above is reused)
+    _quotes_gate(tmp_path, press / "corpus", "questions.jsonl", (38, 10), "press-dev documents", capsys)
+
+
+def _quotes_gate(tmp_path, corpus, name, counts, label, capsys):
+    """One file of eval/data/quotes-dev through the eval against eval/floors-quotes.json."""
+    from statementqa.eval.runner import main_eval
+
+    out = tmp_path / name
+    rc = main_eval(_args(out=out, corpus=corpus, data_dir=tmp_path / "d", dataset=REPO / "eval" / "data" / "quotes-dev" / name,
+                         gate=REPO / "eval" / "floors-quotes.json"))
+    m = json.loads((out / "metrics.json").read_text())
     with capsys.disabled():
-        print(f"quotations (press-dev documents): F1 {m['f1']:.1f} abstention acc {m['abstention_accuracy']:.1f}")
-    assert m["n"] == 38 and m["n_no_ans"] == 10 and m["answer_in_citation"] == 100.0
+        print(f"\nquotations ({label}): F1 {m['f1']:.1f} abstention acc {m['abstention_accuracy']:.1f}")
+    assert (m["n"], m["n_no_ans"]) == counts and m["answer_in_citation"] == 100.0
     assert rc == 0, capsys.readouterr().err
 
 
@@ -300,16 +307,8 @@ def test_regression_gate_quotations_written_later(tmp_path, capsys):
     written after reader/saidabout.py (a harbour's dredging, a library's reopening; speakers
     introduced before and after their quotations, a pronoun, a role in apposition):
     eval/floors-quotes.json."""
-    from statementqa.eval.runner import main_eval
-
-    quotes = REPO / "eval" / "data" / "quotes-dev"
-    rc = main_eval(_args(out=tmp_path / "later", corpus=quotes / "corpus", data_dir=tmp_path / "d",
-                         dataset=quotes / "later.jsonl", gate=REPO / "eval" / "floors-quotes.json"))
-    m = json.loads((tmp_path / "later" / "metrics.json").read_text())
-    with capsys.disabled():
-        print(f"\nquotations (two later documents): F1 {m['f1']:.1f} abstention acc {m['abstention_accuracy']:.1f}")
-    assert m["n"] == 17 and m["n_no_ans"] == 6 and m["answer_in_citation"] == 100.0
-    assert rc == 0, capsys.readouterr().err
+    _quotes_gate(tmp_path, REPO / "eval" / "data" / "quotes-dev" / "corpus", "later.jsonl", (17, 6),
+                 "two later documents", capsys)
 
 
 @pytest.mark.slow
