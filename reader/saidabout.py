@@ -57,6 +57,7 @@ _MARKS = "“”\"‘’' "
 class SaidAbout:
     speaker: str | None  # None: a pronoun, any speaker
     topic: frozenset[str]  # stemmed content words
+    topic_text: str = ""  # as the question words it: "the Joint Statement"
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def asks_said_about(question: str) -> SaidAbout | None:
     if not topic:
         return None
     who = m.group("who").strip()
-    return SaidAbout(None if _PRONOUN.match(who) else who, topic)
+    return SaidAbout(None if _PRONOUN.match(who) else who, topic, m.group("topic"))
 
 
 def _fold(s: str) -> str:
@@ -143,24 +144,26 @@ def said_about(asked: SaidAbout, doc_ids: Iterable[str], texts: Mapping[str, str
 
 
 def off_topic_quotation(question: str, answer: tuple[str, int, int], texts: Mapping[str, str],
-                        sentences: Mapping[str, Sequence[Sentence]]) -> bool:
-    """Whether the reader's ``answer`` (document id, start, end) to a "What did X say about Y?"
-    ``question`` lies inside a quotation of X whose sentences there hold none of Y's words: X spoke,
-    but of something else ("What did Nielsen say about the Joint Statement?" -> "Criminals show
-    little regard ..."). The caller abstains then, when ``pick_said_about`` found nothing."""
+                        sentences: Mapping[str, Sequence[Sentence]]) -> str | None:
+    """Why the reader's ``answer`` (document id, start, end) to a "What did X say about Y?"
+    ``question`` is none, when it lies inside a quotation of X whose sentences there hold none of
+    Y's words: X spoke, but of something else ("What did Nielsen say about the Joint Statement?" ->
+    "Criminals show little regard ..."): "Secretary Nielsen is quoted, but not about “the Joint
+    Statement”"; None otherwise. The caller abstains with it when ``pick_said_about`` found nothing."""
     asked = asks_said_about(question)
     d, a, b = answer
     if asked is None or d not in texts:
-        return False
+        return None
     text = texts[d]
-    inside = [q for q in cached_quotes(text) if q.speaker and q.start <= a and b <= q.end]
-    if not inside or not any(speaker_matches(asked.speaker, q.speaker or "", text) for q in inside):
-        return False
+    inside = [q for q in cached_quotes(text) if q.speaker and q.start <= a and b <= q.end
+              and speaker_matches(asked.speaker, q.speaker, text)]
+    if not inside:
+        return None
     words: set[str] = set()
     for s in sentences.get(d, ()):
         if s.start < b and s.end > a:
             words.update(terms([s.text], stop=False)[0])
-    return not asked.topic & words
+    return None if asked.topic & words else f"{inside[0].speaker} is quoted, but not about “{asked.topic_text}”"
 
 
 def pick_said_about(question: str, doc_ids: Sequence[str], texts: Mapping[str, str],

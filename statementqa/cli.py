@@ -172,7 +172,7 @@ def format_answer(ans, titles: dict[str, str] | None = None) -> str:
     elif ans.abstained:
         from statementqa.render import headline
 
-        lines.append(headline(ans) if ans.not_mentioned else "The documents do not say (no answer found).")
+        lines.append(headline(ans) if ans.not_mentioned or ans.how else "The documents do not say (no answer found).")
         if ans.related:
             lines.append("Related, but not an answer:")
             lines += [f"  - {c.text}" + (f"  ({document_of(c, titles)})" if document_of(c, titles) else "")

@@ -360,10 +360,10 @@ class Pipeline:
         sents = {d: r.index.all_sentences[d] for d in ids}
         said = pick_said_about(question, ids, texts, sents, at)
         if said is None:
-            if at is not None and off_topic_quotation(question, at, texts, sents):  # X spoke, of something else
+            why = off_topic_quotation(question, at, texts, sents) if at is not None else None
+            if why:  # X spoke, of something else: "Secretary Nielsen is quoted, but not about “the Joint Statement”"
                 return Answer(r.question, "", min(ans.confidence, MAYBE_SHARE * self.threshold()), True, [],
-                              ans.related + ans.citations, candidate=ans.candidate,
-                              how="the speaker's quotations do not mention what the question is about")
+                              ans.related + ans.citations, candidate=ans.candidate, how=why)
             return ans
         own = at is not None and at[0] == said.doc_id and at[1] < said.end and at[2] > said.start
         return answer_at(r.question, r.index, said.doc_id, said.start, said.end,

@@ -151,6 +151,8 @@ def headline(ans) -> str:
         if ans.not_mentioned_in:
             return f"Not answered: “{ans.not_mentioned_in}”, where the answer was found, does not mention {names}."
         return f"The documents do not mention {names}."
+    if ans.abstained and ans.how:  # why, in words ("Secretary Nielsen is quoted, but not about ...": reader.saidabout)
+        return ans.how + "."
     if ans.abstained and ans.maybe is not None:
         return "Not sure — this sentence may " + ("decide it:" if is_yes_no(ans.question) else "answer it:")
     if ans.abstained:

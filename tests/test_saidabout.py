@@ -13,6 +13,7 @@ from statementqa.reader.saidabout import (
     said_about,
     speaker_matches,
 )
+from statementqa.render import format_answer_md, headline
 from statementqa.retrieval.quotes import quotes
 from statementqa.retrieval.segment import segment
 
@@ -114,10 +115,11 @@ def test_the_readers_sentence_is_kept_and_widened():
 ])
 def test_off_topic_quotation(question, inside, off):
     """A reader's span inside the asked speaker's quotation that holds none of the topic's words:
-    the speaker spoke, of something else, and the pipeline abstains."""
+    the speaker spoke, of something else, and the pipeline abstains saying so."""
     a = DOC.index(inside)
     sents = segment(DOC, "d")
-    assert off_topic_quotation(question, ("d", a, a + len(inside)), {"d": DOC}, {"d": sents}) is off
+    why = off_topic_quotation(question, ("d", a, a + len(inside)), {"d": DOC}, {"d": sents})
+    assert why == ("Harbour Master Elena Vasquez is quoted, but not about “the budget”" if off else None)
 
 
 def test_quoted_part_leaves_out_marks_and_the_closing_comma():
@@ -162,3 +164,6 @@ def test_a_quotation_on_another_topic_is_no_answer(pipeline):
     assert ans.abstained and ans.text == "" and not ans.citations
     assert ans.confidence < pipeline.threshold()
     assert any("Criminals show little regard" in c.text for c in ans.related)
+    # the chat and the command line say why
+    assert headline(ans) == "Secretary Nielsen is quoted, but not about “the Joint Statement”."
+    assert format_answer_md(ans).startswith("**Secretary Nielsen is quoted, but not about “the Joint Statement”.**")
