@@ -20,6 +20,11 @@ Approach (rule-based, explainable, no model):
    auxiliary); after "Who won the contract?" (the question word is the subject) the previous
    answer takes its place: "When Harrow Civil Engineering won the contract?" (no verb is conjugated
    into "did ... win"; the reader reads it as well). The retrieval query adds the previous turn.
+5. A question that is only "And about <topic>?", "What about <topic>?" or "How about <topic>?"
+   after a previous question that asks about something ("What did Nielsen say about smugglers?")
+   asks the previous question again with the new topic in the old one's place: "And about
+   caravans?" reads "What did Nielsen say about caravans?". After a question without "about" it
+   is left alone ("What about the bridge?" after "When will the tram open?": no shape to reuse).
 It does not call any model and keeps only the last turn.
 """
 from __future__ import annotations
@@ -103,9 +108,27 @@ def elliptical(question: str, previous: Turn) -> str | None:
     return None
 
 
+# "And about caravans?", "What about the children?", "how about Mexico": a new topic alone.
+_ABOUT_ONLY = re.compile(r"^\s*(?:(?:and|so|but|then|ok|okay)\b[\s,]*)?(?:(?:what|how)\s+)?about\s+"
+                         rf"(?P<topic>(?:(?!\b(?:{_AUX})\b)[^?])+?)\s*\?*\s*$", re.I)  # no verb: a topic alone
+_ABOUT = re.compile(r"\b(?P<word>about|regarding|concerning)\s+[^?]+?(?P<end>\s*\?*\s*)$", re.I)
+
+
+def new_topic(question: str, previous: Turn) -> str | None:
+    """The previous question asked again about the topic of "And about <topic>?" (module
+    docstring, 5), or None when ``question`` is more than that or the previous question asks about
+    nothing."""
+    m = _ABOUT_ONLY.match(question)
+    prev = _ABOUT.search(previous.question.strip()) if m else None
+    if m is None or prev is None:
+        return None
+    q = previous.question.strip()
+    return f"{q[:prev.start()]}{prev.group('word')} {m.group('topic').strip()}{prev.group('end') or '?'}"
+
+
 def resolve(question: str, previous: Turn | None) -> Resolved:
     if previous is not None:
-        again = elliptical(question, previous)
+        again = elliptical(question, previous) or new_topic(question, previous)
         if again is not None:
             context = " ".join(x for x in (previous.question, previous.answer) if x)
             return Resolved(again, f"{again} {context}".strip(), True)

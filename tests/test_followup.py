@@ -74,3 +74,33 @@ def test_when_after_where_on_the_statement(pipeline):
     ans = pipeline.ask("When?", history=[Turn("Where did Nielsen meet the ministers?", first.text)])
     assert not ans.abstained and ans.text == "February 20", (ans.text, ans.confidence)
     assert "When did Nielsen meet the ministers?" in (ans.interpreted_as or "")
+
+
+@pytest.mark.parametrize("previous, question, rewritten", [
+    (Turn("What did Nielsen say about smugglers?", "x"), "And about caravans?", "What did Nielsen say about caravans?"),
+    (Turn("What did Nielsen say about smugglers?", "x"), "what about the children", "What did Nielsen say about the children?"),
+    (Turn("What did Nielsen say about smugglers?", ""), "How about Mexico?", "What did Nielsen say about Mexico?"),
+    (Turn("What does the report say regarding fares?", "x"), "And about parking?",
+     "What does the report say regarding parking?"),
+])
+def test_and_about_asks_the_previous_question_about_the_new_topic(previous, question, rewritten):
+    r = resolve(question, previous)
+    assert r.is_followup and r.reader_question == rewritten
+    assert r.retrieval_query.startswith(rewritten) and previous.question in r.retrieval_query
+
+
+@pytest.mark.parametrize("previous, question", [
+    (Turn("When will the tram open?", "March"), "What about the bridge?"),   # nothing "about" to replace
+    (Turn("What did Nielsen say about smugglers?", "x"), "What about caravans was mentioned?"),  # more than a topic
+])
+def test_about_is_not_asked_again(previous, question):
+    assert resolve(question, previous).reader_question == question
+
+
+@pytest.mark.slow
+def test_and_about_after_what_someone_said(pipeline):
+    """The chat's follow-up to a quotation answer: the new topic's quoted sentence (reader.saidabout)."""
+    first = pipeline.ask("What did Nielsen say about smugglers?")
+    ans = pipeline.ask("And about caravans?", history=[Turn("What did Nielsen say about smugglers?", first.text)])
+    assert ans.interpreted_as == "What did Nielsen say about caravans?"
+    assert not ans.abstained and "movement of caravans" in ans.text
