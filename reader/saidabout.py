@@ -123,7 +123,8 @@ def quoted_part(text: str, sentence: Sentence, quote: Quote) -> tuple[int, int] 
 def said_about(asked: SaidAbout, doc_ids: Iterable[str], texts: Mapping[str, str],
                sentences: Mapping[str, Sequence[Sentence]]) -> list[Said]:
     """Every quoted sentence of the asked speaker in the documents ``doc_ids`` that holds at least
-    ``MIN_COVER`` of the topic's words, best first (most of the words, then document order)."""
+    ``MIN_COVER`` of the topic's words and at least ``MIN_HELD`` of them (all of a shorter topic),
+    best first (most of the words, then the documents' order, then the text's)."""
     out: list[tuple[float, int, int, Said]] = []
     for rank, d in enumerate(dict.fromkeys(doc_ids)):
         text = texts[d]
@@ -171,9 +172,9 @@ def pick_said_about(question: str, doc_ids: Sequence[str], texts: Mapping[str, s
                     answer: tuple[str, int, int] | None) -> Said | None:
     """The quoted sentence answering a "What did X say about Y?" ``question`` from the documents
     ``doc_ids`` (the retrieved passages' documents, best first); None when the question is of
-    another kind, when no quoted sentence of that speaker holds the topic, or when the reader's
-    ``answer`` (document id, start, end; None when it abstained) already lies in a quoted sentence
-    of that speaker holding as much of the topic as the best one."""
+    another kind or no quoted sentence of that speaker holds the topic. When the reader's
+    ``answer`` (document id, start, end; None when it abstained) lies in a quoted sentence of that
+    speaker holding as much of the topic as the best one, that sentence is the one returned."""
     asked = asks_said_about(question)
     if asked is None:
         return None
