@@ -144,14 +144,13 @@ def said_about(asked: SaidAbout, doc_ids: Iterable[str], texts: Mapping[str, str
     return [t[3] for t in out]
 
 
-def off_topic_quotation(question: str, answer: tuple[str, int, int], texts: Mapping[str, str],
+def off_topic_quotation(asked: SaidAbout | None, answer: tuple[str, int, int], texts: Mapping[str, str],
                         sentences: Mapping[str, Sequence[Sentence]]) -> str | None:
     """Why the reader's ``answer`` (document id, start, end) to a "What did X say about Y?"
-    ``question`` is none, when it lies inside a quotation of X whose sentences there hold none of
+    question (``asked``: ``asks_said_about`` of it; None for another kind: None) is none, when it lies inside a quotation of X whose sentences there hold none of
     Y's words: X spoke, but of something else ("What did Nielsen say about the Joint Statement?" ->
     "Criminals show little regard ..."): "Secretary Nielsen is quoted, but not about “the Joint
     Statement”"; None otherwise. The caller abstains with it when ``pick_said_about`` found nothing."""
-    asked = asks_said_about(question)
     d, a, b = answer
     if asked is None or d not in texts:
         return None
@@ -167,15 +166,15 @@ def off_topic_quotation(question: str, answer: tuple[str, int, int], texts: Mapp
     return None if asked.topic & words else f"{inside[0].speaker} is quoted, but not about “{asked.topic_text}”"
 
 
-def pick_said_about(question: str, doc_ids: Sequence[str], texts: Mapping[str, str],
+def pick_said_about(asked: SaidAbout | None, doc_ids: Sequence[str], texts: Mapping[str, str],
                     sentences: Mapping[str, Sequence[Sentence]],
                     answer: tuple[str, int, int] | None) -> Said | None:
-    """The quoted sentence answering a "What did X say about Y?" ``question`` from the documents
-    ``doc_ids`` (the retrieved passages' documents, best first); None when the question is of
-    another kind or no quoted sentence of that speaker holds the topic. When the reader's
+    """The quoted sentence answering a "What did X say about Y?" question (``asked``:
+    ``asks_said_about`` of it, parsed once by the caller) from the documents ``doc_ids`` (the
+    retrieved passages' documents, best first); None when the question is of another kind
+    (``asked`` None) or no quoted sentence of that speaker holds the topic. When the reader's
     ``answer`` (document id, start, end; None when it abstained) lies in a quoted sentence of that
     speaker holding as much of the topic as the best one, that sentence is the one returned."""
-    asked = asks_said_about(question)
     if asked is None:
         return None
     found = said_about(asked, doc_ids, texts, sentences)

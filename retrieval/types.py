@@ -128,7 +128,9 @@ class Answer:
     maybe: Citation | None = None
     # The question's language when it is clearly not English (e.g. "Spanish"); the reader only reads English.
     language: str | None = None
-    # How the answer was found when not by the reader's span: "list item (by words)" etc. (reader.listpick).
+    # How the answer was found when not by the reader's span: "list item (by words)" etc. (reader.listpick);
+    # on an abstention, why in words when a rule decided it ("Secretary Nielsen is quoted, but not
+    # about ...": reader.saidabout), which the chat and ``ask`` show instead of "The documents do not say".
     how: str = ""
     # Names in the question that the answer's document never mentions (reader.names): why it abstained.
     not_mentioned: tuple[str, ...] = ()

@@ -358,9 +358,9 @@ class Pipeline:
             else (ans.doc_id, ans.start, ans.end)
         texts = {d: r.index.docs[d].text for d in ids}
         sents = {d: r.index.all_sentences[d] for d in ids}
-        said = pick_said_about(question, ids, texts, sents, at)
+        said = pick_said_about(asked, ids, texts, sents, at)
         if said is None:
-            why = off_topic_quotation(question, at, texts, sents) if at is not None else None
+            why = off_topic_quotation(asked, at, texts, sents) if at is not None else None
             if why:  # X spoke, of something else: "Secretary Nielsen is quoted, but not about “the Joint Statement”"
                 return Answer(r.question, "", min(ans.confidence, MAYBE_SHARE * self.threshold()), True, [],
                               ans.related + ans.citations, candidate=ans.candidate, how=why)

@@ -86,7 +86,7 @@ DOC = ("The port will dredge the harbour from 20 April. Harbour Master Elena Vas
 ])
 def test_said_about_picks_the_quoted_sentence(question, expected):
     sents = segment(DOC, "d")
-    found = pick_said_about(question, ["d"], {"d": DOC}, {"d": sents}, None)
+    found = pick_said_about(asks_said_about(question), ["d"], {"d": DOC}, {"d": sents}, None)
     if expected is None:
         assert found is None
         return
@@ -99,10 +99,10 @@ def test_the_readers_sentence_is_kept_and_widened():
     sents = segment(DOC, "d")
     q = "What did Vasquez say about the new ferry service?"
     a = DOC.index("turn away")
-    found = pick_said_about(q, ["d"], {"d": DOC}, {"d": sents}, ("d", a, a + 9))
+    found = pick_said_about(asks_said_about(q), ["d"], {"d": DOC}, {"d": sents}, ("d", a, a + 9))
     assert found is not None and DOC[found.start:found.end].startswith("Without this work")
     other = DOC.index("dredged since")
-    found = pick_said_about(q, ["d"], {"d": DOC}, {"d": sents}, ("d", other, other + 13))
+    found = pick_said_about(asks_said_about(q), ["d"], {"d": DOC}, {"d": sents}, ("d", other, other + 13))
     assert found is not None and "ferry" in DOC[found.start:found.end]
 
 
@@ -118,7 +118,7 @@ def test_off_topic_quotation(question, inside, off):
     the speaker spoke, of something else, and the pipeline abstains saying so."""
     a = DOC.index(inside)
     sents = segment(DOC, "d")
-    why = off_topic_quotation(question, ("d", a, a + len(inside)), {"d": DOC}, {"d": sents})
+    why = off_topic_quotation(asks_said_about(question), ("d", a, a + len(inside)), {"d": DOC}, {"d": sents})
     assert why == ("Harbour Master Elena Vasquez is quoted, but not about “the budget”" if off else None)
 
 
